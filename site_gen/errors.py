@@ -1,0 +1,55 @@
+"""One error family: every problem is a Diagnostic, reported as ``path:line: message``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem in one input file. ``line`` is 1-based; 0 when unknown."""
+
+    path: str
+    line: int
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.path, self.line, self.message)
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "warning: " if self.severity == "warning" else ""
+        text = f"{where}: {prefix}{self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class SiteGenError(Exception):
+    """Base class of every error the user should see as diagnostics, never as a traceback."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
+        super().__init__("\n".join(map(str, self.diagnostics)))
+
+
+class BuildFailed(SiteGenError):
+    """Content, configuration or templates are invalid; nothing was written."""
+
+
+class ImportFailed(SiteGenError):
+    """An importer rejected its input file; nothing was written."""
+
+
+def errors_only(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.severity == "error"]
+
+
+def raise_if_errors(diagnostics: Iterable[Diagnostic], exc: type[SiteGenError] = BuildFailed) -> None:
+    found = errors_only(diagnostics)
+    if found:
+        raise exc(found)

@@ -1,0 +1,87 @@
+"""The records that flow through the pipeline. Frozen, slotted, tuples inside; nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class PaperDraft:
+    """What an importer produces: one paper before it has a slug or a file."""
+
+    title: str
+    abstract: str
+    date: str | None = None  # "YYYY-MM-DD", "YYYY-MM" or "YYYY"
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    arxiv: str | None = None
+    doi: str | None = None
+    venue: str | None = None
+    url: str | None = None
+    pdf: str | None = None
+    code: str | None = None
+    source: str | None = None
+    line: int = 0  # where the paper starts in the imported file
+    extra: tuple[tuple[str, Any], ...] = ()  # further front-matter keys known to the schema
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper file, validated."""
+
+    slug: str
+    title: str
+    abstract_md: str
+    path: str  # the source file, as shown in diagnostics
+    body_line: int = 1
+    date: str | None = None
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    arxiv: str | None = None
+    doi: str | None = None
+    venue: str | None = None
+    url: str | None = None
+    pdf: str | None = None
+    code: str | None = None
+    source: str | None = None
+    extra: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A tag rule: a compiled regular expression matched against title and abstract."""
+
+    pattern: str
+    field: str = "any"  # "title", "abstract" or "any"
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    slug: str
+    name: str
+    description: str = ""
+    rules: tuple[Rule, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    path: PurePosixPath  # relative to the output folder
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of a paginated list of papers (home, a tag)."""
+
+    url: str  # relative to the base path, e.g. "" or "page/2/" or "tags/asr/page/2/"
+    title: str
+    papers: tuple[Paper, ...]
+    page: int
+    pages: int
+    prev_url: str | None
+    next_url: str | None
+    tag: Tag | None = None
+    total: int = 0
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
