@@ -1,0 +1,1 @@
+"""Benchmark of site-gen against Hugo on generated catalogues (`python -m bench`)."""
