@@ -1,0 +1,169 @@
+"""The command line: verbs build, serve, import, tags, check. Diagnostics on stderr, exit codes here."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__, config as config_mod, content, store, taxonomy
+from .build import TAGS_FILE, build, load_site
+from .errors import Diagnostic, SiteGenError
+from .yamlio import YamlError, decode
+
+FORMATS = {"daily": "daily", "hf-json": "hf_json", "arxiv": "arxiv", "bibtex": "bibtex"}
+
+
+def _report(diagnostics: Sequence[Diagnostic]) -> None:
+    for d in sorted(diagnostics, key=Diagnostic.sort_key):
+        print(d, file=sys.stderr)
+
+
+def _config(args: argparse.Namespace) -> config_mod.SiteConfig:
+    overrides = {"base_url": getattr(args, "base_url", None)}
+    if getattr(args, "strict", False):
+        overrides["strict"] = True
+    return config_mod.load(Path(args.root), overrides)
+
+
+def _out(args: argparse.Namespace) -> Path:
+    return Path(args.out) if args.out else Path(args.root) / "_site"
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    cfg = _config(args)
+    report = build(cfg, _out(args))
+    _report(report.warnings)
+    stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
+    print(f"Built {report.papers} papers into {report.pages} pages ({report.files} files, "
+          f"{report.bytes / 1e6:.1f} MB) in {time.perf_counter() - started:.2f}s [{stages}]")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    site, warnings = load_site(_config(args))
+    _report(warnings)
+    print(f"{len(site.papers)} papers, {len(site.tags)} tags: no errors")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(_config(args), _out(args), host=args.host, port=args.port)
+
+
+def load_importer(fmt: str) -> Callable[..., Any]:
+    module = importlib.import_module(f".importers.{FORMATS[fmt]}", __package__)
+    return module.parse  # type: ignore[no-any-return]
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    cfg = _config(args)
+    path = Path(args.file)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SiteGenError([Diagnostic(str(path), 0, f"cannot read: {exc.strerror}")]) from None
+    try:
+        text = decode(raw, str(path))
+    except YamlError as exc:
+        raise SiteGenError([exc.diagnostic]) from None
+    options = {"year": args.year} if args.format == "daily" and args.year else {}
+    drafts, warnings = load_importer(args.format)(text, str(path), **options)
+    tags, problems = taxonomy.load(cfg.content_path / TAGS_FILE, str(Path(cfg.content_dir) / TAGS_FILE))
+    if any(d.severity == "error" for d in problems):
+        raise SiteGenError(problems)
+    catalogue = store.Catalogue(cfg.content_path)
+    report = store.upsert(catalogue, drafts, lambda title, abstract: taxonomy.match(tags, title, abstract),
+                          force=args.force)
+    _report([*warnings, *report.diagnostics])
+    print(f"{path}: {len(drafts)} papers: {len(report.created)} created, {len(report.merged)} merged, "
+          f"{len(report.kept)} kept")
+    for label, slugs in (("created", report.created), ("merged", report.merged)):
+        for slug in slugs:
+            print(f"  {label}: {content.PAPERS_DIR}/{slug}.md")
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    """Apply the tag rules to papers that have no tags yet (all papers with --all)."""
+    cfg = _config(args)
+    tags, problems = taxonomy.load(cfg.content_path / TAGS_FILE, str(Path(cfg.content_dir) / TAGS_FILE))
+    loaded = content.load_papers(cfg.content_path, cfg.root)
+    if any(d.severity == "error" for d in problems + loaded.diagnostics):
+        raise SiteGenError(problems + loaded.diagnostics)
+    changed = 0
+    for paper in loaded.papers:
+        if paper.tags and not args.all:
+            continue
+        found = taxonomy.match(tags, paper.title, paper.abstract_md)
+        new = tuple(dict.fromkeys([*paper.tags, *found]))
+        if new != paper.tags:
+            changed += 1
+            print(f"{paper.path}: tags {', '.join(new)}")
+            if not args.dry_run:
+                store.set_tags(cfg.root / paper.path, new)
+    untagged = sum(1 for p in loaded.papers if not p.tags) - changed
+    print(f"{changed} papers tagged" + (f"; {untagged} still have no tags" if untagged > 0 else ""))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="site-gen", description="Static sites for catalogues of research papers.")
+    ap.add_argument("--version", action="version", version=f"site-gen {__version__}")
+    ap.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    def verb(name: str, fn: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.add_argument("--root", default=".", help="the project folder (site.yaml, content/); default: .")
+        p.add_argument("--debug", action="store_true", help="show Python tracebacks")
+        p.set_defaults(fn=fn)
+        return p
+
+    for name, fn, help in (("build", cmd_build, "build the site into _site/"),
+                           ("serve", cmd_serve, "build, serve and rebuild on changes")):
+        p = verb(name, fn, help)
+        p.add_argument("--base-url", help="the path the site is served under, such as /my-repo/")
+        p.add_argument("--out", help="output folder (default: _site)")
+        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    serve = sub.choices["serve"]
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    check = verb("check", cmd_check, "validate content and configuration without building")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    imp = verb("import", cmd_import, "import papers from a file into content/papers/")
+    imp.add_argument("format", choices=sorted(FORMATS), help="the file's format")
+    imp.add_argument("file", help="the file to import")
+    imp.add_argument("--year", type=int, help="daily: the year of the dump's date lines "
+                     "(default: the latest such day that is not in the future)")
+    imp.add_argument("--force", action="store_true", help="overwrite keys of existing papers")
+    tags = verb("tags", cmd_tags, "tag papers that have no tags, from the rules in content/tags.yaml")
+    tags.add_argument("--all", action="store_true", help="add matching tags to every paper, keeping existing ones")
+    tags.add_argument("--dry-run", action="store_true", help="show what would change")
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.fn(args))
+    except SiteGenError as exc:
+        if args.debug:
+            raise
+        _report(exc.diagnostics)
+        print(f"site-gen {args.command}: {len(exc.diagnostics)} problem(s); nothing was written",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

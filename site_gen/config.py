@@ -1,0 +1,108 @@
+"""site.yaml: a documented schema that rejects what it does not know."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from . import schema as s
+from .errors import BuildFailed, Diagnostic
+from .yamlio import YamlError, decode, load_yaml
+
+CONFIG_FILE = "site.yaml"
+
+
+def base_path(value: Any) -> str:
+    """A URL path that starts and ends with '/': '/', '/paper-catalogue/'."""
+    text = s.string(value)
+    if "://" in text or any(c in text for c in "?#\\\"'<> ") or ".." in text.split("/"):
+        raise s.Invalid(f"must be a path such as / or /my-repo/, not {text!r}")
+    return "/" + "/".join(part for part in text.split("/") if part) + "/" if text.strip("/") else "/"
+
+
+def absolute_url(value: Any) -> str:
+    text = s.web_url(value)
+    if text and not text.lower().startswith(("http://", "https://")):
+        raise s.Invalid("must be an absolute http(s) URL such as https://example.github.io/catalogue/")
+    return text.rstrip("/") + "/" if text else ""
+
+
+FIELDS: dict[str, s.Field] = {
+    "title": s.Field(s.text, "the site's name, shown in the header and the feed", default="Paper catalogue"),
+    "description": s.Field(s.string, "one sentence about the catalogue (home page, meta description)", default=""),
+    "author": s.Field(s.string, "who keeps the catalogue (feed author)", default=""),
+    "language": s.Field(s.identifier, "the HTML lang of every page", default="en"),
+    "base_url": s.Field(base_path, "the path the site is served under: / or /<repo>/ (BASE_URL overrides)",
+                        default="/"),
+    "site_url": s.Field(absolute_url, "the absolute URL of the site, for the feed, sitemap and canonical links",
+                        default=""),
+    "theme": s.Field(s.identifier, "a folder under themes/", default="default"),
+    "theme_dir": s.Field(s.string, "a folder of templates and static files that override the theme's", default=""),
+    "content_dir": s.Field(s.string, "where papers/ and tags.yaml live", default="content"),
+    "page_size": s.Field(s.integer(1, 1000), "papers per listing page", default=25),
+    "feed_size": s.Field(s.integer(1, 10000), "papers in the Atom feeds", default=50),
+    "related": s.Field(s.integer(0, 20), "related papers shown on each paper page (0 turns it off)", default=5),
+    "strict": s.Field(s.boolean, "treat warnings (such as tags missing from tags.yaml) as errors",
+                      default=False),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    root: Path
+    title: str = "Paper catalogue"
+    description: str = ""
+    author: str = ""
+    language: str = "en"
+    base_url: str = "/"
+    site_url: str = ""
+    theme: str = "default"
+    theme_dir: str = ""
+    content_dir: str = "content"
+    page_size: int = 25
+    feed_size: int = 50
+    related: int = 5
+    strict: bool = False
+    config_path: str = CONFIG_FILE
+
+    @property
+    def content_path(self) -> Path:
+        return self.root / self.content_dir
+
+    def absolute(self, path: str) -> str:
+        """An absolute URL for ``path`` (relative to the base): site_url when known, else the base path."""
+        return (self.site_url or self.base_url) + path
+
+    def with_overrides(self, **changes: Any) -> SiteConfig:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def load(root: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
+    """Read ``root/site.yaml`` (optional) and apply overrides (``--base-url``, ``BASE_URL``)."""
+    path = root / CONFIG_FILE
+    display = CONFIG_FILE
+    values: dict[str, Any] = {}
+    if path.exists():
+        try:
+            doc = load_yaml(decode(path.read_bytes(), display), display)
+        except YamlError as exc:
+            raise BuildFailed([exc.diagnostic]) from None
+        data = {} if doc.data is None else doc.data
+        values, problems = s.check(data, FIELDS, display, doc.key_lines, what="setting")
+        if problems:
+            raise BuildFailed(problems)
+    overrides = dict(overrides or {})
+    env_base = os.environ.get("BASE_URL")
+    if overrides.get("base_url") is None and env_base:
+        overrides["base_url"] = env_base
+    for key, value in list(overrides.items()):
+        if value is None:
+            continue
+        try:
+            values[key] = FIELDS[key].kind(value)
+        except s.Invalid as exc:
+            raise BuildFailed([Diagnostic(f"--{key.replace('_', '-')}", 0, f"{value!r} {exc}")]) from None
+    known = {f.name for f in fields(SiteConfig)}
+    return SiteConfig(root=root, **{k: v for k, v in values.items() if k in known})

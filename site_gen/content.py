@@ -1,0 +1,152 @@
+"""Paper files: discover, read and validate them; write new ones without clobbering."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schema as s
+from .errors import Diagnostic
+from .model import Paper
+from .slug import is_slug, slugify
+from .yamlio import YamlError, decode, split_front_matter
+
+PAPER_FIELDS: dict[str, s.Field] = {
+    "title": s.Field(s.text, "the paper's title", required=True),
+    "date": s.Field(s.partial_date, "YYYY-MM-DD, YYYY-MM or YYYY: the listing day or publication date"),
+    "tags": s.Field(s.string_list, "tag slugs from content/tags.yaml", default=()),
+    "authors": s.Field(s.string_list, "author display names", default=()),
+    "arxiv": s.Field(s.identifier, "arXiv id without version, quoted"),
+    "doi": s.Field(s.identifier, "DOI, such as 10.1000/xyz"),
+    "venue": s.Field(s.text, "journal, conference or workshop"),
+    "url": s.Field(s.web_url, "the paper's landing page (http/https)"),
+    "pdf": s.Field(s.web_url, "the PDF (http/https)"),
+    "code": s.Field(s.web_url, "the code repository (http/https)"),
+    "source": s.Field(s.text, "where the record came from: daily, hf-json, arxiv, bibtex or a file name"),
+    "categories": s.Field(s.string_list, "arXiv categories, the primary one first"),
+    "year": s.Field(s.integer(1000, 9999), "publication year, when only the year is known (importers)"),
+    "month": s.Field(s.integer(1, 12), "publication month (importers)"),
+    "pages": s.Field(s.text, "page range, as in BibTeX"),
+    "volume": s.Field(s.text, "volume, as in BibTeX"),
+    "publisher": s.Field(s.text, "publisher, as in BibTeX"),
+    "bibtex_key": s.Field(s.identifier, "the citation key to use in BibTeX"),
+    "entry_type": s.Field(s.identifier, "BibTeX entry type: article, inproceedings, misc, ..."),
+}
+CORE_KEYS = ("title", "date", "tags", "authors", "arxiv", "doi", "venue", "url", "pdf", "code", "source")
+PAPERS_DIR = "papers"
+
+
+@dataclass
+class LoadResult:
+    papers: list[Paper] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The paper files, sorted; symlinks that lead outside ``content_dir`` are skipped with a warning."""
+    papers_dir = content_dir / PAPERS_DIR
+    if not papers_dir.is_dir():
+        return [], []
+    found: list[Path] = []
+    warnings: list[Diagnostic] = []
+    root = content_dir.resolve()
+    with os.scandir(papers_dir) as entries:
+        for entry in entries:
+            if not entry.name.endswith(".md") or entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink() and not path.resolve().is_relative_to(root):
+                warnings.append(Diagnostic(str(path), 0, "symlink leads outside the content folder; not followed",
+                                           severity="warning"))
+                continue
+            if entry.is_file():
+                found.append(path)
+    found.sort(key=lambda p: p.name)
+    return found, warnings
+
+
+def parse_paper(raw: bytes, path: str, slug: str) -> tuple[Paper | None, list[Diagnostic]]:
+    """One paper file's bytes -> a Paper, or the diagnostics that explain why not."""
+    problems: list[Diagnostic] = []
+    if not is_slug(slug):
+        hint = f"rename it to {slugify(slug) or 'a slug of its title'}.md"
+        problems.append(Diagnostic(path, 1, f"file name '{slug}.md' is not a valid slug "
+                                            "(lowercase ASCII letters, digits and single hyphens)", hint))
+    try:
+        doc = split_front_matter(decode(raw, path), path)
+    except YamlError as exc:
+        return None, [*problems, exc.diagnostic]
+    values, more = s.check(doc.data, PAPER_FIELDS, path, doc.key_lines, first_line=2)
+    problems += more
+    tag_line = doc.key_lines.get("tags", 2)
+    for tag in values.get("tags", ()):
+        if not is_slug(tag):
+            problems.append(Diagnostic(path, tag_line, f"tag '{tag}' is not a valid tag slug",
+                                       f"use '{slugify(tag)}'" if slugify(tag) else "use letters and digits"))
+    if problems:
+        return None, problems
+    return make_paper(values, slug, path, doc.body, doc.body_line), []
+
+
+def make_paper(values: dict[str, Any], slug: str, path: str, body: str, body_line: int) -> Paper:
+    core = {k: values[k] for k in CORE_KEYS if k in values}
+    extra = tuple((k, values[k]) for k in PAPER_FIELDS if k not in CORE_KEYS and k in values)
+    date = core.pop("date", None)
+    if date is None and "year" in values:
+        date = f"{values['year']:04d}" + (f"-{values['month']:02d}" if "month" in values else "")
+    return Paper(slug=slug, abstract_md=body.strip("\n"), path=path, body_line=body_line, date=date,
+                 extra=extra, **core)
+
+
+def load_file(path: Path, display: str) -> tuple[Paper | None, list[Diagnostic]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(display, 0, f"cannot read: {exc.strerror}")]
+    return parse_paper(raw, display, path.name[:-3])
+
+
+def load_papers(content_dir: Path, root: Path | None = None) -> LoadResult:
+    """Every paper of the catalogue, validated; duplicates by URL or id are reported with both files."""
+    files, warnings = discover(content_dir)
+    result = LoadResult(diagnostics=list(warnings))
+    for path in files:
+        paper, problems = load_file(path, display_path(path, root))
+        result.diagnostics += problems
+        if paper is not None:
+            result.papers.append(paper)
+    result.diagnostics += find_duplicates(result.papers)
+    return result
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def find_duplicates(papers: Iterable[Paper]) -> list[Diagnostic]:
+    """Two files that would write to the same URL, or that hold the same arXiv id or DOI."""
+    problems: list[Diagnostic] = []
+    seen: dict[tuple[str, str], Paper] = {}
+    for paper in papers:
+        for kind, value in (("URL", paper.slug.lower()), ("arXiv id", paper.arxiv), ("DOI", paper.doi)):
+            if not value:
+                continue
+            key = (kind, value.lower())
+            first = seen.setdefault(key, paper)
+            if first is not paper:
+                severity = "error" if kind == "URL" else "warning"
+                problems.append(Diagnostic(paper.path, 1, f"same {kind} '{value}' as {first.path}",
+                                           "merge the two files or remove one", severity=severity))
+    return problems
+
+
+def papers_by_slug(papers: Sequence[Paper]) -> dict[str, Paper]:
+    return {p.slug: p for p in papers}

@@ -1,0 +1,88 @@
+"""Atom feeds, the sitemap, robots.txt and .nojekyll: XML built by ElementTree, never by string pasting."""
+
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
+from pathlib import PurePosixPath
+
+from . import site as urls
+from .model import OutputFile, Paper
+from .site import Site
+from .textutil import plain_text, snippet, strip_control
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, {k: strip_control(v) for k, v in attrs.items()})
+    if text is not None:
+        el.text = strip_control(text)
+    return el
+
+
+def _timestamp(day: str | None) -> str:
+    parts = (day or "1970-01-01").split("-") + ["01", "01"]
+    return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
+
+
+def _entry_id(site: Site, path: str) -> str:
+    if site.config.site_url:
+        return site.config.absolute(path)
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, site.config.title + "/" + path))
+
+
+def atom(site: Site, papers: Sequence[Paper], path: str, title: str, html_path: str) -> OutputFile:
+    """An Atom feed of the newest ``papers``; dates come from the papers, so builds are reproducible."""
+    cfg = site.config
+    newest = papers[: cfg.feed_size]
+    feed = ET.Element("feed", {"xmlns": ATOM})
+    _sub(feed, "title", title)
+    _sub(feed, "id", _entry_id(site, path))
+    _sub(feed, "updated", _timestamp(max((p.date or "" for p in newest), default=None) or None))
+    _sub(feed, "link", rel="self", href=cfg.absolute(path), type="application/atom+xml")
+    _sub(feed, "link", rel="alternate", href=cfg.absolute(html_path), type="text/html")
+    if cfg.description:
+        _sub(feed, "subtitle", cfg.description)
+    _sub(_sub(feed, "author"), "name", cfg.author or cfg.title)
+    _sub(feed, "generator", "site-gen")
+    for paper in newest:
+        entry = _sub(feed, "entry")
+        _sub(entry, "title", plain_text(paper.title))
+        _sub(entry, "id", _entry_id(site, urls.paper_url(paper.slug)))
+        _sub(entry, "link", rel="alternate", href=cfg.absolute(urls.paper_url(paper.slug)), type="text/html")
+        _sub(entry, "updated", _timestamp(paper.date))
+        if paper.date:
+            _sub(entry, "published", _timestamp(paper.date))
+        for name in paper.authors:
+            _sub(_sub(entry, "author"), "name", name)
+        for tag in paper.tags:
+            _sub(entry, "category", term=tag, label=site.tag_names.get(tag, tag))
+        _sub(entry, "summary", snippet(plain_text(paper.abstract_md), 1000))
+    return OutputFile(PurePosixPath(path), _xml(feed))
+
+
+def sitemap(site: Site, pages: Sequence[str]) -> OutputFile:
+    root = ET.Element("urlset", {"xmlns": SITEMAP})
+    for path in pages:
+        _sub(_sub(root, "url"), "loc", site.config.absolute(path))
+    return OutputFile(PurePosixPath("sitemap.xml"), _xml(root))
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def files(site: Site, html_pages: Sequence[str]) -> Iterator[OutputFile]:
+    """The feed, one feed per tag, the sitemap, robots.txt and .nojekyll."""
+    yield atom(site, site.papers, "feed.xml", site.config.title, "")
+    for tag in site.tags:
+        yield atom(site, site.by_tag[tag.slug], urls.tag_url(tag.slug) + "feed.xml",
+                   f"{site.config.title}: {tag.name}", urls.tag_url(tag.slug))
+    yield sitemap(site, html_pages)
+    robots = f"User-agent: *\nAllow: /\nSitemap: {site.config.absolute('sitemap.xml')}\n"
+    yield OutputFile(PurePosixPath("robots.txt"), robots.encode())
+    yield OutputFile(PurePosixPath(".nojekyll"), b"")

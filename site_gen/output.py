@@ -1,0 +1,110 @@
+"""The only writer of the built site: a staging folder beside the output, swapped in atomically."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+from types import TracebackType
+
+from .errors import BuildFailed, Diagnostic
+from .model import OutputFile
+
+MARKER = ".nojekyll"  # every site we build has it; a folder without it is not ours to replace
+_RENAME_EXCHANGE = 2
+
+
+def check_output_dir(out: Path, protected: Iterable[Path]) -> None:
+    """Refuse an output folder that is, or contains, the sources, or that is not a previous build."""
+    out = out.resolve()
+    for folder in protected:
+        folder = folder.resolve()
+        if out == folder or folder.is_relative_to(out):
+            raise BuildFailed([Diagnostic(str(out), 0, f"refusing to write the site into {out}: "
+                                          f"it would replace {folder}", "choose another --out folder")])
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise BuildFailed([Diagnostic(str(out), 0, "refusing to replace a folder that is not a built site",
+                                      "remove it yourself or choose another --out folder")])
+
+
+def safe_relative(path: PurePosixPath) -> bool:
+    text = str(path)
+    return bool(text) and not path.is_absolute() and ".." not in path.parts and "\\" not in text \
+        and "\x00" not in text and text != "."
+
+
+class Writer:
+    """Writes files under one folder; refuses escapes and writing the same path twice."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.written: set[PurePosixPath] = set()
+        self._dirs: set[str] = set()
+        self.bytes = 0
+
+    def write(self, item: OutputFile) -> None:
+        if not safe_relative(item.path):
+            raise BuildFailed([Diagnostic(str(item.path), 0, "output path escapes the output folder")])
+        if item.path in self.written:
+            raise BuildFailed([Diagnostic(str(item.path), 0, "two pages would be written to the same file")])
+        self.written.add(item.path)
+        target = os.path.join(self.folder, item.path)
+        parent = os.path.dirname(target)
+        if parent not in self._dirs:
+            os.makedirs(parent, exist_ok=True)
+            self._dirs.add(parent)
+        with open(target, "wb") as fh:
+            fh.write(item.data)
+        self.bytes += len(item.data)
+
+    def write_all(self, items: Iterable[OutputFile]) -> None:
+        for item in items:
+            self.write(item)
+
+    def copy(self, source: Path, rel: PurePosixPath) -> None:
+        self.write(OutputFile(rel, source.read_bytes()))
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with renameat2(RENAME_EXCHANGE) where the kernel and libc allow it."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+class Staging:
+    """``with Staging(out) as w: ...; w.commit()`` builds beside ``out`` and swaps only on success."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.folder = out.with_name(f"{out.name}.staging-{os.getpid()}")
+        self.writer = Writer(self.folder)
+        self.committed = False
+
+    def __enter__(self) -> Writer:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+        return self.writer
+
+    def commit(self) -> None:
+        if self.out.exists() and _exchange(self.folder, self.out):
+            shutil.rmtree(self.folder)  # now holds the previous site
+        else:
+            old = self.out.with_name(f"{self.out.name}.old-{os.getpid()}")
+            if self.out.exists():
+                os.rename(self.out, old)
+            os.rename(self.folder, self.out)
+            shutil.rmtree(old, ignore_errors=True)
+        self.committed = True
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if not self.committed:
+            shutil.rmtree(self.folder, ignore_errors=True)

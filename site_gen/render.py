@@ -1,0 +1,135 @@
+"""Jinja2 and markdown-it-py: the site's pages as OutputFiles. Escaping is the default."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+import jinja2
+from markdown_it import MarkdownIt
+
+from . import site as urls
+from .errors import BuildFailed, Diagnostic
+from .model import Listing, OutputFile, Paper, Tag
+from .site import Site
+from .textutil import plain_text, snippet
+from .themes import Theme
+
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_SAFE_LINK = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.I)
+
+
+def markdown_renderer() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
+    return md
+
+
+def human_date(value: str | None) -> str:
+    """'2025-03-11' -> '11 Mar 2025'; '2025-03' -> 'Mar 2025'; '2025' -> '2025'."""
+    if not value:
+        return ""
+    parts = value.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class PaperView:
+    """What a template sees of a paper."""
+
+    paper: Paper
+    url: str
+    tags: tuple[Tag, ...]
+    abstract_html: str
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.paper, name)
+
+    @property
+    def date_display(self) -> str:
+        return human_date(self.paper.date)
+
+    @property
+    def snippet(self) -> str:
+        return snippet(plain_text(self.paper.abstract_md), 240)
+
+
+class Renderer:
+    def __init__(self, site: Site, theme: Theme) -> None:
+        self.site = site
+        self.config = site.config
+        self.theme = theme
+        self.md = markdown_renderer()
+        self.env = theme.environment()
+        self.env.globals.update(
+            config=self.config, site=site, url=self.url, asset=self.asset, abs_url=self.config.absolute,
+            tag_url=urls.tag_url, paper_url=urls.paper_url,
+        )
+        self.env.filters.update(human_date=human_date, plain=plain_text)
+        self._tags = {t.slug: t for t in site.tags}
+        self._asset_versions: dict[str, str] = {}
+
+    def url(self, path: str = "") -> str:
+        """A link under the base path: url('tags/') -> '/base/tags/'."""
+        return self.config.base_url + path.lstrip("/")
+
+    def asset(self, path: str) -> str:
+        version = self._asset_versions.get(path)
+        if version is None:
+            source = self.theme.static_file(path)
+            digest = hashlib.sha256(source.read_bytes()).hexdigest()[:10] if source else "0"
+            version = self._asset_versions[path] = digest
+        return f"{self.url('assets/' + path)}?v={version}"
+
+    def view(self, paper: Paper) -> PaperView:
+        tags = tuple(self._tags[t] for t in paper.tags if t in self._tags)
+        return PaperView(paper, urls.paper_url(paper.slug), tags, self.md.render(paper.abstract_md))
+
+    def page(self, template: str, path: str, **context: Any) -> OutputFile:
+        html = self.render(template, page_url=path, **context)
+        return OutputFile(PurePosixPath(path + "index.html" if path.endswith("/") or not path else path),
+                          html.encode("utf-8"))
+
+    def render(self, template: str, **context: Any) -> str:
+        try:
+            return self.env.get_template(template).render(**context)
+        except jinja2.TemplateError as exc:
+            raise BuildFailed([template_diagnostic(exc, self.theme)]) from None
+
+    def paper_page(self, paper: Paper, related: Iterable[Paper] = ()) -> OutputFile:
+        view = self.view(paper)
+        return self.page("paper.html", view.url, paper=view, related=[self.view(p) for p in related])
+
+    def listing_page(self, listing: Listing) -> OutputFile:
+        template = "tag.html" if listing.tag else "listing.html"
+        return self.page(template, listing.url, listing=listing, papers=[self.view(p) for p in listing.papers])
+
+    def singletons(self) -> Iterator[OutputFile]:
+        counts = {t.slug: len(self.site.by_tag[t.slug]) for t in self.site.tags}
+        yield self.page("tags.html", urls.TAGS_URL, tags=self.site.tags, counts=counts)
+        yield self.page("search.html", urls.SEARCH_URL)
+        yield self.page("404.html", "404.html")
+
+
+def template_diagnostic(exc: Exception, theme: Theme) -> Diagnostic:
+    """Name the template file and line of a Jinja2 error."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Diagnostic(theme.display(exc.filename or exc.name or "?"), exc.lineno or 0,
+                          f"template error: {exc.message}")
+    tb = exc.__traceback__
+    where, line = "", 0
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.endswith(".py"):
+            where, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    return Diagnostic(theme.display(where or "templates"), line, f"template error: {exc}")
+

@@ -1,0 +1,164 @@
+"""Declarative checks shared by site.yaml, front matter and tags.yaml.
+
+Each key is declared once with its kind and documentation; ``check`` returns the
+converted values and every problem at once, each at the line of its key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import Diagnostic
+
+Converter = Callable[[Any], Any]
+
+
+class Invalid(ValueError):
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    kind: Converter
+    doc: str
+    required: bool = False
+    default: Any = None
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping",
+            type(None): "empty"}.get(type(value), "a string" if isinstance(value, str) else type(value).__name__)
+
+
+def string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Invalid(f"must be a string, not {_type_name(value)}", "put the value in quotes")
+    return value.strip()
+
+
+def text(value: Any) -> str:
+    """A non-empty string."""
+    result = string(value)
+    if not result:
+        raise Invalid("must not be empty")
+    return " ".join(result.split())
+
+
+def string_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise Invalid("must be a list, not a string", f"write [{value}]")
+    if not isinstance(value, list):
+        raise Invalid(f"must be a list of strings, not {_type_name(value)}")
+    items = []
+    for i, item in enumerate(value, 1):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str) or not item.strip():
+            raise Invalid(f"item {i} must be a non-empty string, not {_type_name(item)}")
+        items.append(" ".join(item.split()))
+    return tuple(items)
+
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def partial_date(value: Any) -> str:
+    """YYYY-MM-DD, YYYY-MM or YYYY; checked for being a real day."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not (m := _DATE.fullmatch(value.strip())):
+        raise Invalid(f"must be a date YYYY-MM-DD, YYYY-MM or YYYY, not {value!r}")
+    year, month, day = (int(g) if g else None for g in m.groups())
+    try:
+        date(year or 1, month or 1, day or 1)
+    except ValueError as exc:
+        raise Invalid(f"is not a real date: {value} ({exc})") from None
+    if year is None or year < 1000:
+        raise Invalid(f"is not a plausible year: {value}")
+    return value.strip()
+
+
+def web_url(value: Any) -> str:
+    """An http(s) URL or a relative one; every other scheme is refused."""
+    url = string(value)
+    if any(ord(c) < 0x21 or c in "\\<>\"'`" for c in url):
+        raise Invalid(f"is not a valid URL: {url!r}")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise Invalid(f"is not a valid URL: {url!r}") from None
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        raise Invalid(f"has the scheme {parts.scheme!r}; only http and https URLs are allowed")
+    if url.startswith("//") or (parts.scheme and not parts.netloc):
+        raise Invalid(f"is not a valid URL: {url!r}")
+    return url
+
+
+def identifier(value: Any) -> str:
+    """An id such as an arXiv id, which YAML would read as a number unless quoted."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise Invalid(f"must be a quoted string, not the number {value!r}",
+                      'YAML reads 2312.11820 as a number: write "2312.11820"')
+    result = text(value)
+    if re.search(r"[\s<>\"]", result):
+        raise Invalid(f"is not a valid identifier: {result!r}")
+    return result
+
+
+def integer(low: int, high: int) -> Converter:
+    def convert(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid(f"must be a whole number, not {_type_name(value)}")
+        if not low <= value <= high:
+            raise Invalid(f"must be between {low} and {high}, not {value}")
+        return value
+    return convert
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"must be true or false, not {_type_name(value)}")
+    return value
+
+
+def did_you_mean(key: str, known: Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(sorted(known))
+
+
+def check(
+    data: Any, fields: Mapping[str, Field], path: str, key_lines: Mapping[str, int], first_line: int = 1,
+    what: str = "key",
+) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Validate a mapping against ``fields``: values converted, problems all collected."""
+    if not isinstance(data, dict):
+        return {}, [Diagnostic(path, first_line, f"expected a mapping of keys, not {_type_name(data)}")]
+    values: dict[str, Any] = {}
+    problems: list[Diagnostic] = []
+    for key, value in data.items():
+        line = key_lines.get(str(key), first_line)
+        spec = fields.get(str(key))
+        if spec is None:
+            problems.append(Diagnostic(path, line, f"unknown {what} '{key}'", did_you_mean(str(key), fields)))
+        elif value is None and not spec.required:
+            continue
+        else:
+            try:
+                values[str(key)] = spec.kind(value)
+            except Invalid as exc:
+                problems.append(Diagnostic(path, line, f"'{key}' {exc}", exc.hint))
+    for key, spec in fields.items():
+        if key not in values and not any(d.message.startswith(f"'{key}'") for d in problems):
+            if spec.required:
+                problems.append(Diagnostic(path, key_lines.get(key, first_line), f"missing required {what} '{key}'"))
+            elif spec.default is not None:
+                values[key] = spec.default
+    return values, problems

@@ -1,0 +1,222 @@
+"""Writing paper files: serialise front matter, write atomically, merge instead of clobbering."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .content import PAPER_FIELDS, PAPERS_DIR
+from .errors import Diagnostic
+from .model import PaperDraft
+from .slug import fallback_slug, unique_slug
+from .yamlio import YamlError, decode, split_front_matter
+
+Tagger = Callable[[str, str], tuple[str, ...]]
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 .,()'/+-]*[A-Za-z0-9.)]|[A-Za-z]")
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED and ": " not in text and " #" not in text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _yaml_value(key: str, value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    if key == "date" and re.fullmatch(r"\d{4}(-\d{2}){0,2}", str(value)):
+        return str(value)
+    if key in ("title", "arxiv", "doi"):
+        return json.dumps(str(value), ensure_ascii=False)
+    return _scalar(value)
+
+
+def front_matter_lines(values: dict[str, Any]) -> list[str]:
+    """``key: value`` lines in the schema's order; values quoted when YAML would misread them."""
+    return [f"{k}: {_yaml_value(k, values[k])}" for k in PAPER_FIELDS
+            if k in values and (k == "tags" or values[k] not in (None, "", (), []))]
+
+
+def render_paper(values: dict[str, Any], abstract: str) -> str:
+    body = abstract.strip("\n")
+    return "---\n" + "\n".join(front_matter_lines(values)) + "\n---\n" + (body + "\n" if body else "")
+
+
+def draft_values(draft: PaperDraft, tags: Sequence[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {"title": draft.title, "date": draft.date, "tags": list(tags),
+                              "authors": list(draft.authors), "arxiv": draft.arxiv, "doi": draft.doi,
+                              "venue": draft.venue, "url": draft.url, "pdf": draft.pdf, "code": draft.code,
+                              "source": draft.source}
+    values.update(dict(draft.extra))
+    return {k: v for k, v in values.items() if k == "tags" or v not in (None, "", [], ())}
+
+
+def atomic_write(path: Path, text: str, *, overwrite: bool) -> bool:
+    """Write via a temporary file in the same folder; never replace an existing file unless asked."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+            return True
+        try:
+            os.link(tmp, path)  # fails if the file appeared meanwhile: nothing is clobbered
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+@dataclass
+class Existing:
+    path: Path
+    data: dict[str, Any]
+    body: str
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class Catalogue:
+    """The paper files on disk, indexed by slug, arXiv id and DOI, for idempotent upserts."""
+
+    def __init__(self, content_dir: Path) -> None:
+        self.dir = content_dir / PAPERS_DIR
+        self.by_slug: dict[str, Existing | None] = {}
+        self.by_id: dict[str, str] = {}
+        self.broken: list[Diagnostic] = []
+        if self.dir.is_dir():
+            for path in sorted(self.dir.glob("*.md")):
+                self._index(path)
+
+    def _index(self, path: Path) -> None:
+        slug = path.name[:-3]
+        try:
+            doc = split_front_matter(decode(path.read_bytes(), str(path)), str(path))
+            data = doc.data if isinstance(doc.data, dict) else {}
+            self.add(slug, Existing(path, data, doc.body))
+        except YamlError as exc:
+            self.by_slug[slug] = None  # unreadable: never touched, its slug stays taken
+            self.broken.append(exc.diagnostic)
+
+    def add(self, slug: str, existing: Existing) -> None:
+        self.by_slug[slug] = existing
+        for key in ("arxiv", "doi"):
+            if isinstance(existing.data.get(key), str):
+                self.by_id[f"{key}:{existing.data[key].lower()}"] = slug
+
+    def find(self, draft: PaperDraft, slug: str) -> str | None:
+        for key, value in (("arxiv", draft.arxiv), ("doi", draft.doi)):
+            if value and f"{key}:{value.lower()}" in self.by_id:
+                return self.by_id[f"{key}:{value.lower()}"]
+        existing = self.by_slug.get(slug)
+        if slug in self.by_slug and existing is not None and not self._conflict(existing, draft):
+            return slug
+        return None
+
+    @staticmethod
+    def _conflict(existing: Existing, draft: PaperDraft) -> bool:
+        """Same slug but a different paper: both carry an id and the ids differ."""
+        for key, value in (("arxiv", draft.arxiv), ("doi", draft.doi)):
+            other = existing.data.get(key)
+            if value and isinstance(other, str) and other.lower() != value.lower():
+                return True
+        return False
+
+
+def upsert(catalogue: Catalogue, drafts: Sequence[PaperDraft], tagger: Tagger, force: bool = False) -> ImportReport:
+    """Create new paper files and merge drafts into existing ones; report each paper's fate."""
+    report = ImportReport(diagnostics=list(catalogue.broken))
+    catalogue.dir.mkdir(parents=True, exist_ok=True)
+    for draft in drafts:
+        slug = fallback_slug(draft.title, draft.arxiv, draft.doi)
+        found = catalogue.find(draft, slug)
+        if found is None:
+            _create(catalogue, draft, unique_slug(slug, catalogue.by_slug), tagger, report)
+        else:
+            _merge(catalogue, found, draft, force, report)
+    return report
+
+
+def _create(catalogue: Catalogue, draft: PaperDraft, slug: str, tagger: Tagger, report: ImportReport) -> None:
+    tags = list(dict.fromkeys([*draft.tags, *tagger(draft.title, draft.abstract)]))
+    values = draft_values(draft, tags)
+    path = catalogue.dir / f"{slug}.md"
+    if atomic_write(path, render_paper(values, draft.abstract), overwrite=False):
+        catalogue.add(slug, Existing(path, values, draft.abstract))
+        report.created.append(slug)
+    else:
+        catalogue.by_slug[slug] = None
+        report.kept.append(slug)
+
+
+def _merge(catalogue: Catalogue, slug: str, draft: PaperDraft, force: bool, report: ImportReport) -> None:
+    existing = catalogue.by_slug[slug]
+    assert existing is not None
+    new = {k: v for k, v in draft_values(draft, draft.tags).items() if v != []}
+    if force:
+        values = {**existing.data, **new}
+        body = draft.abstract or existing.body
+        changed = values != existing.data or body.strip() != existing.body.strip()
+        text = render_paper(values, body)
+    else:
+        missing = {k: v for k, v in new.items() if existing.data.get(k) in (None, "", [])}
+        body = existing.body if existing.body.strip() else draft.abstract
+        changed = bool(missing) or body.strip() != existing.body.strip()
+        text = _append_keys(existing.path.read_text(encoding="utf-8-sig"), missing, body, existing.body)
+        values = {**existing.data, **missing}
+    if not changed:
+        report.kept.append(slug)
+        return
+    atomic_write(existing.path, text, overwrite=True)
+    catalogue.add(slug, Existing(existing.path, values, body))
+    report.merged.append(slug)
+
+
+def _append_keys(text: str, missing: dict[str, Any], body: str, old_body: str) -> str:
+    """Add keys before the closing fence, keeping every byte a person wrote."""
+    text = text.replace("\r\n", "\n")
+    close = re.search(r"^---[ \t]*$", text[4:], re.M)
+    assert close is not None
+    at = 4 + close.start()
+    head = text[:at] + "".join(line + "\n" for line in front_matter_lines(missing))
+    rest = text[at:]
+    if not old_body.strip() and body.strip():
+        rest = rest.rstrip("\n") + "\n" + body.strip("\n") + "\n"
+    return head + rest
+
+
+_TAGS_LINE = re.compile(r"^tags[ \t]*:.*$", re.M)
+
+
+def set_tags(path: Path, tags: Sequence[str]) -> None:
+    """Give a paper file tags: replace its ``tags:`` line or add one; every other byte stays."""
+    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    close = re.search(r"^---[ \t]*$", text[4:], re.M)
+    assert close is not None
+    head, rest = text[: 4 + close.start()], text[4 + close.start() :]
+    line = front_matter_lines({"tags": list(tags)})[0]
+    head = _TAGS_LINE.sub(line, head, count=1) if _TAGS_LINE.search(head) else head + line + "\n"
+    atomic_write(path, head + rest, overwrite=True)

@@ -1,0 +1,37 @@
+"""Plain text from Markdown and LaTeX, for snippets, search and feeds."""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"(^|\s)[#>*+-]+\s|[*_`~]+")
+_TEX_CMD = re.compile(r"\\(?:mathcal|mathbf|mathrm|mathbb|text|textbf|textit|emph|operatorname)\{([^{}]*)\}")
+_TEX_WORD = re.compile(r"\\([A-Za-z]+)")
+_SPACE = re.compile(r"\s+")
+
+
+def strip_control(text: str) -> str:
+    """Remove characters that XML 1.0 forbids and HTML treats as errors."""
+    return _CONTROL.sub("", text)
+
+
+def plain_text(markdown: str) -> str:
+    """Readable one-line text: Markdown marks and LaTeX commands removed, math kept as its symbols."""
+    text = _MD_LINK.sub(r"\1", markdown)
+    text = _MD_MARKS.sub(r"\1", text)
+    text = _TEX_CMD.sub(r"\1", text)
+    text = _TEX_WORD.sub(r"\1", text).replace("$", "").replace("{", "").replace("}", "")
+    return _SPACE.sub(" ", strip_control(text)).strip()
+
+
+def snippet(text: str, limit: int = 220) -> str:
+    """``text`` cut at a word boundary near ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"

@@ -1,0 +1,93 @@
+"""Themes: override by file name, extend by prefix, fall back to the built-ins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import jinja2
+
+from .config import SiteConfig
+from .errors import BuildFailed, Diagnostic
+from .yamlio import YamlError, decode, load_yaml
+
+BUILTIN = Path(__file__).parent / "builtin_templates"
+BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
+MAX_DEPTH = 5
+
+
+class Theme:
+    """The folders a theme is made of, most specific first: theme_dir, the theme, its parents."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.root = config.root
+        self.dirs: list[Path] = []
+        if config.theme_dir:
+            self.dirs.append(config.root / config.theme_dir)
+        name: str | None = config.theme
+        while name and len(self.dirs) <= MAX_DEPTH:
+            folder = self._find(name)
+            self.dirs.append(folder)
+            name = self._parent(folder)
+
+    def _find(self, name: str) -> Path:
+        for base in (self.root / "themes", BUNDLED_THEMES):
+            if (base / name).is_dir():
+                return base / name
+        raise BuildFailed([Diagnostic("site.yaml", 0, f"theme '{name}' not found in themes/")])
+
+    def _parent(self, folder: Path) -> str | None:
+        meta = folder / "theme.yaml"
+        if not meta.exists():
+            return None
+        try:
+            doc = load_yaml(decode(meta.read_bytes(), self.display(str(meta))), self.display(str(meta)))
+        except YamlError as exc:
+            raise BuildFailed([exc.diagnostic]) from None
+        parent = doc.data.get("extends") if isinstance(doc.data, dict) else None
+        return parent if isinstance(parent, str) else None
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        found = [d / "templates" for d in self.dirs if (d / "templates").is_dir()]
+        return [*found, BUILTIN]
+
+    def environment(self) -> jinja2.Environment:
+        dirs = [str(d) for d in self.template_dirs]
+        loader = jinja2.ChoiceLoader([
+            jinja2.FileSystemLoader(dirs),
+            jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(dirs[1:] or dirs)}),
+        ])
+        return jinja2.Environment(
+            loader=loader,
+            autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+
+    def static_file(self, rel: str) -> Path | None:
+        for folder in self.dirs:
+            candidate = folder / "static" / rel
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def static_files(self) -> Iterator[tuple[str, Path]]:
+        """(relative path, file) of every static file; the most specific folder wins."""
+        seen: set[str] = set()
+        for folder in self.dirs:
+            static = folder / "static"
+            for path in sorted(static.rglob("*")) if static.is_dir() else ():
+                rel = path.relative_to(static).as_posix()
+                if path.is_file() and rel not in seen and not path.is_symlink():
+                    seen.add(rel)
+                    yield rel, path
+
+    def display(self, filename: str) -> str:
+        path = Path(filename)
+        for base in (self.root, BUNDLED_THEMES.parent):
+            if path.is_absolute() and path.is_relative_to(base):
+                return str(path.relative_to(base))
+        return filename

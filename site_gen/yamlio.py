@@ -1,0 +1,120 @@
+"""Reading YAML safely: strict UTF-8, front-matter split, line numbers for keys.
+
+Dates stay strings (the schema checks them), aliases are refused, and every
+problem becomes a Diagnostic pointing at the line of the file where it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .errors import Diagnostic
+
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Loader(_Base):  # type: ignore[misc,valid-type]
+    """The safe loader (libyaml when present), with dates kept as plain strings."""
+
+
+Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+
+MAX_YAML_BYTES = 1_000_000
+_KEY_LINE = re.compile(r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:][^:\n#]*?))[ \t]*:(?:[ \t]|$)""", re.M)
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDoc:
+    data: Any
+    key_lines: dict[str, int]  # top-level key -> 1-based line in the file
+    body: str = ""
+    body_line: int = 1
+
+
+class YamlError(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def decode(raw: bytes, path: str) -> str:
+    """Strict UTF-8 (a BOM is dropped), CRLF and CR become LF."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise YamlError(
+            Diagnostic(path, line, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+                       "save the file as UTF-8")
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise YamlError(Diagnostic(path, line, "the file contains a NUL byte (binary data?)"))
+    return text
+
+
+def key_lines(text: str, first_line: int = 1) -> dict[str, int]:
+    """Line of each top-level key of a block mapping (cheap, no YAML parse)."""
+    lines: dict[str, int] = {}
+    for m in _KEY_LINE.finditer(text):
+        key = m.group(1) or m.group(2) or m.group(3) or ""
+        lines.setdefault(key.strip(), text.count("\n", 0, m.start()) + first_line)
+    return lines
+
+
+def _has_alias(text: str) -> bool:
+    if "*" not in text:
+        return False
+    return any(isinstance(ev, yaml.AliasEvent) for ev in yaml.parse(text, Loader=_Base))
+
+
+def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
+    """Parse one YAML document; ``first_line`` is the file line where ``text`` starts."""
+    if len(text) > MAX_YAML_BYTES:
+        raise YamlError(Diagnostic(path, first_line, f"YAML block too large ({len(text)} characters)"))
+    try:
+        if _has_alias(text):
+            raise YamlError(Diagnostic(path, first_line, "YAML aliases (*name) are not allowed here"))
+        data = yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlError(Diagnostic(path, line, f"YAML syntax error: {problem}")) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(Diagnostic(path, first_line, f"YAML error: {exc}")) from None
+    except (RecursionError, ValueError, OverflowError) as exc:
+        raise YamlError(Diagnostic(path, first_line, f"YAML error: {type(exc).__name__}: {exc}"[:300])) from None
+    return YamlDoc(data, key_lines(text, first_line))
+
+
+def split_front_matter(text: str, path: str) -> YamlDoc:
+    """Split ``---`` front matter from the Markdown body and parse it."""
+    if not text.strip():
+        raise YamlError(Diagnostic(path, 1, "empty file", "a paper file starts with '---' front matter"))
+    if not text.startswith("---") or text.split("\n", 1)[0].rstrip() != "---":
+        raise YamlError(Diagnostic(path, 1, "no front matter: the file must start with a '---' line"))
+    start = text.index("\n") + 1 if "\n" in text else len(text)
+    close = _FENCE.search(text, start)
+    if close is None:
+        raise YamlError(Diagnostic(path, 1, "front matter starts here but is never closed by a '---' line"))
+    fm_text = text[start : close.start()]
+    doc = load_yaml(fm_text, path, first_line=2)
+    if doc.data is None:
+        doc = YamlDoc({}, {})
+    body_start = text.find("\n", close.end())
+    body = "" if body_start < 0 else text[body_start + 1 :]
+    body_line = text.count("\n", 0, close.start()) + 2
+    return YamlDoc(doc.data, doc.key_lines, body, body_line)
