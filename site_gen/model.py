@@ -59,10 +59,13 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Tag:
+    """A tag of the taxonomy: a paper gets it when a rule matches and no exclusion does."""
+
     slug: str
     name: str
     description: str = ""
     rules: tuple[Rule, ...] = ()
+    exclude: tuple[Rule, ...] = ()  # any match here vetoes the tag
 
 
 @dataclass(frozen=True, slots=True)
