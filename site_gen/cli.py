@@ -24,7 +24,7 @@ def _report(diagnostics: Sequence[Diagnostic]) -> None:
 
 
 def _config(args: argparse.Namespace) -> config_mod.SiteConfig:
-    overrides = {"base_url": getattr(args, "base_url", None)}
+    overrides = {"base_url": getattr(args, "base_url", None), "site_url": getattr(args, "site_url", None)}
     if getattr(args, "strict", False):
         overrides["strict"] = True
     return config_mod.load(Path(args.root), overrides)
@@ -117,7 +117,6 @@ def cmd_tags(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="site-gen", description="Static sites for catalogues of research papers.")
     ap.add_argument("--version", action="version", version=f"site-gen {__version__}")
-    ap.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = ap.add_subparsers(dest="command", required=True)
 
     def verb(name: str, fn: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
@@ -131,6 +130,7 @@ def parser() -> argparse.ArgumentParser:
                            ("serve", cmd_serve, "build, serve and rebuild on changes")):
         p = verb(name, fn, help)
         p.add_argument("--base-url", help="the path the site is served under, such as /my-repo/")
+        p.add_argument("--site-url", help="the absolute URL of the site, for feeds, sitemap and canonical links")
         p.add_argument("--out", help="output folder (default: _site)")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     serve = sub.choices["serve"]

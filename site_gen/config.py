@@ -80,7 +80,7 @@ class SiteConfig:
 
 
 def load(root: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
-    """Read ``root/site.yaml`` (optional) and apply overrides (``--base-url``, ``BASE_URL``)."""
+    """Read ``root/site.yaml`` (optional) and apply overrides (``--base-url``/``BASE_URL``, ``SITE_URL``)."""
     path = root / CONFIG_FILE
     display = CONFIG_FILE
     values: dict[str, Any] = {}
@@ -94,9 +94,9 @@ def load(root: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
         if problems:
             raise BuildFailed(problems)
     overrides = dict(overrides or {})
-    env_base = os.environ.get("BASE_URL")
-    if overrides.get("base_url") is None and env_base:
-        overrides["base_url"] = env_base
+    for key, env in (("base_url", "BASE_URL"), ("site_url", "SITE_URL")):
+        if overrides.get(key) is None and os.environ.get(env):
+            overrides[key] = os.environ[env]
     for key, value in list(overrides.items()):
         if value is None:
             continue

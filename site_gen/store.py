@@ -15,11 +15,18 @@ from .content import PAPER_FIELDS, PAPERS_DIR
 from .errors import Diagnostic
 from .model import PaperDraft
 from .slug import fallback_slug, unique_slug
+from .textutil import strip_control
 from .yamlio import YamlError, decode, split_front_matter
 
 Tagger = Callable[[str, str], tuple[str, ...]]
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 .,()'/+-]*[A-Za-z0-9.)]|[A-Za-z]")
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON syntax), with YAML's extra line breaks escaped."""
+    return json.dumps(text, ensure_ascii=False).replace("\u2028", "\\u2028").replace(
+        "\u2029", "\\u2029").replace("\x85", "\\u0085").replace("\ufeff", "\\ufeff")
 
 
 def _scalar(value: Any) -> str:
@@ -30,7 +37,7 @@ def _scalar(value: Any) -> str:
     text = str(value)
     if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED and ": " not in text and " #" not in text:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _quoted(text)
 
 
 def _yaml_value(key: str, value: Any) -> str:
@@ -39,7 +46,7 @@ def _yaml_value(key: str, value: Any) -> str:
     if key == "date" and re.fullmatch(r"\d{4}(-\d{2}){0,2}", str(value)):
         return str(value)
     if key in ("title", "arxiv", "doi"):
-        return json.dumps(str(value), ensure_ascii=False)
+        return _quoted(str(value))
     return _scalar(value)
 
 
@@ -49,8 +56,13 @@ def front_matter_lines(values: dict[str, Any]) -> list[str]:
             if k in values and (k == "tags" or values[k] not in (None, "", (), []))]
 
 
+def clean_text(text: str) -> str:
+    """Text as a paper file holds it: LF line ends, no control characters."""
+    return strip_control(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def render_paper(values: dict[str, Any], abstract: str) -> str:
-    body = abstract.strip("\n")
+    body = clean_text(abstract).strip("\n")
     return "---\n" + "\n".join(front_matter_lines(values)) + "\n---\n" + (body + "\n" if body else "")
 
 
@@ -60,6 +72,7 @@ def draft_values(draft: PaperDraft, tags: Sequence[str]) -> dict[str, Any]:
                               "venue": draft.venue, "url": draft.url, "pdf": draft.pdf, "code": draft.code,
                               "source": draft.source}
     values.update(dict(draft.extra))
+    values = {k: clean_text(v) if isinstance(v, str) else v for k, v in values.items()}
     return {k: v for k, v in values.items() if k == "tags" or v not in (None, "", [], ())}
 
 

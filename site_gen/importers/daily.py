@@ -43,17 +43,20 @@ def resolve_year(month: int, day: int, year: int | None, today: date) -> date | 
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, str]]:
-    """(first line number, text) of each run of non-blank lines."""
+    """(first line number, text) of each run of non-blank lines; a date line is a block of its own."""
     blocks: list[tuple[int, str]] = []
     start, parts = 0, []
     for number, line in enumerate([*lines, ""], 1):
-        if line.strip():
+        dated = date_of(line) is not None
+        if parts and (dated or not line.strip()):
+            blocks.append((start, " ".join(parts)))
+            parts = []
+        if dated:
+            blocks.append((number, line.strip()))
+        elif line.strip():
             if not parts:
                 start = number
             parts.append(line.strip())
-        elif parts:
-            blocks.append((start, " ".join(parts)))
-            parts = []
     return blocks
 
 

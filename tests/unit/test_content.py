@@ -1,0 +1,77 @@
+from pathlib import Path
+
+import pytest
+
+from site_gen.content import load_papers, parse_paper
+
+
+def parse(text: str, slug: str = "a-paper"):
+    return parse_paper(text.encode(), f"content/papers/{slug}.md", slug)
+
+
+def messages(text: str, slug: str = "a-paper") -> list[str]:
+    paper, problems = parse(text, slug)
+    assert paper is None
+    return [str(d) for d in problems]
+
+
+def test_valid_paper():
+    paper, problems = parse('---\ntitle: "T"\ndate: 2025-03-11\ntags: [speech]\nauthors: [A B]\n'
+                            'arxiv: "2312.11825"\nurl: https://x.org/\n---\nBody *md*\n')
+    assert problems == []
+    assert paper.title == "T" and paper.date == "2025-03-11" and paper.tags == ("speech",)
+    assert paper.arxiv == "2312.11825" and paper.abstract_md == "Body *md*" and paper.body_line == 9
+
+
+P = "content/papers/a-paper.md"
+
+
+@pytest.mark.parametrize("front, expected", [
+    ('tgas: [x]', f"{P}:3: unknown key 'tgas' (did you mean 'tags'?)"),
+    ("tags: speech", f"{P}:3: 'tags' must be a list, not a string (write [speech])"),
+    ("authors: 42", f"{P}:3: 'authors' must be a list of strings, not a number"),
+    ("date: 2025-02-30", f"{P}:3: 'date' is not a real date: 2025-02-30 (day is out of range for month)"),
+    ("date: March", f"{P}:3: 'date' must be a date YYYY-MM-DD, YYYY-MM or YYYY, not 'March'"),
+    ("arxiv: 2312.11820", f"{P}:3: 'arxiv' must be a quoted string, not the number 2312.1182 "
+                          '(YAML reads 2312.11820 as a number: write "2312.11820")'),
+    ("url: javascript:alert(1)", f"{P}:3: 'url' has the scheme 'javascript'; only http and https URLs are allowed"),
+    ("pdf: data:text/html,x", f"{P}:3: 'pdf' has the scheme 'data'; only http and https URLs are allowed"),
+    ("tags: [../evil]", f"{P}:3: tag '../evil' is not a valid tag slug (use 'evil')"),
+])
+def test_front_matter_errors_point_at_the_key(front, expected):
+    assert messages(f'---\ntitle: "T"\n{front}\n---\nBody\n') == [expected]
+
+
+def test_missing_and_empty_title():
+    assert messages("---\ndate: 2025-01-01\n---\n") == [f"{P}:2: missing required key 'title'"]
+    assert messages('---\ntitle: ""\n---\n') == [f"{P}:2: 'title' must not be empty"]
+
+
+def test_all_problems_at_once():
+    assert len(messages('---\ntitle: ""\ntgas: []\ndate: 99\nurl: ftp://x\n---\n')) == 4
+
+
+def test_file_name_must_be_a_slug():
+    assert messages('---\ntitle: "T"\n---\n', slug="Bad Name")[0].startswith(
+        "content/papers/Bad Name.md:1: file name 'Bad Name.md' is not a valid slug")
+
+
+def test_duplicates_name_both_files(tmp_path: Path):
+    papers = tmp_path / "content" / "papers"
+    papers.mkdir(parents=True)
+    (papers / "a.md").write_text('---\ntitle: A\narxiv: "1"\n---\n')
+    (papers / "b.md").write_text('---\ntitle: B\narxiv: "1"\n---\n')
+    result = load_papers(tmp_path / "content", tmp_path)
+    assert [str(d) for d in result.diagnostics] == [
+        "content/papers/b.md:1: warning: same arXiv id '1' as content/papers/a.md (merge the two files or remove one)"]
+
+
+def test_symlink_outside_content_is_not_followed(tmp_path: Path):
+    papers = tmp_path / "content" / "papers"
+    papers.mkdir(parents=True)
+    secret = tmp_path / "secret.md"
+    secret.write_text('---\ntitle: Secret\n---\n')
+    (papers / "link.md").symlink_to(secret)
+    result = load_papers(tmp_path / "content", tmp_path)
+    assert result.papers == []
+    assert "symlink leads outside the content folder" in str(result.diagnostics[0])

@@ -1,0 +1,99 @@
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from site_gen.content import parse_paper
+from site_gen.model import PaperDraft
+from site_gen.store import Catalogue, clean_text, draft_values, render_paper, set_tags, upsert
+
+
+def no_tags(title: str, abstract: str) -> tuple[str, ...]:
+    return ()
+
+
+def speech_tagger(title: str, abstract: str) -> tuple[str, ...]:
+    return ("speech",) if "speech" in (title + abstract).lower() else ()
+
+
+def draft(title="A paper on speech", abstract="An abstract.", **kw) -> PaperDraft:
+    return PaperDraft(title=title, abstract=abstract, date="2025-03-11", source="daily", **kw)
+
+
+def test_create_then_idempotent(tmp_path: Path):
+    report = upsert(Catalogue(tmp_path), [draft()], speech_tagger)
+    assert report.created == ["a-paper-on-speech"]
+    path = tmp_path / "papers" / "a-paper-on-speech.md"
+    assert path.read_text() == ('---\ntitle: "A paper on speech"\ndate: 2025-03-11\ntags: [speech]\n'
+                                "source: daily\n---\nAn abstract.\n")
+    before = path.stat().st_mtime_ns
+    again = upsert(Catalogue(tmp_path), [draft()], speech_tagger)
+    assert again.created == [] and again.kept == ["a-paper-on-speech"]
+    assert path.stat().st_mtime_ns == before
+
+
+def test_edited_page_is_never_overwritten_but_missing_keys_are_filled(tmp_path: Path):
+    upsert(Catalogue(tmp_path), [draft()], no_tags)
+    path = tmp_path / "papers" / "a-paper-on-speech.md"
+    edited = path.read_text().replace("An abstract.", "My edited abstract.").replace("tags: []", "tags: [mine]")
+    path.write_text(edited + "\n# a note\n")
+    report = upsert(Catalogue(tmp_path), [draft(arxiv="2401.00001", abstract="Other")], no_tags)
+    assert report.merged == ["a-paper-on-speech"]
+    text = path.read_text()
+    assert "My edited abstract." in text and "tags: [mine]" in text and "# a note" in text
+    assert 'arxiv: "2401.00001"' in text
+
+
+def test_force_overwrites_keys(tmp_path: Path):
+    upsert(Catalogue(tmp_path), [draft()], no_tags)
+    report = upsert(Catalogue(tmp_path), [draft(abstract="New abstract.")], no_tags, force=True)
+    assert report.merged == ["a-paper-on-speech"]
+    assert "New abstract." in (tmp_path / "papers" / "a-paper-on-speech.md").read_text()
+
+
+def test_same_arxiv_id_merges_even_with_another_title(tmp_path: Path):
+    upsert(Catalogue(tmp_path), [draft(arxiv="2401.00001")], no_tags)
+    report = upsert(Catalogue(tmp_path), [draft(title="Renamed", arxiv="2401.00001", authors=("A B",))], no_tags)
+    assert report.merged == ["a-paper-on-speech"] and report.created == []
+
+
+def test_same_slug_different_paper_gets_a_suffix(tmp_path: Path):
+    report = upsert(Catalogue(tmp_path), [draft(arxiv="1"), draft(arxiv="2")], no_tags)
+    assert report.created == ["a-paper-on-speech", "a-paper-on-speech-2"]
+
+
+def test_broken_existing_file_is_left_alone(tmp_path: Path):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "a-paper-on-speech.md").write_text("---\ntitle: [broken\n---\n")
+    report = upsert(Catalogue(tmp_path), [draft()], no_tags)
+    assert report.created == ["a-paper-on-speech-2"]
+    assert (papers / "a-paper-on-speech.md").read_text() == "---\ntitle: [broken\n---\n"
+    assert not list(papers.glob(".*.tmp"))
+
+
+def test_set_tags_replaces_only_the_tags_line(tmp_path: Path):
+    path = tmp_path / "p.md"
+    path.write_text('---\ntitle: "T"  # mine\ntags: []\n---\nBody\n')
+    set_tags(path, ["speech", "moe"])
+    assert path.read_text() == '---\ntitle: "T"  # mine\ntags: [speech, moe]\n---\nBody\n'
+
+
+names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60).filter(
+    lambda s: s.strip() and not s.strip().startswith("#"))
+
+
+@settings(max_examples=200)
+@given(title=names, abstract=st.text(max_size=200), authors=st.lists(names, max_size=4),
+       venue=st.one_of(st.none(), names))
+def test_front_matter_round_trip(title, abstract, authors, venue):
+    d = PaperDraft(title=title, abstract=abstract, date="2024-02-29", authors=tuple(authors), venue=venue,
+                   arxiv="2312.11825", source="daily")
+    text = render_paper(draft_values(d, ["speech"]), abstract)
+    paper, problems = parse_paper(text.encode(), "p.md", "p")
+    assert problems == []
+    assert paper.title == " ".join(title.split())
+    assert paper.authors == tuple(" ".join(a.split()) for a in authors)
+    assert paper.venue == (" ".join(venue.split()) if venue else None)
+    assert paper.abstract_md == clean_text(abstract).strip("\n")
+    assert (paper.date, paper.arxiv, paper.tags) == ("2024-02-29", "2312.11825", ("speech",))
