@@ -1,0 +1,168 @@
+"""`python -m bench`: site-gen against Hugo on generated catalogues of several sizes.
+
+For each N: generate the catalogue once (for both generators), then R interleaved rounds of
+a cold site-gen build (its `_site*` and `.cache` removed first) and, when `hugo` is on PATH,
+a cold Hugo build of the same papers. After each site-gen build: the search costs (sizes
+once, lunr.js timings in Node every round) and a one-paper rebuild with the warm cache.
+Medians go to stdout, `<out>/results.md` and `<out>/results.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from bench import builds, measure, report, search
+from bench.generate import generate
+
+NODE_KEYS = ("read_ms", "parse_ms", "load_ms", "load_total_ms", "query_ms")
+
+
+def sizes(text: str) -> list[int]:
+    """'1000,10k,50000' -> [1000, 10000, 50000]."""
+    values = []
+    for part in text.split(","):
+        part = part.strip().lower()
+        values.append(int(part[:-1]) * 1000 if part.endswith("k") else int(part))
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError("sizes are positive integers, e.g. 1000,10000")
+    return values
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def measured(builder: builds.Builder) -> dict[str, Any]:
+    """Build with `builder` as it stands (cold or warm) and measure the build and its output."""
+    run = measure.run(builder.command, cwd=builder.project)
+    row: dict[str, Any] = asdict(run)
+    if run.status == 0:
+        stats = measure.output_stats(builder.out)
+        row.update(asdict(stats), pages_per_s=stats.html_pages / run.wall_s)
+        del row["output"]
+    else:
+        log(f"{builder.name} failed with status {run.status}:\n{run.output}")
+    return row
+
+
+def cold(builder: builds.Builder) -> dict[str, Any]:
+    builder.clean()
+    return measured(builder)
+
+
+def one_paper_rebuild(builder: builds.Builder, paper: Path) -> dict[str, Any]:
+    original = builds.edit_paper(paper)
+    try:
+        return measured(builder)
+    finally:
+        builds.replace_file(paper, original)
+
+
+def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"runs": runs, "median": report.medians([r for r in runs if r["status"] == 0])}
+
+
+def node_summary(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    timed = [r for r in rounds if "skipped" not in r]
+    if not timed:
+        return rounds[0] if rounds else {"skipped": "no successful build"}
+    return {**report.medians([{k: r[k] for k in NODE_KEYS} for r in timed]), "rounds": timed}
+
+
+def bench_size(n: int, runs: int, work: Path, seed: int, with_hugo: bool) -> dict[str, Any]:
+    started = time.perf_counter()
+    hugo_root = work / "hugo" if with_hugo and builds.hugo_executable() else None
+    catalogue = generate(work / "site", n, seed, hugo_root=hugo_root)
+    generated = time.perf_counter() - started
+    log(f"N={n}: generated in {generated:.1f} s")
+    mine = builds.site_gen(catalogue.root)
+    peer = builds.hugo(hugo_root) if hugo_root else None
+    paper = catalogue.root / "content" / "papers" / f"{sorted(catalogue.slugs)[n // 2]}.md"
+    mine_runs: list[dict[str, Any]] = []
+    peer_runs: list[dict[str, Any]] = []
+    rebuilds: list[dict[str, Any]] = []
+    node_rounds: list[dict[str, Any]] = []
+    sizes_once: dict[str, Any] | None = None
+    for round_ in range(runs):
+        order = [mine, peer] if round_ % 2 == 0 else [peer, mine]
+        for builder in order:
+            if builder is None:
+                continue
+            row = cold(builder)
+            log(f"N={n} round {round_ + 1}/{runs}: {builder.name} {row['wall_s']:.2f} s")
+            if builder is peer:
+                peer_runs.append(row)
+                continue
+            mine_runs.append(row)
+            if row["status"] != 0:
+                continue
+            if sizes_once is None:
+                sizes_once = {k: v for k, v in search.measure(mine.out).items() if k != "node"}
+            node_rounds.append(search.node_timings(mine.out))
+            rebuilds.append(one_paper_rebuild(mine, paper))
+    result: dict[str, Any] = {
+        "n": n,
+        "seed": seed,
+        "generate_s": generated,
+        "site_gen": summary(mine_runs),
+        "hugo": summary(peer_runs) if peer else None,
+        "search": None if sizes_once is None else {**sizes_once, "node": node_summary(node_rounds)},
+        "rebuild": summary(rebuilds),
+    }
+    peer_median = result["hugo"]["median"] if peer else {}
+    result["ratio"] = report.ratios(result["site_gen"]["median"], peer_median)
+    return result
+
+
+def failed(result: dict[str, Any]) -> bool:
+    return any(
+        run["status"] != 0
+        for size in result["sizes"]
+        for run in size["site_gen"]["runs"] + size["rebuild"]["runs"]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--sizes",
+        type=sizes,
+        default=sizes("1000,10000,50000"),
+        help="catalogue sizes, comma-separated (default 1000,10000,50000)",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(".cache/bench"),
+        help="results and work folder (default .cache/bench)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="catalogue seed (default 0)")
+    parser.add_argument("--no-hugo", action="store_true", help="do not build with Hugo")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the generated projects and their output under OUT/work",
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    result: dict[str, Any] = {"machine": report.machine(), "runs": args.runs, "sizes": []}
+    for n in args.sizes:
+        work = args.out / "work" / f"n{n}"
+        result["sizes"].append(bench_size(n, args.runs, work, args.seed, not args.no_hugo))
+        report.write(args.out, result)  # partial results survive an interrupted long run
+        if not args.keep:
+            shutil.rmtree(work)
+    print(report.write(args.out, result), end="")
+    return 1 if failed(result) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
