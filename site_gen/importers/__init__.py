@@ -1,0 +1,60 @@
+"""Importers: pure parsers that turn a source file's text into paper drafts.
+
+Every importer is a module with one entry point::
+
+    def parse(text: str, path: str) -> ImportResult
+
+``text`` is the whole file, already decoded; ``path`` is only used in
+diagnostics. ``parse`` reads no file, writes nothing and makes no slug: the
+caller tags, slugs, merges and writes the drafts.
+
+* A file that cannot be read as its format at all (broken JSON, XML or
+  BibTeX syntax) raises :class:`~site_gen.errors.ImportFailed` with one
+  ``Diagnostic`` per problem, at the line where the problem is.
+* A record that cannot become a paper (no title, no abstract where the
+  format always has one) is skipped, and a field of a shape the importer does
+  not know is left out; each gives a ``Diagnostic`` with severity
+  ``"warning"`` in the second element of the result, and the import goes on.
+
+An importer that needs options (``daily`` needs the year) takes them as
+keyword-only arguments with defaults, so ``parse(text, path)`` always works.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Protocol
+
+from ..errors import Diagnostic
+from ..model import PaperDraft
+
+ImportResult = tuple[list[PaperDraft], list[Diagnostic]]
+"""The drafts in file order, and the warnings about what was skipped."""
+
+
+class Importer(Protocol):
+    def __call__(self, text: str, path: str, /, **options: Any) -> ImportResult: ...
+
+
+_MODULES: dict[str, str] = {
+    "daily": "daily",
+    "hf-json": "hf_json",
+    "arxiv": "arxiv",
+    "bibtex": "bibtex",
+}
+
+
+def _lazy(module: str) -> Importer:
+    """Import the module on first call, so one missing or slow module never breaks the others."""
+
+    def parse(text: str, path: str, /, **options: Any) -> ImportResult:
+        loaded = importlib.import_module(f"{__name__}.{module}")
+        result: ImportResult = loaded.parse(text, path, **options)
+        return result
+
+    parse.__name__ = parse.__qualname__ = f"{module}.parse"
+    return parse
+
+
+IMPORTERS: dict[str, Importer] = {name: _lazy(module) for name, module in _MODULES.items()}
+"""FORMAT (as in ``site-gen import FORMAT FILE``) -> its ``parse``."""

@@ -1,0 +1,129 @@
+import json
+
+import pytest
+
+from site_gen.errors import ImportFailed
+from site_gen.importers import IMPORTERS
+from site_gen.importers.hf_json import parse
+from tests.conftest import FIXTURES
+
+SAMPLE = FIXTURES / "samples" / "hf_daily.json"
+MIXED = FIXTURES / "importers" / "hf_mixed.json"
+
+
+def _parse_file(path):
+    return parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def test_the_api_sample_gives_20_papers_with_publication_dates_and_links():
+    drafts, warnings = _parse_file(SAMPLE)
+    assert warnings == [] and len(drafts) == 20
+    first = drafts[0]
+    assert first.title == (
+        "HiFi-UMI: Learning Deployable Manipulation Policies from High-Fidelity UMI Data Alone"
+    )
+    assert first.abstract.startswith("Learning deployable manipulation policies is bottlenecked")
+    assert first.date == "2026-07-28"  # the paper's publishedAt, not the listing's 2026-07-27
+    assert first.arxiv == "2607.25895"
+    assert first.url == "https://arxiv.org/abs/2607.25895"
+    assert first.pdf == "https://arxiv.org/pdf/2607.25895"
+    assert first.code is None
+    assert dict(first.extra) == {
+        "project": "https://cloud.simpleai.tech/simple-world-lab/hifi-umi/"
+    }
+    assert len(first.authors) == 18 and first.authors[:2] == ("Simple AI", "Yuteng Wei")
+    assert drafts[1].code == "https://github.com/LeqsNaN/RARG"
+    assert {d.source for d in drafts} == {"hf-json"}
+
+
+def test_each_draft_points_at_the_line_where_its_item_starts():
+    drafts, _ = _parse_file(SAMPLE)
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    assert drafts[0].line == 2
+    for draft in drafts:
+        assert lines[draft.line - 1].strip() == "{"
+        assert f'"id": "{draft.arxiv}"' in lines[draft.line + 1]
+
+
+def test_abstract_paragraphs_are_kept():
+    drafts, _ = _parse_file(SAMPLE)
+    codenib = next(d for d in drafts if d.title.startswith("CodeNib"))
+    first, second = codenib.abstract.split("\n\n")
+    assert first.endswith("through one runtime.") and second.startswith("Across 100 snapsh")
+
+
+def test_records_without_title_or_abstract_are_skipped_with_warnings_at_their_lines():
+    drafts, warnings = _parse_file(MIXED)
+    assert [d.title for d in drafts] == ["Good paper with a wrapped title", "Odd fields"]
+    assert all(w.severity == "warning" for w in warnings)
+    by_line = {(w.line, w.message) for w in warnings}
+    assert (19, "skipped a paper without an abstract (summary): 'No abstract'") in by_line
+    assert (22, "skipped a paper without a title") in by_line
+    assert (25, "skipped an item that is not a paper object (str)") in by_line
+
+
+def test_fields_of_unknown_shape_are_left_out_with_a_warning():
+    drafts, warnings = _parse_file(MIXED)
+    good, odd = drafts
+    assert good.authors == ("Ada Lovelace", "Alan Turing")  # hidden and nameless authors left out
+    assert good.arxiv == "2401.00001" and good.date == "2024-01-02"
+    assert good.abstract == "First paragraph, wrapped.\n\nSecond paragraph."
+    assert (
+        good.code == "https://github.com/example/good" and good.extra == ()
+    )  # javascript: refused
+    assert (odd.arxiv, odd.url, odd.pdf, odd.date, odd.authors) == (None, None, None, None, ())
+    messages = [w.message for w in warnings if w.line == 26]
+    assert any("'not-an-id' is not an arXiv id" in m for m in messages)
+    assert any("'authors' is a str, not a list" in m for m in messages)
+    assert any("'publishedAt' 'yesterday' is not a date" in m for m in messages)
+    assert any("javascript:alert(1)" in w.message and w.line == 2 for w in warnings)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [{"id": "2401.00001", "title": "T", "summary": "S", "authors": [{"name": "A B"}]}],
+        {"papers": [{"id": "2401.00001", "title": "T", "summary": "S", "authors": ["A B"]}]},
+        {"count": 1, "data": [{"paper": {"id": "2401.00001", "title": "T", "summary": "S"}}]},
+        {"id": "2401.00001", "title": "T", "summary": "S", "publishedAt": "2024-01-02"},
+    ],
+    ids=["list-of-papers", "papers-key", "data-key", "one-paper"],
+)
+def test_older_shapes_are_accepted(data):
+    drafts, warnings = parse(json.dumps(data, indent=2), "old.json")
+    assert warnings == []
+    assert [(d.title, d.abstract, d.arxiv) for d in drafts] == [("T", "S", "2401.00001")]
+
+
+def test_line_numbers_work_inside_a_wrapping_object():
+    text = (
+        '{\n  "count": 2,\n  "papers": [\n    {"title": "A", "summary": "x"},\n\n'
+        '    {"title": "B", "summary": "y"}\n  ]\n}'
+    )
+    drafts, _ = parse(text, "w.json")
+    assert [d.line for d in drafts] == [4, 6]
+
+
+def test_malformed_json_fails_at_its_line():
+    with pytest.raises(ImportFailed) as failed:
+        _parse_file(FIXTURES / "importers" / "hf_broken.json")
+    [diagnostic] = failed.value.diagnostics
+    assert diagnostic.line == 7 and diagnostic.severity == "error"
+    assert diagnostic.message.startswith("invalid JSON: Expecting ',' delimiter")
+
+
+@pytest.mark.parametrize("text", ['"just a string"', "42", '{"count": 0}'])
+def test_json_that_holds_no_list_of_papers_fails(text):
+    with pytest.raises(ImportFailed, match="expected a list of papers"):
+        parse(text, "x.json")
+
+
+def test_a_byte_order_mark_is_ignored():
+    drafts, _ = parse('\ufeff[{"title": "T", "summary": "S"}]', "bom.json")
+    assert [d.title for d in drafts] == ["T"]
+
+
+def test_the_registry_runs_the_importer():
+    drafts, warnings = IMPORTERS["hf-json"](SAMPLE.read_text(encoding="utf-8"), "hf.json")
+    assert len(drafts) == 20 and warnings == []
+    assert set(IMPORTERS) == {"daily", "hf-json", "arxiv", "bibtex"}
