@@ -1,0 +1,280 @@
+"""BibTeX -> paper drafts.
+
+bibtexparser (v2) splits the file into blocks and gives each its line;
+``@string`` macros, ``#`` concatenation and the month macros are resolved
+here, and pylatexenc turns TeX into Unicode (``{\\"o}`` -> ``ö``, ``--`` -> ``–``)
+outside math, which stays as written (``$O(n)$``) for KaTeX.
+
+Per entry: ``title`` is required (else it is skipped with a warning), an
+abstract is not (``abstract`` or ``""``). ``author`` gives display names
+(``Last, First`` -> ``First Last``); ``date`` (biblatex) or ``year`` and
+``month`` give ``date``; ``journal`` or ``booktitle`` give ``venue``;
+``eprint`` (with ``archivePrefix = arXiv``, or shaped like an arXiv id), an
+``arXiv:`` journal or an arXiv URL give ``arxiv``; ``doi``, ``url`` and
+``pdf`` are kept as written. An entry inherits ``booktitle``, ``journal``,
+``year`` and ``month`` from the entry its ``crossref`` names; in a file with
+exactly one ``@proceedings`` entry (as PMLR publishes them), an
+``@inproceedings`` entry without ``booktitle`` or ``crossref`` inherits from it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from bibtexparser import model
+from bibtexparser.entrypoint import parse_string
+
+from ..errors import Diagnostic, ImportFailed
+from ..model import PaperDraft
+from . import ImportResult
+from ._latex import MONTHS, display_names, latex_to_text, month_number, verbatim
+from ._text import (
+    arxiv_id,
+    collapse,
+    http_url,
+    identifier,
+    paragraphs,
+    partial_date,
+    warning,
+)
+
+SOURCE = "bibtex"
+_KEPT = ("pages", "volume", "publisher")
+_INHERITED = ("booktitle", "journal", "year", "month", "date")
+_ARXIV_VENUE = re.compile(r"arxiv\b(?:\s+(?:preprint|e-prints))?[\s,:]*(.*)", re.IGNORECASE)
+
+
+@dataclass
+class _Record:
+    kind: str
+    key: str
+    line: int
+    fields: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+Note = Callable[[int, str], None]
+
+
+def parse(text: str, path: str) -> ImportResult:
+    warnings: list[Diagnostic] = []
+
+    def note(line: int, message: str) -> None:
+        warnings.append(warning(path, line, message))
+
+    with _quiet("bibtexparser.splitter"):  # its log repeats what the diagnostics say
+        library = parse_string(text.removeprefix("\ufeff"), parse_stack=[])
+    records = _records(library.blocks, path, note)
+    _inherit(records, note)
+    drafts = [draft for record in records if (draft := _draft(record, note)) is not None]
+    return drafts, warnings
+
+
+@contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    was_disabled, logger.disabled = logger.disabled, True
+    try:
+        yield
+    finally:
+        logger.disabled = was_disabled
+
+
+def _records(blocks: list[model.Block], path: str, note: Note) -> list[_Record]:
+    """The entries with their values resolved; a syntax error anywhere fails the file."""
+    strings: dict[str, str] = {}
+    records: list[_Record] = []
+    errors: list[Diagnostic] = []
+    for block in blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, model.DuplicateFieldKeyBlock):
+            names = ", ".join(sorted(block.duplicate_keys))
+            note(line, f"{_head(block.raw)} repeats {names}: the first value is used")
+        elif isinstance(block, model.DuplicateBlockKeyBlock):
+            note(line, f"{_head(block.raw)}: the key {block.key!r} is used twice in this file")
+        if isinstance(block, model.DuplicateBlockKeyBlock | model.DuplicateFieldKeyBlock):
+            block = block.ignore_error_block or block
+        if isinstance(block, model.ParsingFailedBlock):
+            reason = getattr(block.error, "abort_reason", None) or str(block.error)
+            errors.append(Diagnostic(path, line, f"invalid BibTeX in {_head(block.raw)}: {reason}"))
+        elif isinstance(block, model.String):
+            strings[block.key.lower()] = _resolve(block.value, strings, line, note)
+        elif isinstance(block, model.Entry):
+            records.append(_record(block, line, strings, note))
+    if errors:
+        raise ImportFailed(errors)
+    return records
+
+
+def _head(raw: str | None) -> str:
+    match = re.match(r"\s*(@\w+\s*[{(][^,\s]*)", raw or "")
+    return match.group(1) + "}" if match else "this entry"
+
+
+def _record(entry: model.Entry, line: int, strings: dict[str, str], note: Note) -> _Record:
+    record = _Record(entry.entry_type.lower(), entry.key or "", line)
+    for item in entry.fields:
+        name = item.key.lower()
+        if name not in record.fields:
+            field_line = (item.start_line or line - 1) + 1
+            record.fields[name] = _resolve(str(item.value), strings, field_line, note)
+            record.lines[name] = field_line
+    return record
+
+
+def _resolve(raw: str, strings: dict[str, str], line: int, note: Note) -> str:
+    """A raw value (``{...}``, ``"..."``, a number, a macro, or ``#`` of those) as text."""
+    out: list[str] = []
+    for part in _concatenated(raw):
+        if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
+            out.append(part[1:-1])
+        elif part.isdigit() or part.lower() in MONTHS:
+            out.append(part)
+        elif part.lower() in strings:
+            out.append(strings[part.lower()])
+        else:
+            note(line, f"undefined macro {part!r}; kept as written")
+            out.append(part)
+    return "".join(out)
+
+
+def _concatenated(raw: str) -> list[str]:
+    """Split a raw value at the ``#`` that are outside braces and quotes."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, char in enumerate(raw):
+        depth += (char == "{") - (char == "}")
+        quoted ^= char == '"' and depth == 0
+        if char == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:i])
+            start = i + 1
+    parts.append(raw[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _inherit(records: list[_Record], note: Note) -> None:
+    by_key = {record.key.lower(): record for record in records}
+    proceedings = [record for record in records if record.kind == "proceedings"]
+    for record in records:
+        ref = record.fields.get("crossref", "").strip()
+        parent = by_key.get(ref.lower()) if ref else None
+        if ref and parent is None:
+            note(record.lines["crossref"], f"crossref {ref!r} names no entry of this file")
+        elif not ref and len(proceedings) == 1 and record.kind == "inproceedings":
+            parent = proceedings[0] if "booktitle" not in record.fields else None
+        if parent is None or parent is record:
+            continue
+        for name in _INHERITED:
+            if name in parent.fields and name not in record.fields:
+                record.fields[name], record.lines[name] = parent.fields[name], record.line
+        if "booktitle" not in record.fields and parent.kind == "proceedings":
+            record.fields["booktitle"] = parent.fields.get("title", "")
+
+
+def _draft(record: _Record, note: Note) -> PaperDraft | None:
+    fields = record.fields
+    title = collapse(latex_to_text(fields.get("title", "")))
+    if not title:
+        volume = record.kind == "proceedings"
+        why = " (a volume: its entries take their venue and year from it)" if volume else ""
+        note(record.line, f"skipped @{record.kind}{{{record.key}}}: it has no title{why}")
+        return None
+    venue, preprint = _venue(record)
+    return PaperDraft(
+        title=title,
+        abstract=paragraphs(latex_to_text(fields.get("abstract", "")), indented_breaks=False),
+        date=_date(record, note),
+        authors=_authors(record, note),
+        arxiv=_arxiv(record, preprint),
+        doi=_doi(record, note),
+        venue=venue,
+        url=_url(record, "url", note),
+        pdf=_url(record, "pdf", note),
+        source=SOURCE,
+        line=record.line,
+        extra=_extra(record),
+    )
+
+
+def _extra(record: _Record) -> tuple[tuple[str, object], ...]:
+    """``pages``, ``volume``, ``publisher``, ``categories`` (from ``primaryClass``),
+    ``bibtex_key`` and ``entry_type``, when known."""
+    fields = record.fields
+    found: dict[str, object] = {
+        name: collapse(latex_to_text(fields.get(name, ""))) for name in _KEPT
+    }
+    primary = collapse(fields.get("primaryclass", ""))
+    found["categories"] = (primary,) if primary else ()
+    found["bibtex_key"] = identifier(record.key) or ""
+    found["entry_type"] = record.kind
+    return tuple((name, value) for name, value in found.items() if value)
+
+
+def _authors(record: _Record, note: Note) -> tuple[str, ...]:
+    names, problems = display_names(record.fields.get("author", ""))
+    for problem in problems:
+        note(record.lines["author"], problem)
+    return names
+
+
+def _date(record: _Record, note: Note) -> str | None:
+    fields, lines = record.fields, record.lines
+    if "date" in fields:
+        day = partial_date(fields["date"].partition("/")[0])
+        if day:
+            return day
+        note(lines["date"], f"date {fields['date']!r} is not YYYY[-MM[-DD]]; year used")
+    year = fields.get("year", "").strip()
+    if not year:
+        return None
+    if not re.fullmatch(r"\d{4}", year):
+        note(lines["year"], f"year {year!r} is not a year; the date is left out")
+        return None
+    month = fields.get("month", "").strip()
+    number = month_number(month)
+    if month and number is None:
+        note(lines["month"], f"month {month!r} is not a month; the date is the year alone")
+    return f"{year}-{number:02d}" if number else year
+
+
+def _venue(record: _Record) -> tuple[str | None, str | None]:
+    """The venue, and the arXiv id when the venue only says "arXiv preprint arXiv:<id>"."""
+    order = ("journal", "booktitle") if record.kind == "article" else ("booktitle", "journal")
+    raw = next((record.fields[name] for name in order if record.fields.get(name)), "")
+    venue = collapse(latex_to_text(raw))
+    preprint = _ARXIV_VENUE.fullmatch(venue)
+    if preprint and (not preprint.group(1) or arxiv_id(preprint.group(1))):
+        return None, arxiv_id(preprint.group(1))
+    return venue or None, None
+
+
+def _arxiv(record: _Record, preprint: str | None) -> str | None:
+    fields = record.fields
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "arxiv").lower()
+    candidates = [fields.get("eprint", "") if prefix == "arxiv" else "", fields.get("arxiv", "")]
+    candidates += [fields.get("arxivid", ""), preprint or "", verbatim(fields.get("url", ""))]
+    if fields.get("journal", "").strip().lower() in ("corr", "arxiv"):  # DBLP, Semantic Scholar
+        candidates.append(fields.get("volume", "").removeprefix("abs/"))
+    return next((ident for c in candidates if c and (ident := arxiv_id(verbatim(c)))), None)
+
+
+def _doi(record: _Record, note: Note) -> str | None:
+    value = verbatim(record.fields.get("doi", ""))
+    value = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", value, flags=re.IGNORECASE)
+    doi = identifier(value)
+    if value and doi is None:
+        note(record.lines["doi"], f'doi {value!r:.60} has spaces or <>"; left out')
+    return doi
+
+
+def _url(record: _Record, name: str, note: Note) -> str | None:
+    value = verbatim(record.fields.get(name, ""))
+    if not value:
+        return None
+    url = http_url(value)
+    if url is None:
+        note(record.lines[name], f"{name} {value!r:.60} is not an http(s) URL; left out")
+    return url

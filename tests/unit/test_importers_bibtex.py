@@ -1,0 +1,222 @@
+import logging
+
+import pytest
+
+from site_gen.errors import ImportFailed
+from site_gen.importers._latex import display_names, latex_to_text, month_number
+from site_gen.importers.bibtex import parse
+from tests.conftest import FIXTURES
+
+SAMPLE = FIXTURES / "samples" / "real.bib"
+HABITS = FIXTURES / "importers" / "habits.bib"
+COLT = "Proceedings of the 2017 Conference on Learning Theory"
+
+
+def _parse_file(path):
+    return parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def _by_title(drafts, start):
+    return next(d for d in drafts if d.title.startswith(start))
+
+
+def test_the_colt_sample_gives_76_papers_and_skips_the_untitled_proceedings():
+    drafts, warnings = _parse_file(SAMPLE)
+    assert len(drafts) == 76
+    [skipped] = warnings
+    assert skipped.line == 1 and skipped.severity == "warning"
+    assert skipped.message.startswith("skipped @proceedings{COLT-2017}: it has no title")
+    assert {d.source for d in drafts} == {"bibtex"}
+
+
+def test_papers_take_venue_and_year_from_the_only_proceedings_entry():
+    drafts, _ = _parse_file(SAMPLE)
+    assert {d.date for d in drafts} == {"2017"} and {d.venue for d in drafts} == {COLT}
+
+
+def test_tex_accents_become_unicode_in_names_and_names_read_first_last():
+    drafts, _ = _parse_file(SAMPLE)
+    brosse = _by_title(drafts, "Sampling from a log-concave")
+    assert brosse.authors == ("Nicolas Brosse", "Alain Durmus", "Éric Moulines", "Marcelo Pereyra")
+    assert brosse.line == 173
+    assert _by_title(drafts, "Algorithmic Chaining").authors[0] == "Nicolò Cesa-Bianchi"
+    assert _by_title(drafts, "Algorithmic Chaining").authors[3] == "Sébastien Gerchinovitz"
+    assert _by_title(drafts, "Fast rates for online").authors == ("Gergely Neu", "Vicenç Gómez")
+    assert _by_title(drafts, "An Improved Parametrization").authors[1] == "Gábor Lugosi"
+
+
+def test_math_stays_as_written_and_case_braces_go():
+    drafts, _ = _parse_file(SAMPLE)
+    assert _by_title(drafts, "Matrix Completion").title == (
+        "Matrix Completion from $O(n)$ Samples in Linear Time"
+    )
+    assert _by_title(drafts, "Empirical Risk Minimization").title == (
+        "Empirical Risk Minimization for Stochastic Convex Optimization: "
+        "${O}(1/n)$- and ${O}(1/n^2)$-type of Risk Bounds"
+    )
+    assert _by_title(drafts, "Fast rates for online").title == (
+        "Fast rates for online learning in Linearly Solvable Markov Decision Processes"
+    )
+
+
+def test_abstracts_keep_paragraphs_and_display_math():
+    drafts, _ = _parse_file(SAMPLE)
+    scarlett = _by_title(drafts, "Lower Bounds on Regret for Noisy Gaussian")
+    first, second = scarlett.abstract.split("\n\n")
+    assert first.startswith("In this paper, we consider the problem of sequentially optimizing")
+    assert (
+        "$T = \\Omega\\big(\\frac{1}{\\epsilon^2} (\\log\\frac{1}{\\epsilon})^{d/2}\\big)$"
+        in second
+    )
+    assert "For the Matérn-$\\nu$ kernel" in second
+    corralling = _by_title(drafts, "Corralling a Band")
+    assert "base algorithm if it were to be run on its own." in corralling.abstract  # {\it ...}
+    assert _by_title(drafts, "Preface").abstract == ""  # allowed: BibTeX often has none
+
+
+def test_capitalised_field_names_and_extra_keys():
+    drafts, _ = _parse_file(SAMPLE)
+    last = drafts[-1]
+    assert last.title == "Optimal learning via local entropies and sample compression"
+    assert last.authors == ("Zhivotovskiy Nikita",) and last.line == 990
+    assert dict(last.extra) == {
+        "pages": "2023-2065",
+        "bibtex_key": "Zhivotovskiy17",
+        "entry_type": "inproceedings",
+    }
+
+
+def test_string_macros_concatenation_and_month_macros():
+    drafts, _ = _parse_file(HABITS)
+    macro = drafts[0]
+    assert macro.venue == "Journal of Machine Learning Research (JMLR)"
+    assert macro.date == "2019-09"
+    assert macro.title == "The Bayesian ß-Method — AT&T's 100% $\\mathcal{O}(n)$ Bound"
+    assert macro.authors == ("Jörg Müller", "Ludwig van Beethoven")  # "others" dropped
+    assert macro.doi == "10.5555/3322706.3322707"
+    assert macro.url == "https://jmlr.org/papers/v20/18-001.html"
+    assert dict(macro.extra)["pages"] == "1–42" and dict(macro.extra)["volume"] == "20"
+
+
+def test_crossref_inherits_venue_and_date():
+    drafts, warnings = _parse_file(HABITS)
+    cross = _by_title(drafts, "Inherited venue")
+    assert (cross.venue, cross.date) == ("Proceedings of the Example Conference", "2018-07")
+    lost = _by_title(drafts, "A dangling crossref")
+    assert (lost.venue, lost.date) == (None, None)
+    messages = {(w.line, w.message) for w in warnings}
+    assert (52, "crossref 'nowhere' names no entry of this file") in messages
+    assert (53, "year 'in press' is not a year; the date is left out") in messages
+
+
+def test_arxiv_ids_from_eprint_and_from_an_arxiv_journal():
+    drafts, warnings = _parse_file(HABITS)
+    preprint = _by_title(drafts, "An arXiv preprint")
+    assert (preprint.arxiv, preprint.venue, preprint.date) == ("2401.00001", None, "2024")
+    eprint = _by_title(drafts, "Eprint with a prefix")
+    assert (eprint.arxiv, eprint.date, eprint.url) == ("2312.11825", "2023-12-19", None)
+    assert dict(eprint.extra)["categories"] == ("cs.SD",)
+    messages = {(w.line, w.message) for w in warnings}
+    assert (38, "month '13' is not a month; the date is the year alone") in messages
+    assert (47, "url 'ftp://example.org/paper.pdf' is not an http(s) URL; left out") in messages
+    assert (56, "skipped @misc{untitled}: it has no title") in messages
+
+
+@pytest.mark.parametrize(
+    ("fields", "arxiv"),
+    [
+        ("eprint = {1706.03762}", "1706.03762"),
+        ("eprint = {hep-th/9901001}, eprinttype = {arxiv}", "hep-th/9901001"),
+        ("eprint = {12345}, archivePrefix = {PubMed}", None),
+        ("url = {https://arxiv.org/abs/1706.03762v5}", "1706.03762"),
+        ("journal = {CoRR}, volume = {abs/1706.03762}", "1706.03762"),
+        ("journal = {ArXiv}, volume = {abs/1706.03762}", "1706.03762"),
+    ],
+)
+def test_arxiv_id_sources(fields, arxiv):
+    [draft], _ = parse(f"@article{{k, title = {{T}}, {fields}}}", "x.bib")
+    assert draft.arxiv == arxiv
+
+
+def test_syntax_errors_fail_the_file_at_each_entrys_line(caplog):
+    with caplog.at_level(logging.DEBUG), pytest.raises(ImportFailed) as failed:
+        _parse_file(FIXTURES / "importers" / "broken.bib")
+    assert [(d.line, d.message.split(":")[0]) for d in failed.value.diagnostics] == [
+        (6, "invalid BibTeX in @article{unclosed}"),
+        (11, "invalid BibTeX in @article{nocomma}"),
+    ]
+    assert "Expected comma after entry key" in failed.value.diagnostics[1].message
+    assert not [r for r in caplog.records if r.name.startswith("bibtexparser")]
+
+
+def test_an_unterminated_last_entry_fails():
+    with pytest.raises(ImportFailed, match=r"^x.bib:2: invalid BibTeX in @article\{k\}"):
+        parse("\n@article{k,\n  title = {Open\n", "x.bib")
+
+
+def test_repeated_fields_keep_the_first_value_with_a_warning():
+    [draft], [warning] = parse("@article{k,\n title = {One},\n title = {Two}}", "x.bib")
+    assert draft.title == "One"
+    assert (warning.line, warning.message) == (
+        1,
+        "@article{k} repeats title: the first value is used",
+    )
+
+
+def test_undefined_macros_are_kept_with_a_warning():
+    [draft], [warning] = parse("@article{k, title = {T}, journal = nowhere}", "x.bib")
+    assert draft.venue == "nowhere" and "undefined macro 'nowhere'" in warning.message
+
+
+def test_doi_with_characters_the_schema_refuses_is_left_out():
+    [draft], [warning] = parse("@article{k, title = {T},\n doi = {10.1000/a b}}", "x.bib")
+    assert draft.doi is None and warning.line == 2
+
+
+def test_names_that_cannot_be_split_are_kept_as_written():
+    names, problems = display_names("A, B, C, D and Smith, Jane")
+    assert names == ("A, B, C, D", "Jane Smith")
+    assert problems and "Too many commas" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ("Knuth, Donald E.", ("Donald E. Knuth",)),
+        ("Donald E. Knuth", ("Donald E. Knuth",)),
+        ("de la Fontaine, Jean", ("Jean de la Fontaine",)),
+        ("King, Jr., Martin Luther", ("Martin Luther King Jr.",)),
+        ("{Barnes and Noble, Inc.} and Ada Lovelace", ("Barnes and Noble, Inc.", "Ada Lovelace")),
+        ("Erd{\\H{o}}s, Paul AND Kov{\\'a}cs, G.", ("Paul Erdős", "G. Kovács")),
+    ],
+)
+def test_display_names(names, expected):
+    assert display_names(names) == (expected, [])
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [("3", 3), ("03", 3), ("mar", 3), ("Mar.", 3), ("March", 3), ("Sept", 9), ("june 11", 6)],
+)
+def test_month_forms(value, number):
+    assert month_number(value) == number
+
+
+@pytest.mark.parametrize("value", ["13", "0", "ma", "Foo", ""])
+def test_not_months(value):
+    assert month_number(value) is None
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        ("{\\\"o} \\'e {\\ss} \\c{c} {\\o} \\v{s}", "ö é ß ç ø š"),
+        ("pages 1--3 --- ``quoted''", "pages 1–3 — “quoted”"),
+        ("R\\&D, 100\\% and 50% of \\$5 \\#1 a\\_b", "R&D, 100% and 50% of $5 #1 a_b"),
+        ("AT&T", "AT&T"),
+        ("{\\textbraceleft}x{\\textbraceright} {\\textbackslash}", "{x} \\"),
+        ("Mat\\'ern-$\\nu$ $a \\% b$", "Matérn-$\\nu$ $a \\% b$"),
+    ],
+)
+def test_latex_to_text(tex, text):
+    assert latex_to_text(tex) == text
