@@ -37,7 +37,9 @@ QUERIES = (
 )
 NODE_REPEAT = 15
 NODE_MAX_INDEX_BYTES = 400 * 1024 * 1024  # V8 cannot hold much larger strings
-_SCRIPT_SRC = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
+# src, and data-* attributes naming scripts that a loader fetches later (data-lunr="...js")
+_SCRIPT_URL = re.compile(r"""\b(?:src|data-[\w-]+)\s*=\s*["']([^"']+\.js(?:\?[^"']*)?)["']""")
 
 # A planner gets (site folder, parsed manifest, query) and returns the data files (relative
 # to the site) that the query fetches before its first result is shown.
@@ -74,10 +76,11 @@ def search_files(site: Path) -> dict[str, Any]:
 
 
 def page_scripts(site: Path, page: str = "search/") -> list[str]:
-    """The local scripts the search page loads, and lunr.js wherever the site keeps it."""
+    """The local scripts the search page loads (or names for a loader), else any lunr*.js."""
     html = (site / page / "index.html").read_text(encoding="utf-8")
     scripts: list[str] = []
-    for src in _SCRIPT_SRC.findall(html):
+    sources = [src for tag in _SCRIPT_TAG.findall(html) for src in _SCRIPT_URL.findall(tag)]
+    for src in sources:
         url = urlparse(urljoin(f"/{page}", src))
         if url.scheme or url.netloc:
             continue
