@@ -46,7 +46,7 @@ class PaperView:
     """What a template sees of a paper."""
 
     paper: Paper
-    url: str
+    link: str  # the paper's page, relative to the base path
     tags: tuple[Tag, ...]
     abstract_html: str
 
@@ -106,7 +106,7 @@ class Renderer:
 
     def paper_page(self, paper: Paper, related: Iterable[Paper] = ()) -> OutputFile:
         view = self.view(paper)
-        return self.page("paper.html", view.url, paper=view, related=[self.view(p) for p in related])
+        return self.page("paper.html", view.link, paper=view, related=[self.view(p) for p in related])
 
     def listing_page(self, listing: Listing) -> OutputFile:
         template = "tag.html" if listing.tag else "listing.html"
