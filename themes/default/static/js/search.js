@@ -1,0 +1,583 @@
+/* Search UI: the header box (results as you type) and the /search/ page (?q= and tag= filters).
+ * The index loads on first use, through SiteSearchEngine (search-engine.js). Text from the
+ * index is always set with textContent. */
+(function () {
+  'use strict';
+
+  const Search = window.SiteSearchEngine;
+  if (!Search || !document.body) return;
+
+  const DEBOUNCE_MS = 120;
+  const POPUP_LIMIT = 8;
+  const PAGE_STEP = 50;
+  const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+  const base = ((document.body.dataset.base || '/').replace(/\/*$/, '/'));
+
+  /* ---- shared helpers ---- */
+
+  let enginePromise = null;
+  function engine() {
+    if (!enginePromise) {
+      enginePromise = Search.load({ base });
+      enginePromise.catch(() => { enginePromise = null; });
+    }
+    return enginePromise;
+  }
+
+  function el(tag, props, children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === 'text') node.textContent = value;
+      else if (key === 'className') node.className = value;
+      else node.setAttribute(key, value === true ? '' : value);
+    }
+    for (const child of children || []) if (child) node.append(child);
+    return node;
+  }
+
+  function debounce(fn, ms) {
+    let timer = 0;
+    const wrapped = (...args) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => fn(...args), ms);
+    };
+    wrapped.cancel = () => clearTimeout(timer);
+    return wrapped;
+  }
+
+  function humanDate(value) {
+    if (!value) return '';
+    const parts = String(value).split('-');
+    const month = MONTHS[Number(parts[1]) - 1];
+    if (parts.length === 3 && month) return Number(parts[2]) + ' ' + month + ' ' + parts[0];
+    if (parts.length === 2 && month) return month + ' ' + parts[0];
+    return String(value);
+  }
+
+  function plural(n, one, many) {
+    return n + ' ' + (n === 1 ? one : many);
+  }
+
+  /* The text as nodes, each word whose index term is in `terms` wrapped in <mark>. */
+  function highlight(text, terms, eng) {
+    const fragment = document.createDocumentFragment();
+    const value = String(text || '');
+    if (!terms || !terms.size || !eng) {
+      fragment.append(value);
+      return fragment;
+    }
+    const word = /[^\s\-]+/g;
+    let last = 0;
+    let match;
+    while ((match = word.exec(value))) {
+      const token = match[0];
+      const lead = token.match(/^\W*/)[0].length;
+      const core = token.slice(lead).replace(/\W+$/, '');
+      if (!core || !terms.has(eng.termOf(core))) continue;
+      const start = match.index + lead;
+      if (start > last) fragment.append(value.slice(last, start));
+      fragment.append(el('mark', { text: core }));
+      last = start + core.length;
+    }
+    if (last < value.length) fragment.append(value.slice(last));
+    return fragment;
+  }
+
+  function searchUrl(query, tags) {
+    const params = new URLSearchParams();
+    if (query) params.set('q', query);
+    for (const tag of tags || []) params.append('tag', tag);
+    const text = params.toString();
+    return base + 'search/' + (text ? '?' + text : '');
+  }
+
+  function queryErrorMessage(error) {
+    const detail = String((error && error.message) || '');
+    const field = detail.match(/^unrecognised field '([^']*)'/);
+    if (field && field[1]) {
+      return '“' + field[1] + ':” is not a field. Fields are title:, abstract:, authors: and tags:.';
+    }
+    if (field) return 'A “:” needs a field name before it, such as title:mamba.';
+    if (/boost/.test(detail)) return 'A “^” needs a number after it, such as mamba^10.';
+    if (/edit distance/.test(detail)) return 'A “~” needs a number after it, such as speach~1.';
+    return 'This search has a special character (: ^ ~ * + -) in a place where it has no meaning.';
+  }
+
+  function isQueryError(error) {
+    return Boolean(error) && (error.name === 'QueryError' || error.name === 'QueryParseError');
+  }
+
+  function isTyping(target) {
+    if (!target || !(target instanceof Element)) return false;
+    return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+  }
+
+  /* ---- the header box ---- */
+
+  function headerSearch(form) {
+    const input = form.querySelector('.search-input');
+    const popup = form.querySelector('.search-popup');
+    const list = form.querySelector('[role="listbox"]');
+    const message = form.querySelector('.search-popup-msg');
+    const live = form.querySelector('.search-live');
+    if (!input || !popup || !list || !message) return;
+    let active = -1;
+    let options = [];
+    let generation = 0;
+    let shown = '';
+
+    function open() {
+      popup.hidden = false;
+      input.setAttribute('aria-expanded', 'true');
+    }
+
+    function close() {
+      popup.hidden = true;
+      input.setAttribute('aria-expanded', 'false');
+      setActive(-1);
+    }
+
+    function setActive(index) {
+      if (options[active]) options[active].setAttribute('aria-selected', 'false');
+      active = index;
+      const option = options[active];
+      if (option) {
+        option.setAttribute('aria-selected', 'true');
+        input.setAttribute('aria-activedescendant', option.id);
+        option.scrollIntoView({ block: 'nearest' });
+      } else {
+        input.removeAttribute('aria-activedescendant');
+      }
+    }
+
+    function say(text) {
+      if (live) live.textContent = text;
+    }
+
+    function showMessage(text, extra) {
+      list.replaceChildren();
+      options = [];
+      active = -1;
+      input.removeAttribute('aria-activedescendant');
+      message.replaceChildren(text);
+      if (extra) message.append(' ', extra);
+      message.hidden = false;
+      open();
+    }
+
+    function render(query, results, eng) {
+      const fragment = document.createDocumentFragment();
+      options = [];
+      results.slice(0, POPUP_LIMIT).forEach((result, i) => {
+        const terms = new Set(result.terms);
+        const option = el('a', {
+          id: 'search-option-' + i, className: 'search-option', role: 'option', 'aria-selected': 'false',
+          href: base + result.doc.url, tabindex: '-1',
+        }, [
+          el('span', { className: 'search-option-title' }, [highlight(result.doc.title, terms, eng)]),
+          result.doc.date ? el('span', { className: 'search-option-meta', text: humanDate(result.doc.date) }) : null,
+        ]);
+        options.push(option);
+        fragment.append(option);
+      });
+      const all = el('a', {
+        id: 'search-option-all', className: 'search-option search-option-all', role: 'option',
+        'aria-selected': 'false', href: searchUrl(query), tabindex: '-1',
+        text: results.length > POPUP_LIMIT ? 'All ' + results.length + ' results →' : 'Open the search page →',
+      });
+      options.push(all);
+      fragment.append(all);
+      list.replaceChildren(fragment);
+      active = -1;
+      input.removeAttribute('aria-activedescendant');
+      message.hidden = true;
+      message.replaceChildren();
+      open();
+    }
+
+    async function update() {
+      const query = input.value.trim();
+      const mine = ++generation;
+      if (!query) {
+        shown = '';
+        close();
+        list.replaceChildren();
+        say('');
+        return;
+      }
+      if (popup.hidden && shown === query && options.length) {
+        open();
+        return;
+      }
+      let eng;
+      try {
+        eng = await engine();
+      } catch (error) {
+        if (mine === generation) showMessage('Search is not available right now.');
+        return;
+      }
+      if (mine !== generation) return;
+      let results;
+      try {
+        results = await eng.search(query);
+      } catch (error) {
+        if (mine !== generation) return;
+        shown = '';
+        if (isQueryError(error)) {
+          showMessage(queryErrorMessage(error));
+          say('The search could not be read.');
+          return;
+        }
+        showMessage('Search is not available right now.');
+        return;
+      }
+      if (mine !== generation || document.activeElement !== input) {
+        if (mine === generation) shown = '';
+        return;
+      }
+      shown = query;
+      if (!results.length) {
+        showMessage('No papers match.', el('a', { href: searchUrl(query), text: 'Search tips' }));
+        say('No papers match.');
+        return;
+      }
+      render(query, results, eng);
+      say(plural(results.length, 'result', 'results') + '. Use the arrow keys to choose one.');
+    }
+
+    const scheduled = debounce(update, DEBOUNCE_MS);
+
+    input.addEventListener('focus', () => {
+      engine().catch(() => {});
+      if (input.value.trim()) update();
+    });
+    input.addEventListener('input', () => {
+      engine().catch(() => {});
+      scheduled();
+    });
+    input.addEventListener('keydown', (event) => {
+      if (event.isComposing) return;
+      const count = options.length;
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        if (popup.hidden) {
+          if (input.value.trim()) update();
+          event.preventDefault();
+          return;
+        }
+        if (!count) return;
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        let next = active + step;
+        if (next >= count) next = -1;
+        if (next < -1) next = count - 1;
+        setActive(next);
+      } else if (event.key === 'Enter') {
+        scheduled.cancel();
+        if (!popup.hidden && options[active]) {
+          event.preventDefault();
+          window.location.assign(options[active].href);
+        }
+      } else if (event.key === 'Escape') {
+        if (!popup.hidden) {
+          event.preventDefault();
+          close();
+        } else if (!input.value) {
+          input.blur();
+        }
+      }
+    });
+    form.addEventListener('submit', (event) => {
+      const query = input.value.trim();
+      event.preventDefault();
+      window.location.assign(searchUrl(query));
+    });
+    form.addEventListener('focusout', (event) => {
+      if (!form.contains(event.relatedTarget)) close();
+    });
+    popup.addEventListener('mousedown', (event) => {
+      if (!event.target.closest('a')) event.preventDefault();
+    });
+    window.addEventListener('pageshow', () => {
+      close();
+      shown = '';
+    });
+
+    document.addEventListener('keydown', (event) => {
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+      if (isTyping(event.target)) return;
+      event.preventDefault();
+      input.focus();
+      input.select();
+    });
+  }
+
+  /* ---- the search page ---- */
+
+  function searchPage(root) {
+    const form = root.querySelector('.search-page-form');
+    const input = root.querySelector('#search-page-input');
+    const facets = root.querySelector('#search-facets');
+    const status = root.querySelector('#search-status');
+    const notice = root.querySelector('#search-notice');
+    const list = root.querySelector('#search-results');
+    const more = root.querySelector('#search-more');
+    if (!form || !input || !facets || !status || !list || !notice || !more) return;
+    const tagNames = readTagNames();
+    const pageTitle = document.title;
+    const state = { query: '', tags: [] };
+    let results = [];
+    let filtered = [];
+    let shownCount = 0;
+    let eng = null;
+    let generation = 0;
+
+    function readTagNames() {
+      const node = document.getElementById('search-tag-names');
+      try {
+        const value = node ? JSON.parse(node.textContent) : {};
+        return value && typeof value === 'object' ? value : {};
+      } catch (error) {
+        return {};
+      }
+    }
+
+    function tagName(slug) {
+      return Object.prototype.hasOwnProperty.call(tagNames, slug) ? tagNames[slug] : slug;
+    }
+
+    function readUrl() {
+      const params = new URLSearchParams(window.location.search);
+      state.query = (params.get('q') || '').trim();
+      state.tags = [...new Set(params.getAll('tag').filter(Boolean))];
+      input.value = params.get('q') || '';
+    }
+
+    function writeUrl(push) {
+      const url = searchUrl(state.query, state.tags);
+      const current = window.location.pathname + window.location.search;
+      if (url !== current) {
+        const method = push ? 'pushState' : 'replaceState';
+        window.history[method]({ search: true }, '', url);
+      }
+      document.title = state.query ? state.query + ' · ' + pageTitle : pageTitle;
+    }
+
+    function setStatus(text) {
+      status.textContent = text;
+    }
+
+    function showNotice(nodes) {
+      notice.replaceChildren(...nodes);
+      notice.hidden = false;
+    }
+
+    function clearNotice() {
+      notice.hidden = true;
+      notice.replaceChildren();
+    }
+
+    function resultItem(result) {
+      const doc = result.doc;
+      const terms = new Set(result.terms);
+      const meta = el('p', { className: 'meta' }, [
+        doc.date ? el('time', { datetime: doc.date, text: humanDate(doc.date) }) : null,
+      ]);
+      const tags = (doc.tags || []).length ? el('ul', { className: 'tag-list', 'aria-label': 'Tags' },
+        doc.tags.map((slug) => el('li', {}, [
+          el('a', { className: 'tag', href: base + 'tags/' + encodeURIComponent(slug) + '/', text: tagName(slug) }),
+        ]))) : null;
+      return el('li', { className: 'paper-card' }, [
+        el('h2', { className: 'paper-card-title' }, [
+          el('a', { href: base + doc.url }, [highlight(doc.title, terms, eng)]),
+        ]),
+        doc.date ? meta : null,
+        doc.snippet ? el('p', { className: 'snippet' }, [highlight(doc.snippet, terms, eng)]) : null,
+        tags,
+      ]);
+    }
+
+    function showMore() {
+      const fragment = document.createDocumentFragment();
+      const next = filtered.slice(shownCount, shownCount + PAGE_STEP);
+      next.forEach((result) => fragment.append(resultItem(result)));
+      list.append(fragment);
+      shownCount += next.length;
+      const left = filtered.length - shownCount;
+      more.hidden = left <= 0;
+      more.textContent = 'Show ' + Math.min(left, PAGE_STEP) + ' more';
+    }
+
+    function renderFacets() {
+      const counts = new Map();
+      for (const result of filtered) {
+        for (const slug of result.doc.tags || []) counts.set(slug, (counts.get(slug) || 0) + 1);
+      }
+      for (const slug of state.tags) if (!counts.has(slug)) counts.set(slug, 0);
+      const focused = facets.contains(document.activeElement) ? document.activeElement.value : null;
+      if (!counts.size || !results.length) {
+        facets.hidden = true;
+        facets.replaceChildren();
+        return;
+      }
+      const order = [...counts.entries()].sort((a, b) => b[1] - a[1] || tagName(a[0]).localeCompare(tagName(b[0])));
+      const group = el('div', { className: 'facet-list' }, order.map(([slug, count]) => {
+        const box = el('input', { type: 'checkbox', value: slug, name: 'tag' });
+        box.checked = state.tags.includes(slug);
+        return el('label', { className: 'facet' }, [
+          box,
+          el('span', { className: 'facet-name', text: tagName(slug) }),
+          el('span', { className: 'facet-count' }, [
+            String(count), el('span', { className: 'visually-hidden', text: count === 1 ? ' paper' : ' papers' }),
+          ]),
+        ]);
+      }));
+      const legend = el('legend', {}, [
+        'Narrow by tag ',
+        el('span', { className: 'facet-hint', text: state.tags.length > 1 ? '(papers with all selected tags)' : '(select several to require all of them)' }),
+      ]);
+      const children = [legend, group];
+      if (state.tags.length) {
+        children.push(el('button', { type: 'button', className: 'facet-clear', text: 'Clear tags' }));
+      }
+      facets.replaceChildren(el('fieldset', {}, children));
+      facets.hidden = false;
+      if (focused) {
+        const again = [...facets.querySelectorAll('input')].find((box) => box.value === focused);
+        if (again) again.focus();
+      }
+    }
+
+    function applyFilter() {
+      const wanted = state.tags;
+      filtered = wanted.length
+        ? results.filter((r) => wanted.every((slug) => (r.doc.tags || []).includes(slug)))
+        : results;
+      list.replaceChildren();
+      shownCount = 0;
+      showMore();
+      renderFacets();
+      const query = '“' + state.query + '”';
+      if (!results.length) {
+        setStatus('No papers match ' + query + '.');
+      } else if (wanted.length) {
+        const names = wanted.map(tagName).join(' + ');
+        setStatus(plural(filtered.length, 'paper', 'papers') + ' of ' + results.length + ' matching ' + query +
+          ' tagged ' + names + '.');
+      } else {
+        setStatus(plural(results.length, 'paper matches', 'papers match') + ' ' + query + '.');
+      }
+    }
+
+    function plainWords(text) {
+      return text.replace(/[:^~*\\]+/g, ' ').replace(/(^|\s)[+-]+/g, '$1').replace(/\s+/g, ' ').trim();
+    }
+
+    async function run() {
+      const mine = ++generation;
+      clearNotice();
+      if (!state.query) {
+        results = [];
+        filtered = [];
+        list.replaceChildren();
+        more.hidden = true;
+        facets.hidden = true;
+        facets.replaceChildren();
+        setStatus(state.tags.length ? 'Type words to search the papers tagged ' + state.tags.map(tagName).join(' + ') + '.'
+          : 'Type words to search titles, abstracts, authors and tags.');
+        return;
+      }
+      if (!eng) setStatus('Loading the search index…');
+      try {
+        eng = await engine();
+      } catch (error) {
+        if (mine !== generation) return;
+        setStatus('');
+        showNotice(['Search could not load its index. Browse the ', el('a', { href: base + 'tags/', text: 'tag index' }),
+          ' or the ', el('a', { href: base, text: 'list of papers' }), ' instead.']);
+        return;
+      }
+      if (mine !== generation) return;
+      try {
+        results = await eng.search(state.query);
+      } catch (error) {
+        if (mine !== generation) return;
+        results = [];
+        filtered = [];
+        list.replaceChildren();
+        more.hidden = true;
+        facets.hidden = true;
+        setStatus('');
+        if (!isQueryError(error)) {
+          showNotice(['Search is not available right now.']);
+          return;
+        }
+        const words = plainWords(state.query);
+        const nodes = [el('strong', { text: 'This search could not be read. ' }), queryErrorMessage(error)];
+        if (words) {
+          const retry = el('button', { type: 'button', className: 'link-button', text: 'Search for “' + words + '” instead' });
+          retry.addEventListener('click', () => {
+            input.value = words;
+            state.query = words;
+            writeUrl(true);
+            run();
+          });
+          nodes.push(' ', retry);
+        }
+        showNotice(nodes);
+        return;
+      }
+      if (mine !== generation) return;
+      applyFilter();
+    }
+
+    const typed = debounce(() => {
+      state.query = input.value.trim();
+      writeUrl(false);
+      run();
+    }, DEBOUNCE_MS);
+
+    input.addEventListener('input', typed);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      typed.cancel();
+      state.query = input.value.trim();
+      writeUrl(true);
+      run();
+    });
+    facets.addEventListener('change', (event) => {
+      const box = event.target;
+      if (!(box instanceof HTMLInputElement) || box.type !== 'checkbox') return;
+      state.tags = box.checked ? [...state.tags.filter((t) => t !== box.value), box.value]
+        : state.tags.filter((t) => t !== box.value);
+      writeUrl(true);
+      applyFilter();
+    });
+    facets.addEventListener('click', (event) => {
+      if (!event.target.closest('.facet-clear')) return;
+      state.tags = [];
+      writeUrl(true);
+      applyFilter();
+      input.focus();
+    });
+    more.addEventListener('click', showMore);
+    window.addEventListener('popstate', () => {
+      readUrl();
+      run();
+    });
+
+    readUrl();
+    writeUrl(false);
+    run();
+  }
+
+  function start() {
+    const header = document.querySelector('.site-header .search-box');
+    if (header) headerSearch(header);
+    const page = document.querySelector('[data-search-page]');
+    if (page) searchPage(page);
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
