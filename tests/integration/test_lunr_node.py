@@ -1,0 +1,205 @@
+"""Our index against lunr.js 2.3.9 itself, in Node (tests/js/*.mjs).
+
+These tests fail, never skip, when Node or node_modules/lunr is missing: `make test` installs
+node_modules with `npm ci`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from site_gen import lunr_text
+from site_gen.lunr_index import build_index, dumps
+from site_gen.search import FIELDS, search_records
+from tests.fixtures.search.corpus import TAGS, seed_papers, synthetic_papers
+
+pytestmark = pytest.mark.node
+
+REPO = Path(__file__).resolve().parents[2]
+LUNR = REPO / "node_modules" / "lunr"
+JS = REPO / "tests" / "js"
+QUERIES = [
+    "survey",
+    "key",
+    "day",
+    "delay",
+    "display",
+    "today",
+    "surveys",
+    "keys",
+    "1.3b",
+    "e.g",
+    "o'brien",
+    "speech separation",
+    "mixture of experts",
+    "language model",
+    "title:mamba",
+    "authors:zhao",
+    "tags:speech",
+    "quantiz*",
+    "transformr~1",
+    "+speech -diffusion",
+    "monaural^10 speech",
+    "state space",
+    "llm",
+    "the",
+]
+TRICKY = [
+    "A survey of key ideas: day, delay, display and today (1.3b params, (e.g., o'brien, et al.)",
+    "Surveys; keys — days! Delays… displays? Todays' O'Brien's (1.3B) e.g. i.e., U.S.A.",
+    "Zero-shot   TTS\u00a0with\u2003odd\ufeffspaces\u2028and\x85next-line, tabs\tand\nlines",
+    "Ünïcödé café naïve façade Straße İstanbul ΣΟΦΙΑ 𝑥-vector 😀emoji 中文 αβ-divergence",
+    '$O(n^2)$ \\mathcal{O} 100\\% <b>bold</b> & A&B x<y "quoted" back\\slash ___ ** --',
+    "the of and a to in is it that — ( ) [ ] { } ... , ; : ' \"",
+    "happy sky fly try youth yelling agreed feed hopping generalization conditional",
+    "constructor __proto__ toString hasOwnProperty valueOf",
+]
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    path = shutil.which("node")
+    if path is None:
+        pytest.fail("node is not installed: the lunr.js checks need Node.js 20")
+    package = LUNR / "package.json"
+    if not package.is_file():
+        pytest.fail("node_modules/lunr is missing: run `npm ci` (or `make test`)")
+    version = json.loads(package.read_text(encoding="utf-8"))["version"]
+    if version != "2.3.9":
+        pytest.fail(f"node_modules/lunr is {version}, not 2.3.9: run `npm ci`")
+    return path
+
+
+def run_json(node: str, script: str, *paths: Path) -> tuple[int, dict[str, Any]]:
+    done = subprocess.run(
+        [node, str(JS / script), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+    )
+    assert done.stdout, done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def compare(
+    node: str,
+    tmp_path: Path,
+    docs: Sequence[Mapping[str, str]],
+    fields: Sequence[tuple[str, float]],
+    title_queries: bool = False,
+) -> dict[str, Any]:
+    """Build our index, let tests/js/compare_index.mjs build lunr.js's, and return its report."""
+    spec = {
+        "ref": "id",
+        "fields": fields,
+        "documents": docs,
+        "queries": QUERIES,
+        "titleQueries": title_queries,
+    }
+    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    (tmp_path / "index.json").write_text(dumps(build_index(docs, fields)), encoding="utf-8")
+    status, report = run_json(
+        node, "compare_index.mjs", tmp_path / "spec.json", tmp_path / "index.json"
+    )
+    assert report["lunrVersion"] == "2.3.9"
+    assert report["failures"] == [], json.dumps(report.get("diff"), ensure_ascii=False)[:3000]
+    assert report["identical"] and status == 0
+    return report
+
+
+def test_seed_index_is_lunr_js_index(node: str, tmp_path: Path) -> None:
+    docs, _ = search_records(seed_papers(), TAGS)
+    report = compare(node, tmp_path, docs, FIELDS, title_queries=True)
+    ranks = [entry["rank"] for entry in report["titleQueries"]]
+    assert len(ranks) == 57 and all(1 <= rank <= 3 for rank in ranks), report["titleQueries"]
+    assert all(len(entry["q"].split()) == 3 for entry in report["titleQueries"])
+    assert all(query["same"] for query in report["queries"])
+
+
+def test_words_lunr_py_tokenises_differently(node: str, tmp_path: Path) -> None:
+    # Integer refs ("0", "2", "9", "10") come first in a JavaScript object's keys.
+    refs = ["0", "b", "10", "a", "2", "01", "x/y", "9"]
+    docs = [
+        {"id": lunr_ref, "title": text, "abstract": TRICKY[-1 - i]}
+        for i, (lunr_ref, text) in enumerate(zip(refs, TRICKY, strict=True))
+    ]
+    report = compare(node, tmp_path, docs, [("title", 10), ("abstract", 1)])
+    hits = {query["q"]: query.get("hits", 0) for query in report["queries"]}
+    assert all(hits[word] > 0 for word in ("survey", "key", "day", "delay", "display", "today"))
+    assert all(hits[word] > 0 for word in ("1.3b", "e.g", "o'brien"))
+
+
+def test_synthetic_catalogue(node: str, tmp_path: Path) -> None:
+    docs, _ = search_records(synthetic_papers(1500), TAGS)
+    compare(node, tmp_path, docs, FIELDS)
+
+
+def test_boosts_numeric_field_names_and_empty_fields(node: str, tmp_path: Path) -> None:
+    docs = [{"id": str(i), "b": text, "2": TRICKY[i - 1], "1": ""} for i, text in enumerate(TRICKY)]
+    compare(node, tmp_path, docs, [("b", 2.5), ("2", 0.3), ("1", 0)])
+
+
+def test_pipeline_numbers_and_stop_words(node: str, tmp_path: Path) -> None:
+    rng = random.Random(5)
+    texts = _random_words(rng, 20000) + TRICKY
+    pairs = [[df, n] for n in (1, 2, 57, 1000) for df in range(1, 4 * n + 1, 1 + n // 100)]
+    pairs += [[df, n] for n in (10000, 50000) for df in (1, 2, 3, 10, 100, 1000, n // 2, n, 3 * n)]
+    logs = [1 + i / 997 for i in range(3000)] + [rng.uniform(1, 1e5) for _ in range(3000)]
+    numbers = [rng.uniform(0, 50) for _ in range(5000)] + [k / 1000 + 0.0005 for k in range(3000)]
+    request = {
+        "texts": texts,
+        "idf": pairs,
+        "log": logs,
+        "numbers": numbers,
+        "stopWordCandidates": sorted(lunr_text.STOP_WORDS | {"yet", "yes", "also", "shall"}),
+    }
+    (tmp_path / "request.json").write_text(json.dumps(request), encoding="utf-8")
+    status, answer = run_json(node, "pipeline.mjs", tmp_path / "request.json")
+    assert status == 0
+    assert [lunr_text.terms(t) for t in texts] == answer["terms"]
+    assert [lunr_text.js_log(1 + abs((n - df + 0.5) / (df + 0.5))) for df, n in pairs] == answer[
+        "idf"
+    ]
+    assert [lunr_text.js_log(x) for x in logs] == answer["log"]
+    assert [lunr_text.js_number(lunr_text.js_round(x * 1000) / 1000) for x in numbers] == answer[
+        "numbers"
+    ]
+    assert set(answer["stopWords"]) == lunr_text.STOP_WORDS
+
+
+def test_stop_words_are_lunr_js_list() -> None:
+    source = (LUNR / "lunr.js").read_text(encoding="utf-8")
+    block = source[source.index("lunr.stopWordFilter = lunr.generateStopWordFilter([") :]
+    block = block[: block.index("])")]
+    assert set(re.findall(r"'([a-z]+)'", block)) == lunr_text.STOP_WORDS
+
+
+def _random_words(rng: random.Random, n: int) -> list[str]:
+    """Words that exercise every stemmer step, and random strings of odd characters."""
+    suffixes = (
+        "ational tional enci anci izer bli alli entli eli ousli ization ation ator alism "
+        "iveness fulness ousness aliti iviti biliti logi icate ative alize iciti ical ful "
+        "ness al ance ence er ic able ible ant ement ment ent ou ism ate iti ous ive ize "
+        "sion tion e ll eed ed ing ies sses s ss y ey ay oy at bl iz"
+    ).split()
+    odd = (
+        "abcdefghijklmnopqrstuvwxyz0123456789.,;:()[]'\"_-$%&*!?/\\^~ÉéüßİΣσςñ𝑥😀\u00a0\ufeff\x85YZ"
+    )
+    words = []
+    for _ in range(n):
+        if rng.random() < 0.7:
+            stem = "".join(rng.choice("bcdfghjklmnprstvwyaeiou") for _ in range(rng.randint(1, 6)))
+            words.append(stem + "".join(rng.choices(suffixes, k=rng.randint(1, 2))))
+        else:
+            words.append("".join(rng.choice(odd) for _ in range(rng.randint(1, 9))))
+    return words
