@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bibtexparser.middlewares.names import (
-    InvalidNameError,
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from pylatexenc.latex2text import (  # type: ignore[import-untyped]
     LatexNodes2Text,
     MacroTextSpec,
@@ -46,18 +42,63 @@ _DECODER = _decoder()
 
 
 def latex_to_text(value: str) -> str:
-    """TeX to Unicode text; math (``$...$``) is kept as written.
+    """TeX to Unicode text; math (``$...$``, ``$$...$$``) is kept exactly as written.
 
-    A bare ``%`` in a BibTeX field is a per cent sign (``100%``), not a TeX comment.
+    Math is set aside before pylatexenc reads the rest, so that the text
+    around it is decoded but no TeX inside it is touched. A bare ``%`` in a
+    BibTeX field is a per cent sign (``100%``), not a TeX comment.
     """
-    return str(_DECODER.latex_to_text(re.sub(r"(?<!\\)%", r"\\%", value)))
+    spans = math_spans(value)
+    mark = next(chr(code) for code in range(0xE000, 0xF900) if chr(code) not in value)
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [value[last:start], mark]
+        last = end
+    pieces.append(value[last:])
+    text = _decode("".join(pieces))
+    maths = iter([value[start:end] for start, end in spans])
+    return re.sub(mark, lambda _: next(maths, ""), text)
+
+
+def _decode(tex: str) -> str:
+    return str(_DECODER.latex_to_text(re.sub(r"(?<!\\)%", r"\\%", tex)))
+
+
+def math_spans(tex: str) -> list[tuple[int, int]]:
+    """Where ``$...$`` and ``$$...$$`` math is; an escaped ``\\$`` is not a delimiter."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tex):
+        if tex[i] == "\\":
+            i += 2
+        elif tex[i] != "$":
+            i += 1
+        else:
+            delimiter = "$$" if tex.startswith("$$", i) else "$"
+            end = _closing(tex, i + len(delimiter), delimiter)
+            if end is None:
+                break  # an unclosed $ is text
+            spans.append((i, end + len(delimiter)))
+            i = end + len(delimiter)
+    return spans
+
+
+def _closing(tex: str, i: int, delimiter: str) -> int | None:
+    while i < len(tex):
+        if tex[i] == "\\":
+            i += 2
+        elif tex.startswith(delimiter, i):
+            return i
+        else:
+            i += 1
+    return None
 
 
 def display_names(value: str) -> tuple[tuple[str, ...], list[str]]:
     """Display names (``First von Last Jr``) of a BibTeX name list, and what could not be split."""
     names: list[str] = []
     problems: list[str] = []
-    for person in split_multiple_persons_names(value):
+    for person in split_names(value):
         if person.strip().lower() == "others":
             continue
         try:
@@ -68,6 +109,23 @@ def display_names(value: str) -> tuple[tuple[str, ...], list[str]]:
             display = person
         names.append(collapse(latex_to_text(display)))
     return tuple(name for name in names if name), problems
+
+
+def split_names(value: str) -> list[str]:
+    """Split a BibTeX name list at each ``and`` (any case) between spaces, outside braces.
+
+    bibtexparser's own splitter drops a TeX escape that begins a name (``A and \\&B``).
+    """
+    names, depth, start = [], 0, 0
+    for match in re.finditer(r"[{}]|\s+and\s+", value, re.IGNORECASE):
+        token = match.group()
+        if token in "{}":
+            depth += 1 if token == "{" else -1
+        elif depth == 0:
+            names.append(value[start : match.start()])
+            start = match.end()
+    names.append(value[start:])
+    return [name.strip() for name in names if name.strip()]
 
 
 def month_number(value: str) -> int | None:

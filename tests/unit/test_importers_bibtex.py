@@ -216,6 +216,8 @@ def test_not_months(value):
         ("AT&T", "AT&T"),
         ("{\\textbraceleft}x{\\textbraceright} {\\textbackslash}", "{x} \\"),
         ("Mat\\'ern-$\\nu$ $a \\% b$", "Matérn-$\\nu$ $a \\% b$"),
+        ("The {$\\mathcal{O}(n)$} Bound", "The $\\mathcal{O}(n)$ Bound"),
+        ("\\$5, $\\=$ and $$\\int_0^1 --$$ -- $x", "$5, $\\=$ and $$\\int_0^1 --$$ – $x"),
     ],
 )
 def test_latex_to_text(tex, text):
