@@ -1,0 +1,185 @@
+"""BibTeX for papers: one entry (a paper page's "cite" block) or a whole file.
+
+Text fields are written so that no character can break the entry or change
+meaning: the BibTeX specials are escaped (``\\&``, ``\\%``, ``{\\textbraceleft}``,
+...), Unicode is kept as UTF-8 (biber and BibTeX 0.99 pass it through), math
+(``$O(n)$``) is kept as written, and words of the title with capitals are
+braced so that styles do not lowercase them. URL-like fields (``url``,
+``doi``) are written as they are, with braces, backslashes and spaces
+percent-encoded. The BibTeX importer reads every entry back to the same
+paper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .model import Paper
+from .slug import slugify
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+ENTRY_TYPES = (
+    "article", "book", "booklet", "inbook", "incollection", "inproceedings", "manual",
+    "mastersthesis", "misc", "online", "phdthesis", "proceedings", "techreport", "unpublished",
+)  # fmt: skip
+_CONFERENCE = re.compile(
+    r"\b(proceedings|conference|workshop|symposium|meeting|congress|colloquium)\b|^proc\b", re.I
+)
+_ESCAPES = {
+    "\\": "{\\textbackslash}",
+    "{": "{\\textbraceleft}",
+    "}": "{\\textbraceright}",
+    "~": "{\\textasciitilde}",
+    "^": "{\\textasciicircum}",
+    **{char: "\\" + char for char in "$%&#_"},
+}
+_SPECIAL = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
+_STOPWORDS = frozenset("a an the on of in for and to with from by at is are via towards".split())
+_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
+
+
+def bibtex_file(papers: Iterable[Paper]) -> str:
+    """Entries for ``papers`` in the order given; a repeated key gets ``b``, ``c``, ... appended."""
+    taken: set[str] = set()
+    entries = []
+    for paper in papers:
+        key = base = citation_key(paper)
+        suffix = ord("a")
+        while key in taken:
+            suffix += 1
+            key = f"{base}{chr(suffix)}" if suffix <= ord("z") else f"{base}-{suffix - ord('a')}"
+        taken.add(key)
+        entries.append(bibtex_entry(paper, key))
+    return "\n".join(entries)
+
+
+def bibtex_entry(paper: Paper, key: str | None = None) -> str:
+    """One BibTeX entry, ``@type{key,`` to ``}``, ending with a newline."""
+    kind = entry_type(paper)
+    fields = [(name, value) for name, value in _fields(paper, kind) if value]
+    body = "".join(f"  {name} = {value},\n" for name, value in fields)
+    return f"@{kind}{{{key or citation_key(paper)},\n{body}}}\n"
+
+
+def entry_type(paper: Paper) -> str:
+    """The imported ``entry_type`` if known, else from the venue: a conference or a journal."""
+    stored = str(dict(paper.extra).get("entry_type", "")).lower()
+    if stored in ENTRY_TYPES:
+        return stored
+    if not paper.venue:
+        return "misc"
+    return "inproceedings" if _CONFERENCE.search(paper.venue) else "article"
+
+
+def citation_key(paper: Paper) -> str:
+    """The imported ``bibtex_key``, else ``<first author's last name><year><first title word>``."""
+    stored = str(dict(paper.extra).get("bibtex_key", ""))
+    if _KEY.fullmatch(stored):
+        return stored
+    author = _fold(paper.authors[0].split()[-1]) if paper.authors else ""
+    year = paper.date[:4] if paper.date else ""
+    words = [_fold(word) for word in paper.title.split()]
+    word = next((w for w in words if w and w not in _STOPWORDS), "")
+    return author + year + word or _fold(paper.slug) or "paper"
+
+
+def _fold(text: str) -> str:
+    return slugify(text).replace("-", "")
+
+
+def _fields(paper: Paper, kind: str) -> list[tuple[str, str]]:
+    extra = dict(paper.extra)
+    year, month, day = ((paper.date or "").split("-") + ["", ""])[:3]
+    categories = extra.get("categories") or ("",)
+    return [
+        ("author", _braced(" and ".join(_name(author) for author in paper.authors))),
+        ("title", _braced(_protect_capitals(paper.title))),
+        ("journal" if kind == "article" else "booktitle", _braced(_latex(paper.venue or ""))),
+        ("year", year),
+        ("month", MONTHS[int(month) - 1] if month else ""),
+        ("date", _braced(paper.date) if day and paper.date else ""),
+        ("volume", _braced(_latex(str(extra.get("volume", ""))))),
+        ("pages", _braced(re.sub("[–—]", "--", _latex(str(extra.get("pages", "")))))),
+        ("publisher", _braced(_latex(str(extra.get("publisher", ""))))),
+        ("doi", _braced(_verbatim(paper.doi or ""))),
+        ("eprint", _braced(paper.arxiv or "")),
+        ("archivePrefix", "{arXiv}" if paper.arxiv else ""),
+        ("primaryClass", _braced(_latex(str(categories[0]))) if paper.arxiv else ""),
+        ("url", _braced(_verbatim(paper.url or ""))),
+    ]
+
+
+def _braced(value: str) -> str:
+    return "{" + value + "}" if value else ""
+
+
+def _latex(text: str) -> str:
+    """Text (with ``$...$`` math) as a BibTeX field value that keeps every character."""
+    return "".join(part if is_math else _escape(part) for is_math, part in _segments(text))
+
+
+def _escape(text: str) -> str:
+    return _LIGATURE.sub("{}", _SPECIAL.sub(lambda m: _ESCAPES[m.group()], text))
+
+
+def _segments(text: str) -> list[tuple[bool, str]]:
+    """``text`` cut into plain text and ``$...$`` math, which must be well formed to count."""
+    parts: list[tuple[bool, str]] = []
+    plain = i = 0
+    while (start := text.find("$", i)) != -1 and (end := text.find("$", start + 1)) != -1:
+        if _is_math(text[start + 1 : end]) and not text[end + 1 : end + 2].isdigit():
+            parts += [(False, text[plain:start]), (True, text[start : end + 1])]
+            plain = i = end + 1
+        else:
+            i = start + 1
+    parts.append((False, text[plain:]))
+    return [(is_math, part) for is_math, part in parts if part]
+
+
+def _is_math(body: str) -> bool:
+    """TeX math that survives BibTeX as written: balanced braces, no comment, no trailing escape."""
+    if not body or body != body.strip() or body.endswith("\\") or re.search(r"(?<!\\)%", body):
+        return False
+    depth = 0
+    for char in body:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _protect_capitals(title: str) -> str:
+    """Brace every word with a capital letter, so that a style's lowercasing leaves it alone."""
+    out = []
+    for is_math, part in _segments(title):
+        if is_math:
+            out.append(part)
+            continue
+        words = re.split(r"(\s+)", part)
+        out.append("".join(_braced(_escape(w)) if _has_upper(w) else _escape(w) for w in words))
+    return "".join(out)
+
+
+def _has_upper(word: str) -> bool:
+    return any(char.isupper() for char in word)
+
+
+def _name(author: str) -> str:
+    """``Last, First`` (the last word is the last name); braced whole when it holds a comma."""
+    words = [_name_word(word) for word in author.split()]
+    if "," in author:
+        return "{" + " ".join(words) + "}"
+    return f"{words[-1]}, {' '.join(words[:-1])}" if len(words) > 1 else "".join(words)
+
+
+def _name_word(word: str) -> str:
+    """A word of a name, braced when BibTeX would read it as a separator (``and``, ``others``)."""
+    escaped = _escape(word)
+    return "{" + escaped + "}" if word.lower() in ("and", "others") else escaped
+
+
+def _verbatim(value: str) -> str:
+    """A URL or DOI as written; braces, backslashes and spaces percent-encoded."""
+    return re.sub(r"[{}\\\s]", lambda m: f"%{ord(m.group()):02X}", value.strip())
