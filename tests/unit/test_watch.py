@@ -1,0 +1,133 @@
+"""What a changed file means for the preview, and how bursts of saves become one rebuild."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from site_gen.config import SiteConfig
+from site_gen.watch import Change, Kind, Sources, classify, classify_all, collect, needs_full_build
+
+ROOT = Path("/project")
+SOURCES = Sources(
+    config_file=ROOT / "site.yaml",
+    content=ROOT / "content",
+    theme_dirs=(ROOT / "overrides", ROOT / "themes" / "default", ROOT / "themes"),
+)
+
+
+@pytest.mark.parametrize(
+    "rel, kind",
+    [
+        ("content/papers/mossformer2.md", Kind.PAPER),
+        ("content/papers", Kind.PAPER),
+        ("content/tags.yaml", Kind.TAGS),
+        ("site.yaml", Kind.CONFIG),
+        ("themes/default/templates/base.html", Kind.TEMPLATE),
+        ("themes/default/templates/partials/paper_card.html", Kind.TEMPLATE),
+        ("themes/default/theme.yaml", Kind.TEMPLATE),
+        ("overrides/templates/paper.html", Kind.TEMPLATE),
+        ("themes/default/static/css/site.css", Kind.STATIC),
+        ("overrides/static/img/logo.svg", Kind.STATIC),
+    ],
+)
+def test_classify(rel: str, kind: Kind) -> None:
+    assert classify(ROOT / rel, SOURCES) == Change(kind, ROOT / rel)
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "content/papers/.mossformer2.md.x1y2.tmp",  # the importer's atomic write
+        "content/papers/mossformer2.md~",
+        "content/papers/.mossformer2.md.swp",
+        "content/papers/#mossformer2.md#",
+        "content/papers/notes.txt",
+        "content/papers/sub/deeper.md",
+        "content/README.md",
+        "themes/other/templates/base.html",  # a theme that is not in use
+        "themes/default/README.md",
+        "_site/index.html",
+        "_site.staging-123/index.html",
+        "site.yml",
+        "Makefile",
+    ],
+)
+def test_classify_ignores_what_no_build_reads(rel: str) -> None:
+    assert classify(ROOT / rel, SOURCES) is None
+
+
+def test_classify_all_deduplicates_and_orders() -> None:
+    paths = [
+        ROOT / "content/papers/b.md",
+        ROOT / "content/papers/a.md",
+        ROOT / "content/papers/b.md",
+        ROOT / "Makefile",
+    ]
+    assert classify_all(paths, SOURCES) == [
+        Change(Kind.PAPER, ROOT / "content/papers/a.md"),
+        Change(Kind.PAPER, ROOT / "content/papers/b.md"),
+    ]
+
+
+def test_what_needs_a_full_build() -> None:
+    paper = Change(Kind.PAPER, ROOT / "content/papers/a.md")
+    static = Change(Kind.STATIC, ROOT / "themes/default/static/css/site.css")
+    assert not needs_full_build([paper, static])
+    for kind in (Kind.CONFIG, Kind.TAGS, Kind.TEMPLATE):
+        assert needs_full_build([paper, Change(kind, ROOT / "x")])
+
+
+def test_sources_of_a_config(tmp_path: Path) -> None:
+    (tmp_path / "content" / "papers").mkdir(parents=True)
+    (tmp_path / "themes" / "default" / "templates").mkdir(parents=True)
+    sources = Sources.of(SiteConfig(root=tmp_path, theme_dir="custom"))
+    assert sources.config_file == tmp_path.resolve() / "site.yaml"
+    assert sources.content == tmp_path.resolve() / "content"
+    assert sources.theme_dirs[0] == tmp_path.resolve() / "custom"
+    assert tmp_path.resolve() / "themes" / "default" in sources.theme_dirs
+    roots = sources.recursive_roots()  # existing folders only, none inside another
+    assert roots == [tmp_path.resolve() / "content", tmp_path.resolve() / "themes"]
+
+
+def test_a_burst_of_saves_is_one_batch() -> None:
+    inbox: queue.Queue[Path] = queue.Queue()
+    stop = threading.Event()
+
+    def saves() -> None:
+        for i in range(5):
+            inbox.put(Path(f"/p/{i}.md"))
+            time.sleep(0.02)
+
+    threading.Thread(target=saves).start()
+    assert collect(inbox, stop, quiet=0.15) == {Path(f"/p/{i}.md") for i in range(5)}
+    assert inbox.empty()
+
+
+def test_a_burst_is_cut_at_max_wait() -> None:
+    inbox: queue.Queue[Path] = queue.Queue()
+    stop = threading.Event()
+    done = threading.Event()
+
+    def endless() -> None:
+        while not done.is_set():
+            inbox.put(Path("/p/a.md"))
+            time.sleep(0.01)
+
+    threading.Thread(target=endless).start()
+    started = time.monotonic()
+    try:
+        assert collect(inbox, stop, quiet=0.1, max_wait=0.3) == {Path("/p/a.md")}
+    finally:
+        done.set()
+    assert time.monotonic() - started < 1.0
+
+
+def test_collect_returns_when_stopped() -> None:
+    stop = threading.Event()
+    stop.set()
+    assert collect(queue.Queue(), stop) == set()
