@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from . import __version__, config as config_mod, content, store, taxonomy
 from .build import TAGS_FILE, build, load_site
 from .errors import Diagnostic, SiteGenError
+from .importers import IMPORTERS
 from .yamlio import YamlError, decode
 
-FORMATS = {"daily": "daily", "hf-json": "hf_json", "arxiv": "arxiv", "bibtex": "bibtex"}
 
 
 def _report(diagnostics: Sequence[Diagnostic]) -> None:
@@ -58,11 +56,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(_config(args), _out(args), host=args.host, port=args.port)
 
 
-def load_importer(fmt: str) -> Callable[..., Any]:
-    module = importlib.import_module(f".importers.{FORMATS[fmt]}", __package__)
-    return module.parse  # type: ignore[no-any-return]
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     cfg = _config(args)
     path = Path(args.file)
@@ -75,7 +68,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     except YamlError as exc:
         raise SiteGenError([exc.diagnostic]) from None
     options = {"year": args.year} if args.format == "daily" and args.year else {}
-    drafts, warnings = load_importer(args.format)(text, str(path), **options)
+    drafts, warnings = IMPORTERS[args.format](text, str(path), **options)
     tags, problems = taxonomy.load(cfg.content_path / TAGS_FILE, str(Path(cfg.content_dir) / TAGS_FILE))
     if any(d.severity == "error" for d in problems):
         raise SiteGenError(problems)
@@ -139,7 +132,7 @@ def parser() -> argparse.ArgumentParser:
     check = verb("check", cmd_check, "validate content and configuration without building")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     imp = verb("import", cmd_import, "import papers from a file into content/papers/")
-    imp.add_argument("format", choices=sorted(FORMATS), help="the file's format")
+    imp.add_argument("format", choices=sorted(IMPORTERS), help="the file's format")
     imp.add_argument("file", help="the file to import")
     imp.add_argument("--year", type=int, help="daily: the year of the dump's date lines "
                      "(default: the latest such day that is not in the future)")

@@ -25,6 +25,7 @@ PAPER_FIELDS: dict[str, s.Field] = {
     "url": s.Field(s.web_url, "the paper's landing page (http/https)"),
     "pdf": s.Field(s.web_url, "the PDF (http/https)"),
     "code": s.Field(s.web_url, "the code repository (http/https)"),
+    "project": s.Field(s.web_url, "the paper's project page (http/https)"),
     "source": s.Field(s.text, "where the record came from: daily, hf-json, arxiv, bibtex or a file name"),
     "categories": s.Field(s.string_list, "arXiv categories, the primary one first"),
     "year": s.Field(s.integer(1000, 9999), "publication year, when only the year is known (importers)"),

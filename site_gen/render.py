@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -41,25 +41,19 @@ def human_date(value: str | None) -> str:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PaperView:
-    """What a template sees of a paper."""
+    """What a template sees of a paper: its fields, plus its link, tag records and display text."""
 
     paper: Paper
     link: str  # the paper's page, relative to the base path
     tags: tuple[Tag, ...]
-    abstract_html: str
+    date_display: str
+    snippet: str
+    abstract_html: str = ""  # rendered for the paper's own page only
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.paper, name)
-
-    @property
-    def date_display(self) -> str:
-        return human_date(self.paper.date)
-
-    @property
-    def snippet(self) -> str:
-        return snippet(plain_text(self.paper.abstract_md), 240)
 
 
 class Renderer:
@@ -76,6 +70,7 @@ class Renderer:
         self.env.filters.update(human_date=human_date, plain=plain_text)
         self._tags = {t.slug: t for t in site.tags}
         self._asset_versions: dict[str, str] = {}
+        self._views: dict[str, PaperView] = {}
 
     def url(self, path: str = "") -> str:
         """A link under the base path: url('tags/') -> '/base/tags/'."""
@@ -90,8 +85,14 @@ class Renderer:
         return f"{self.url('assets/' + path)}?v={version}"
 
     def view(self, paper: Paper) -> PaperView:
-        tags = tuple(self._tags[t] for t in paper.tags if t in self._tags)
-        return PaperView(paper, urls.paper_url(paper.slug), tags, self.md.render(paper.abstract_md))
+        """One view per paper, shared by every listing it appears on."""
+        view = self._views.get(paper.slug)
+        if view is None:
+            tags = tuple(self._tags[t] for t in paper.tags if t in self._tags)
+            view = PaperView(paper, urls.paper_url(paper.slug), tags, human_date(paper.date),
+                             snippet(plain_text(paper.abstract_md), 240))
+            self._views[paper.slug] = view
+        return view
 
     def page(self, template: str, path: str, **context: Any) -> OutputFile:
         html = self.render(template, page_url=path, **context)
@@ -106,7 +107,8 @@ class Renderer:
 
     def paper_page(self, paper: Paper, related: Iterable[Paper] = ()) -> OutputFile:
         view = self.view(paper)
-        return self.page("paper.html", view.link, paper=view, related=[self.view(p) for p in related])
+        page = replace(view, abstract_html=self.md.render(paper.abstract_md))
+        return self.page("paper.html", view.link, paper=page, related=[self.view(p) for p in related])
 
     def listing_page(self, listing: Listing) -> OutputFile:
         template = "tag.html" if listing.tag else "listing.html"

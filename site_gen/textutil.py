@@ -6,10 +6,10 @@ import re
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_MARKS = re.compile(r"(^|\s)[#>*+-]+\s|[*_`~]+")
+_MD_BLOCK = re.compile(r"^[ \t]*(?:#{1,6}|>|[*+-]|\d+\.)[ \t]+", re.M)
 _TEX_CMD = re.compile(r"\\(?:mathcal|mathbf|mathrm|mathbb|text|textbf|textit|emph|operatorname)\{([^{}]*)\}")
 _TEX_WORD = re.compile(r"\\([A-Za-z]+)")
-_SPACE = re.compile(r"\s+")
+_DROP = str.maketrans("", "", "*`${}")
 
 
 def strip_control(text: str) -> str:
@@ -19,11 +19,11 @@ def strip_control(text: str) -> str:
 
 def plain_text(markdown: str) -> str:
     """Readable one-line text: Markdown marks and LaTeX commands removed, math kept as its symbols."""
-    text = _MD_LINK.sub(r"\1", markdown)
-    text = _MD_MARKS.sub(r"\1", text)
-    text = _TEX_CMD.sub(r"\1", text)
-    text = _TEX_WORD.sub(r"\1", text).replace("$", "").replace("{", "").replace("}", "")
-    return _SPACE.sub(" ", strip_control(text)).strip()
+    text = _MD_LINK.sub(r"\1", markdown) if "](" in markdown else markdown
+    if "\\" in text:
+        text = _TEX_WORD.sub(r"\1", _TEX_CMD.sub(r"\1", text))
+    text = _MD_BLOCK.sub("", text).translate(_DROP)
+    return " ".join(strip_control(text).split())
 
 
 def snippet(text: str, limit: int = 220) -> str:

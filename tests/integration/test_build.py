@@ -1,0 +1,114 @@
+"""Build fixture sites and the real catalogue; check pages, counts, pagination, feeds, links."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from site_gen import config
+from site_gen.build import build
+from site_gen.importers.daily import parse
+from tests.conftest import REPO, SEED, paper_text
+from tests.sitecheck import broken_links, snapshot
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def build_at(root: Path, base: str = "/") -> Path:
+    out = root / "_site"
+    build(config.load(root, {"base_url": base}), out)
+    return out
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "site_gen.cli", *args], capture_output=True, text=True, cwd=REPO)
+
+
+def test_fixture_site_pages_counts_and_pagination(site_root: Path):
+    out = build_at(site_root)
+    for rel in ("index.html", "page/2/index.html", "papers/first-paper/index.html", "tags/index.html",
+                "tags/speech/index.html", "tags/speech/page/2/index.html", "tags/moe/index.html",
+                "search/index.html", "404.html", "feed.xml", "tags/speech/feed.xml", "sitemap.xml",
+                "robots.txt", ".nojekyll", "assets/css/site.css", "assets/js/lunr.min.js",
+                "search/lunr-index.json", "search/documents.json"):
+        assert (out / rel).is_file(), rel
+    assert not (out / "page/3").exists()
+    home = (out / "index.html").read_text()
+    assert home.index("First paper on speech") < home.index("Second paper")
+    assert "Undated paper" in (out / "page/2/index.html").read_text()
+    tags = (out / "tags/index.html").read_text()
+    assert '<span class="tag-name">Speech</span> <span class="tag-count">3</span>' in tags
+    paper = (out / "papers/first-paper/index.html").read_text()
+    assert "<em>recognition</em>" in paper and "Ada Lovelace, Alan Turing" in paper
+    assert 'href="/tags/speech/"' in paper and "https://arxiv.org/abs/2401.00001" in paper
+    assert broken_links(out) == []
+
+
+def test_feed_and_sitemap_are_valid_xml_with_absolute_urls(site_root: Path):
+    out = build_at(site_root)
+    feed = ET.parse(out / "feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries][:2] == ["First paper on speech", "Second paper"]
+    assert entries[0].find(f"{ATOM}link").get("href") == "https://example.org/cat/papers/first-paper/"
+    assert entries[0].findtext(f"{ATOM}updated") == "2025-03-11T00:00:00Z"
+    locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://example.org/cat/papers/first-paper/" in locs and "https://example.org/cat/" in locs
+    assert "Sitemap: https://example.org/cat/sitemap.xml" in (out / "robots.txt").read_text()
+
+
+def test_sub_path_base_url(site_root: Path):
+    out = build_at(site_root, "/paper-catalogue/")
+    assert broken_links(out, "/paper-catalogue/") == []
+    home = (out / "index.html").read_text()
+    assert 'href="/paper-catalogue/papers/first-paper/"' in home
+    assert 'data-base="/paper-catalogue/"' in home
+
+
+def test_builds_are_deterministic(site_root: Path, tmp_path: Path):
+    first = snapshot(build_at(site_root))
+    assert snapshot(build_at(site_root)) == first
+
+
+def test_failed_build_keeps_previous_site(site_root: Path):
+    out = build_at(site_root)
+    before = snapshot(out)
+    (site_root / "content/papers/bad.md").write_text(paper_text("Bad", tgas="[x]"))
+    (site_root / "content/papers/worse.md").write_text("---\ntitle: [oops\n---\n")
+    result = run_cli("build", "--root", str(site_root))
+    assert result.returncode == 1
+    assert "content/papers/bad.md:3: unknown key 'tgas' (did you mean 'tags'?)" in result.stderr
+    assert "content/papers/worse.md:3: YAML syntax error" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(out) == before
+    assert sorted(p.name for p in site_root.iterdir()) == ["_site", "content", "site.yaml"]
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_site(site_root: Path):
+    result = run_cli("build", "--root", str(site_root), "--out", str(site_root / "content"))
+    assert result.returncode == 1 and "refusing to write the site into" in result.stderr
+    other = site_root / "docs"
+    other.mkdir()
+    (other / "precious.txt").write_text("keep")
+    result = run_cli("build", "--root", str(site_root), "--out", str(other))
+    assert result.returncode == 1 and "not a built site" in result.stderr
+    assert (other / "precious.txt").read_text() == "keep"
+
+
+def test_real_catalogue(repo_copy: Path):
+    out = build_at(repo_copy)
+    drafts, _ = parse(SEED.read_text(encoding="utf-8"), "seed", year=2025)
+    documents = json.loads((out / "search/documents.json").read_text())
+    titles = {doc["title"] for doc in documents.values()}
+    assert {d.title for d in drafts} <= titles
+    pages = list((out / "papers").glob("*/index.html"))
+    assert len(pages) == len(list((repo_copy / "content/papers").glob("*.md"))) >= 57
+    assert all(doc["tags"] for doc in documents.values()), "every paper has at least one tag"
+    assert broken_links(out) == []
+    sub = build_at(repo_copy, "/paper-catalogue/")
+    assert broken_links(sub, "/paper-catalogue/") == []
