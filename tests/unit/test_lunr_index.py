@@ -224,10 +224,9 @@ def test_same_terms_and_vectors_as_lunr_py_where_both_agree() -> None:
     their_vectors = dict(theirs["fieldVectors"])
     assert [name for name, _ in ours["fieldVectors"]] == list(their_vectors)
     for name, elements in ours["fieldVectors"]:
-        other = their_vectors[name]
-        assert elements[0::2] == other[0::2]
-        # lunr.py rounds with round(x, 3); lunr.js (and we) with Math.round: a tie may differ.
-        assert elements[1::2] == pytest.approx(other[1::2], abs=0.0010001)
+        # Exact here; in general lunr.py's round(x, 3) and math.log could differ from
+        # Math.round and V8's log in the last digit.
+        assert elements == their_vectors[name]
 
 
 def test_deterministic() -> None:
@@ -265,15 +264,17 @@ def _check_consistent(index: LunrIndex, docs: list[dict[str, str]]) -> None:
 
 @pytest.mark.slow
 def test_at_least_five_times_faster_than_lunr_py() -> None:
-    papers = synthetic_papers(2000)
+    papers = synthetic_papers(1000)
     docs = [
         {"id": str(i), "title": p.title, "abstract": p.abstract_md} for i, p in enumerate(papers)
     ]
-    start = time.perf_counter()
-    dumps(build_index(docs, FIELDS))
-    ours = time.perf_counter() - start
     fields = [{"field_name": name, "boost": boost} for name, boost in FIELDS]
-    start = time.perf_counter()
-    lunr_py.lunr(ref="id", fields=fields, documents=docs)
-    theirs = time.perf_counter() - start
-    assert theirs / ours >= 5, f"ours {ours:.2f} s, lunr.py {theirs:.2f} s"
+    ours, theirs = [], []
+    for _ in range(3):  # interleaved; the best of three resists a busy machine
+        start = time.perf_counter()
+        dumps(build_index(docs, FIELDS))
+        ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        lunr_py.lunr(ref="id", fields=fields, documents=docs)
+        theirs.append(time.perf_counter() - start)
+    assert min(theirs) / min(ours) >= 5, f"ours {ours}, lunr.py {theirs}"
