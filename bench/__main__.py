@@ -10,6 +10,7 @@ Medians go to stdout, `<out>/results.md` and `<out>/results.json`.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -17,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench import builds, measure, report, search
+from bench import browser, builds, measure, report, search
 from bench.generate import generate
 
 NODE_KEYS = ("read_ms", "parse_ms", "load_ms", "load_total_ms", "query_ms")
@@ -75,9 +76,21 @@ def node_summary(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     return {**report.medians([{k: r[k] for k in NODE_KEYS} for r in timed]), "rounds": timed}
 
 
-def bench_size(n: int, runs: int, work: Path, seed: int, with_hugo: bool) -> dict[str, Any]:
+def search_costs(site: Path, with_browser: bool) -> dict[str, Any]:
+    """Sizes and fetch plans (deterministic, so measured once), and Chromium's fetches."""
+    costs = {k: v for k, v in search.measure(site).items() if k != "node"}
+    costs["browser"] = (
+        browser.first_result_fetches(site) if with_browser else {"skipped": "--no-browser"}
+    )
+    return costs
+
+
+def bench_size(
+    n: int, runs: int, work: Path, seed: int, options: argparse.Namespace
+) -> dict[str, Any]:
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    hugo_root = work / "hugo" if with_hugo and builds.hugo_executable() else None
+    hugo_root = work / "hugo" if not options.no_hugo and builds.hugo_executable() else None
     catalogue = generate(work / "site", n, seed, hugo_root=hugo_root)
     generated = time.perf_counter() - started
     log(f"N={n}: generated in {generated:.1f} s")
@@ -103,13 +116,14 @@ def bench_size(n: int, runs: int, work: Path, seed: int, with_hugo: bool) -> dic
             if row["status"] != 0:
                 continue
             if sizes_once is None:
-                sizes_once = {k: v for k, v in search.measure(mine.out).items() if k != "node"}
+                sizes_once = search_costs(mine.out, not options.no_browser)
             node_rounds.append(search.node_timings(mine.out))
             rebuilds.append(one_paper_rebuild(mine, paper))
     result: dict[str, Any] = {
         "n": n,
         "seed": seed,
         "generate_s": generated,
+        "load_average": [load_before, os.getloadavg()[0]],  # 1-minute, before and after
         "site_gen": summary(mine_runs),
         "hugo": summary(peer_runs) if peer else None,
         "search": None if sizes_once is None else {**sizes_once, "node": node_summary(node_rounds)},
@@ -146,6 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="catalogue seed (default 0)")
     parser.add_argument("--no-hugo", action="store_true", help="do not build with Hugo")
     parser.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="do not count a first query's fetches in Chromium (Playwright)",
+    )
+    parser.add_argument(
         "--keep",
         action="store_true",
         help="keep the generated projects and their output under OUT/work",
@@ -156,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, Any] = {"machine": report.machine(), "runs": args.runs, "sizes": []}
     for n in args.sizes:
         work = args.out / "work" / f"n{n}"
-        result["sizes"].append(bench_size(n, args.runs, work, args.seed, not args.no_hugo))
+        result["sizes"].append(bench_size(n, args.runs, work, args.seed, args))
         report.write(args.out, result)  # partial results survive an interrupted long run
         if not args.keep:
             shutil.rmtree(work)

@@ -108,18 +108,24 @@ def markdown(result: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "| N | search files (raw / gzip) | first query fetches (gzip) | lunr.js read+parse+load "
-        "| lunr.js query (median) | one-paper rebuild |",
+        "| N | search files (raw / gzip) | first query fetches, gzip (plan / Chromium) "
+        "| lunr.js read+parse+load | lunr.js query (median) | one-paper rebuild |",
         "| ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size in result["sizes"]:
         lines.append(_search_row(size))
+    loads = ", ".join(
+        f"N={s['n']:,} {s['load_average'][0]:.1f} → {s['load_average'][1]:.1f}"
+        for s in result["sizes"]
+    )
+    lines += ["", f"1-minute load average before → after each size: {loads}."]
     return "\n".join(lines) + "\n"
 
 
 def _search_row(size: dict[str, Any]) -> str:
     search = size.get("search") or {}
     files, first = search.get("search_files", {}), search.get("first_query", {})
+    chromium = search.get("browser", {})
     node = search.get("node", {})
     rebuild = size.get("rebuild", {}).get("median", {})
     bound = " (upper bound)" if first.get("upper_bound") else ""
@@ -128,7 +134,8 @@ def _search_row(size: dict[str, Any]) -> str:
     wall = rebuild.get("wall_s")
     return (
         f"| {size['n']:,} | {_size(files.get('raw_bytes'))} / {_size(files.get('gzip_bytes'))} "
-        f"| {_size(first.get('gzip_bytes'))}{bound} | {load} | {query} "
+        f"| {_size(first.get('gzip_bytes'))}{bound} / {_size(chromium.get('gzip_bytes'))} "
+        f"| {load} | {query} "
         f"| {_num(wall) + ' s' if wall is not None else '–'} |"
     )
 

@@ -59,6 +59,10 @@ def test_reports_the_search_costs(results: tuple[dict[str, Any], str]) -> None:
     fetched = {f["path"] for f in first["files"]}
     assert {"search/lunr-index.json", "search/documents.json"} <= fetched
     assert any(Path(p).name.startswith("lunr") and p.endswith(".js") for p in fetched)
+    chromium = search["browser"]
+    if "skipped" not in chromium:  # a real browser fetched what the plan says, and no more
+        assert {f["path"] for f in chromium["files"] if f["kind"] == "search"} == fetched
+        assert chromium["gzip_bytes"] == first["gzip_bytes"]
     node = search["node"]
     if shutil.which("node") and (REPO / "node_modules" / "lunr").exists():
         assert node["load_total_ms"] > 0 and node["query_ms"] >= 0, node
