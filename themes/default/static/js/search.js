@@ -92,16 +92,24 @@
     return base + 'search/' + (text ? '?' + text : '');
   }
 
+  /* lunr.js's parse errors, in words a reader can act on. */
   function queryErrorMessage(error) {
     const detail = String((error && error.message) || '');
     const field = detail.match(/^unrecognised field '([^']*)'/);
     if (field && field[1]) {
-      return '“' + field[1] + ':” is not a field. Fields are title:, abstract:, authors: and tags:.';
+      return '“' + field[1] + ':” is not a field. The fields are title:, abstract:, authors: and tags:.';
     }
-    if (field) return 'A “:” needs a field name before it, such as title:mamba.';
-    if (/boost/.test(detail)) return 'A “^” needs a number after it, such as mamba^10.';
-    if (/edit distance/.test(detail)) return 'A “~” needs a number after it, such as speach~1.';
-    return 'This search has a special character (: ^ ~ * + -) in a place where it has no meaning.';
+    const rules = [
+      [/^unrecognised field/, 'A “:” needs a field name before it, as in title:mamba.'],
+      [/^expecting term, found nothing/, 'A field needs a word after it, as in title:mamba.'],
+      [/^expecting term, found 'FIELD'/, 'Write one “:” between a field and a word, as in title:mamba.'],
+      [/^expecting term or field, found nothing/, 'A “+” or “-” needs a word after it, as in +speech -synthesis.'],
+      [/PRESENCE/, 'Put one “+” or “-” right before a word, as in +speech -synthesis.'],
+      [/BOOST|^boost/, 'A “^” goes right after a word and needs a number, as in mamba^10.'],
+      [/EDIT_DISTANCE|^edit distance/, 'A “~” goes right after a word and needs a number, as in speach~1.'],
+    ];
+    for (const [pattern, text] of rules) if (pattern.test(detail)) return text;
+    return 'It has a special character (: ^ ~ * + -) in a place where it has no meaning.';
   }
 
   function isQueryError(error) {

@@ -1,0 +1,187 @@
+"""Browser fixtures: the seed catalogue built twice (at / and under /paper-catalogue/), each
+served by a static HTTP server thread, and headless Chromium driven by Playwright.
+
+These tests need Debian's chromium (/usr/bin/chromium) and the playwright package; when
+either is missing they fail, they never skip.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+try:
+    from playwright.sync_api import (
+        Browser,
+        ConsoleMessage,
+        Page,
+        Playwright,
+        Request,
+        sync_playwright,
+    )
+except ImportError as exc:  # a missing dependency is a failure, not a skip
+    raise RuntimeError(
+        "the browser tests need the playwright package: pip install -e '.[test]'"
+    ) from exc
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = REPO / "tests" / "fixtures" / "seed" / "daily-2025-03-11.txt"
+SEED_TAGS = REPO / "tests" / "fixtures" / "sites" / "seed-tags.yaml"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+SUB_PATH = "/paper-catalogue/"
+TIMEOUT_MS = 10_000
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def site_gen(*args: str, cwd: Path) -> None:
+    """Run the site-gen command line as a user would."""
+    command = [sys.executable, "-m", "site_gen.cli", *args]
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}"
+
+
+@dataclass(frozen=True)
+class SeedBuild:
+    root: Path  # the project folder
+    site: Path  # built for /
+    sub: Path  # built for SUB_PATH
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> SeedBuild:
+    """The seed dump imported with a small fixed taxonomy, then built at / and under SUB_PATH."""
+    root = tmp_path_factory.mktemp("seed-site")
+    (root / "content").mkdir()
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    shutil.copy(SEED_TAGS, root / "content" / "tags.yaml")
+    site_gen("import", "daily", str(SEED), "--year", "2025", "--root", str(root), cwd=root)
+    site_gen("build", "--root", str(root), "--out", str(root / "_site"), cwd=root)
+    site_gen(
+        "build", "--root", str(root), "--base-url", SUB_PATH, "--out", str(root / "_sub"), cwd=root
+    )
+    return SeedBuild(root, root / "_site", root / "_sub")
+
+
+class _StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves `directory` under `prefix`; anything outside the prefix is a 404."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        route = unquote(urlsplit(path).path)
+        if not route.startswith(self.prefix) and route + "/" != self.prefix:
+            return str(Path(self.directory) / ".no-such-file")
+        return super().translate_path("/" + route[len(self.prefix) :])
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _serve(directory: Path, prefix: str) -> Iterator[str]:
+    handler = type("Handler", (_StaticHandler,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def root_url(seed_build: SeedBuild) -> Iterator[str]:
+    """The site built for / served at http://127.0.0.1:PORT/."""
+    yield from _serve(seed_build.site, "/")
+
+
+@pytest.fixture(scope="session")
+def sub_url(seed_build: SeedBuild) -> Iterator[str]:
+    """The site built with --base-url /paper-catalogue/ served under that path only."""
+    yield from _serve(seed_build.sub, SUB_PATH)
+
+
+# Module scope: a test module that starts its own sync_playwright() must not find one running.
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+    )
+    yield browser
+    browser.close()
+
+
+@dataclass
+class Console:
+    """What a page reported: console errors and warnings, uncaught exceptions, failed requests."""
+
+    errors: list[str] = field(default_factory=list)
+
+    def on_message(self, message: ConsoleMessage) -> None:
+        if message.type in ("error", "warning"):
+            self.errors.append(
+                f"console.{message.type}: {message.text} ({message.location.get('url', '')})"
+            )
+
+    def on_page_error(self, error: Exception) -> None:
+        self.errors.append(f"uncaught: {error}")
+
+    def on_request_failed(self, request: Request) -> None:
+        failure = request.failure or ""
+        if "ERR_ABORTED" not in failure:  # requests cut short by a navigation are not errors
+            self.errors.append(f"request failed: {request.url} ({failure})")
+
+
+@pytest.fixture
+def console() -> Console:
+    return Console()
+
+
+@pytest.fixture
+def page(browser: Browser, console: Console) -> Iterator[Page]:
+    """A fresh page (own context: no cache or history shared between tests) that records errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    tab.on("console", console.on_message)
+    tab.on("pageerror", console.on_page_error)
+    tab.on("requestfailed", console.on_request_failed)
+    yield tab
+    context.close()

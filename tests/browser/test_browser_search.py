@@ -1,0 +1,317 @@
+"""Search in a real browser: the header box, the /search/ page, tag facets, query errors,
+at the site root and under a sub-path base URL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote_plus
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+SUB_PATH = "/paper-catalogue/"  # the sub_url fixture serves the sub-path build here
+
+MOSS = "papers/mossformer2-combining-transformer-and-rnn-free-recurrent-network-for-enhanced/"
+OPTIONS = "#search-listbox [role=option]"
+RESULTS = "#search-results > li"
+
+
+def type_in_header(page: Page, text: str) -> None:
+    box = page.locator("#site-search")
+    box.click()
+    box.press_sequentially(text, delay=15)
+
+
+def result_count(page: Page) -> int:
+    status = page.locator("#search-status")
+    expect(status).to_have_text(re.compile(r"^\d+ papers? (of|match)"))
+    return int(status.inner_text().split()[0])
+
+
+def facets(page: Page) -> dict[str, int]:
+    """Facet name -> count, as shown."""
+    found = {}
+    for label in page.locator("#search-facets .facet").all():
+        name = label.locator(".facet-name").inner_text()
+        found[name] = int(label.locator(".facet-count").inner_text().split()[0])
+    return found
+
+
+def result_tags(page: Page) -> list[list[str]]:
+    return [item.locator(".tag").all_inner_texts() for item in page.locator(RESULTS).all()]
+
+
+# ---- the header box ----
+
+
+def test_header_box_shows_results_as_you_type_and_a_click_opens_the_paper(
+    page: Page, root_url: str, console: Any
+) -> None:
+    page.goto(root_url)
+    type_in_header(page, "monaural speech separation")
+    first = page.locator(OPTIONS).first
+    expect(first).to_contain_text("MossFormer2")
+    expect(page.locator("#site-search")).to_have_attribute("aria-expanded", "true")
+    expect(first.locator("mark").first).to_be_visible()
+    first.click()
+    page.wait_for_url(root_url + MOSS)
+    expect(page.locator("h1")).to_contain_text("MossFormer2")
+    assert console.errors == []
+
+
+def test_header_box_keyboard_arrows_enter_and_escape(
+    page: Page, root_url: str, console: Any
+) -> None:
+    page.goto(root_url)
+    type_in_header(page, "mossformer2 monaural")
+    box = page.locator("#site-search")
+    expect(page.locator(OPTIONS).first).to_contain_text("MossFormer2")
+    page.keyboard.press("Escape")
+    expect(page.locator(".search-popup")).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(box).to_have_value("mossformer2 monaural")
+    page.keyboard.press("ArrowDown")  # reopens
+    expect(page.locator(OPTIONS).first).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    first = page.locator(OPTIONS).first
+    expect(first).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", first.get_attribute("id") or "")
+    page.keyboard.press("Enter")
+    page.wait_for_url(root_url + MOSS)
+    assert console.errors == []
+
+
+def test_header_box_enter_without_a_selection_opens_the_search_page(
+    page: Page, root_url: str, console: Any
+) -> None:
+    page.goto(root_url + "tags/")
+    type_in_header(page, "mixture of experts")
+    expect(page.locator(OPTIONS).first).to_be_visible()
+    page.keyboard.press("Enter")
+    page.wait_for_url(root_url + "search/?q=mixture+of+experts")
+    expect(page.locator("#search-page-input")).to_have_value("mixture of experts")
+    assert result_count(page) >= 5
+    expect(page.locator(RESULTS).first).to_contain_text("Mixture of Experts")
+    assert console.errors == []
+
+
+def test_header_box_loads_the_index_only_when_used(page: Page, root_url: str, console: Any) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(root_url, wait_until="networkidle")
+    assert not [u for u in requested if "lunr" in u or u.endswith(".json")], requested
+    with page.expect_response(lambda r: r.url.endswith("/search/lunr-index.json")) as index:
+        page.locator("#site-search").focus()
+    assert index.value.ok
+    assert console.errors == []
+
+
+def test_slash_focuses_the_header_box_unless_typing_in_a_field(page: Page, root_url: str) -> None:
+    page.goto(root_url + MOSS)
+    page.locator("h1").click()
+    page.keyboard.press("/")
+    box = page.locator("#site-search")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("")
+    page.keyboard.type("a/b")
+    expect(box).to_have_value("a/b")
+    page.goto(root_url + "search/")
+    field = page.locator("#search-page-input")
+    expect(field).to_be_focused()
+    page.keyboard.type("x/")
+    expect(field).to_have_value("x/")
+    expect(box).not_to_be_focused()
+
+
+def test_partial_words_find_papers(page: Page, root_url: str, console: Any) -> None:
+    page.goto(root_url)
+    type_in_header(page, "mossfor")
+    expect(page.locator(OPTIONS).first).to_contain_text("MossFormer2")
+    box = page.locator("#site-search")
+    box.fill("")
+    box.press_sequentially("quantizat", delay=15)
+    expect(page.locator(OPTIONS).first).to_contain_text(re.compile("Quantiz", re.I))
+    assert console.errors == []
+
+
+def test_header_box_reports_an_unparsable_query(page: Page, root_url: str, console: Any) -> None:
+    page.goto(root_url)
+    type_in_header(page, "title:")
+    message = page.locator(".search-popup-msg")
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("title:mamba")
+    expect(page.locator(OPTIONS)).to_have_count(0)
+    assert console.errors == []
+
+
+# ---- the search page ----
+
+
+def test_search_page_reads_q_and_shows_counted_highlighted_results(
+    page: Page, root_url: str, console: Any
+) -> None:
+    page.goto(root_url + "search/?q=quantization")
+    count = result_count(page)
+    assert count >= 3
+    expect(page.locator("#search-status")).to_have_text(f"{count} papers match “quantization”.")
+    expect(page.locator(RESULTS)).to_have_count(count)
+    first = page.locator(RESULTS).first
+    assert (first.locator("h2 a").get_attribute("href") or "").startswith("/papers/")
+    expect(first.locator("time")).to_have_text("11 Mar 2025")
+    marks = {m.lower() for m in page.locator(f"{RESULTS} mark").all_inner_texts()}
+    assert marks and all(m.startswith("quantiz") for m in marks), marks
+    assert all(tags for tags in result_tags(page))
+    assert console.errors == []
+
+
+def test_search_page_updates_the_url_as_you_type_and_back_restores_it(
+    page: Page, root_url: str, console: Any
+) -> None:
+    page.goto(root_url + "search/")
+    page.locator("#search-page-input").press_sequentially("mamba", delay=15)
+    page.wait_for_url(root_url + "search/?q=mamba")
+    count = result_count(page)
+    assert count >= 1
+    assert page.title().startswith("mamba · ")
+    page.locator(f"{RESULTS} h2 a").first.click()
+    page.wait_for_url(re.compile(r"/papers/"))
+    page.go_back()
+    page.wait_for_url(root_url + "search/?q=mamba")
+    expect(page.locator("#search-page-input")).to_have_value("mamba")
+    assert result_count(page) == count
+    assert console.errors == []
+
+
+@pytest.mark.parametrize(
+    ("query", "check"),
+    [
+        ("title:mamba", lambda title: "mamba" in title.lower()),
+        ("+speech -synthesis", lambda title: "synthesis" not in title.lower()),
+        ("quantiz*", lambda title: True),
+    ],
+)
+def test_lunr_query_syntax(
+    page: Page, root_url: str, console: Any, query: str, check: Callable[[str], bool]
+) -> None:
+    page.goto(root_url + "search/?q=" + quote_plus(query))
+    assert result_count(page) >= 1
+    titles = page.locator(f"{RESULTS} h2").all_inner_texts()
+    assert titles and all(check(t) for t in titles), titles
+    assert console.errors == []
+
+
+@pytest.mark.parametrize("query", ["speech:", ":", "^", "mamba^", "title:", "+", "speech~x"])
+def test_unparsable_query_shows_a_friendly_message(
+    page: Page, root_url: str, console: Any, query: str
+) -> None:
+    page.goto(root_url + "search/?q=" + quote_plus(query))
+    notice = page.locator("#search-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("could not be read")
+    expect(page.locator(RESULTS)).to_have_count(0)
+    expect(page.locator("#search-page-input")).to_have_value(query)
+    assert console.errors == []
+
+
+def test_unparsable_query_offers_the_plain_words(page: Page, root_url: str, console: Any) -> None:
+    page.goto(root_url + "search/?q=" + quote_plus("speech:"))
+    page.get_by_role("button", name="Search for “speech” instead").click()
+    page.wait_for_url(root_url + "search/?q=speech")
+    assert result_count(page) >= 10
+    expect(page.locator("#search-notice")).to_be_hidden()
+    assert console.errors == []
+
+
+def test_tag_facets_narrow_results_with_counts(page: Page, root_url: str, console: Any) -> None:
+    page.goto(root_url + "search/?q=speech")
+    total = result_count(page)
+    shown = facets(page)
+    assert shown["Speech"] <= total and shown["Quantization"] >= 1
+    assert all(0 < n <= total for n in shown.values())
+
+    page.locator(".facet", has_text="Quantization").click()
+    page.wait_for_url(root_url + "search/?q=speech&tag=quantization")
+    narrowed = shown["Quantization"]
+    expect(page.locator(RESULTS)).to_have_count(narrowed)
+    assert all("Quantization" in tags for tags in result_tags(page))
+    expect(page.locator("#search-status")).to_contain_text(f"{narrowed} paper")
+    assert facets(page)["Quantization"] == narrowed
+
+    others = {name: n for name, n in facets(page).items() if name != "Quantization"}
+    second, expected = next(iter(others.items()))
+    page.locator(".facet", has_text=second).click()
+    expect(page.locator(RESULTS)).to_have_count(expected)  # all selected tags (AND)
+    assert all({"Quantization", second} <= set(tags) for tags in result_tags(page))
+    expect(page.locator("#search-facets legend")).to_contain_text("all selected tags")
+
+    page.go_back()
+    page.wait_for_url(root_url + "search/?q=speech&tag=quantization")
+    expect(page.locator(RESULTS)).to_have_count(narrowed)
+    page.get_by_role("button", name="Clear tags").click()
+    expect(page.locator(RESULTS)).to_have_count(total)
+    assert console.errors == []
+
+
+def test_tag_filter_from_the_url_and_names_shown_as_text(
+    page: Page, root_url: str, console: Any
+) -> None:
+    page.goto(root_url + "search/?q=recurrent&tag=recurrent-networks")
+    name = "Recurrent <networks> & RNNs"
+    expect(page.locator(".facet", has_text=name).locator("input")).to_be_checked()
+    count = facets(page)[name]
+    expect(page.locator(RESULTS)).to_have_count(count)
+    assert all(name in tags for tags in result_tags(page))
+    assert console.errors == []
+
+
+def test_search_page_without_javascript_points_to_the_tags(page: Page, root_url: str) -> None:
+    # Chromium driven over CDP still parses <noscript> as text, so check what it holds.
+    page.goto(root_url + "search/?q=speech")
+    fallback = page.locator("main noscript").text_content() or ""
+    assert "Search needs JavaScript" in fallback
+    assert 'href="/tags/"' in fallback
+    expect(page.get_by_text("Search needs JavaScript")).to_be_hidden()
+
+
+# ---- under a sub-path base URL ----
+
+
+def test_header_search_under_a_sub_path(page: Page, sub_url: str, console: Any) -> None:
+    assert sub_url.endswith(SUB_PATH)
+    page.goto(sub_url + "tags/")
+    type_in_header(page, "mossformer2 monaural")
+    first = page.locator(OPTIONS).first
+    expect(first).to_contain_text("MossFormer2")
+    assert first.get_attribute("href") == SUB_PATH + MOSS
+    first.click()
+    page.wait_for_url(sub_url + MOSS)
+    page.locator("#site-search").focus()
+    page.keyboard.type("speech")
+    expect(page.locator(OPTIONS).first).to_be_visible()
+    page.keyboard.press("Enter")
+    page.wait_for_url(sub_url + "search/?q=speech")
+    assert result_count(page) >= 10
+    hrefs = page.locator(f"{RESULTS} a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert hrefs and all(h.startswith(SUB_PATH) for h in hrefs), hrefs
+    page.locator(".facet", has_text="Quantization").click()
+    page.wait_for_url(sub_url + "search/?q=speech&tag=quantization")
+    assert console.errors == []
+
+
+@pytest.mark.parametrize("where", ["root", "sub"])
+def test_no_console_errors_on_any_kind_of_page(
+    page: Page, root_url: str, sub_url: str, console: Any, where: str
+) -> None:
+    base = root_url if where == "root" else sub_url
+    for path in ["", "page/2/", MOSS, "tags/", "tags/speech/", "search/?q=speech", "404.html"]:
+        page.goto(base + path, wait_until="networkidle")
+        page.locator("#site-search").focus()
+        page.keyboard.type("speech")
+        expect(page.locator(OPTIONS).first).to_be_visible()
+    assert console.errors == []
