@@ -55,6 +55,7 @@ class Rule:
 
     pattern: str
     field: str = "any"  # "title", "abstract" or "any"
+    keyword: str = ""  # the keyword ``pattern`` was made from; "" for a regular expression
 
 
 @dataclass(frozen=True, slots=True)
