@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from . import schema as s
+from .cache import digest
 from .errors import Diagnostic
 from .model import Paper
+from .parallel import map_chunks
 from .slug import is_slug, slugify
 from .yamlio import YamlError, decode, split_front_matter
 
@@ -44,6 +46,7 @@ PAPERS_DIR = "papers"
 class LoadResult:
     papers: list[Paper] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    cache: dict[str, tuple[str, Paper]] = field(default_factory=dict)  # display path -> (digest, paper)
 
 
 def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
@@ -110,15 +113,42 @@ def load_file(path: Path, display: str) -> tuple[Paper | None, list[Diagnostic]]
     return parse_paper(raw, display, path.name[:-3])
 
 
-def load_papers(content_dir: Path, root: Path | None = None) -> LoadResult:
-    """Every paper of the catalogue, validated; duplicates by URL or id are reported with both files."""
+Loaded = tuple[str, str, Paper | None, list[Diagnostic]]  # display path, digest, paper, problems
+
+
+def _load_chunk(jobs: Sequence[tuple[Path, str, tuple[str, Paper] | None]]) -> list[Loaded]:
+    results: list[Loaded] = []
+    for path, display, cached in jobs:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            results.append((display, "", None, [Diagnostic(display, 0, f"cannot read: {exc.strerror}")]))
+            continue
+        key = digest(raw)
+        if cached is not None and cached[0] == key:
+            results.append((display, key, cached[1], []))
+        else:
+            results.append((display, key, *parse_paper(raw, display, path.name[:-3])))
+    return results
+
+
+def load_papers(content_dir: Path, root: Path | None = None,
+                cache: dict[str, tuple[str, Paper]] | None = None) -> LoadResult:
+    """Every paper of the catalogue, validated; a file whose bytes match ``cache`` is not parsed again.
+
+    Duplicates by URL or id are reported naming both files.
+    """
     files, warnings = discover(content_dir)
     result = LoadResult(diagnostics=list(warnings))
-    for path in files:
-        paper, problems = load_file(path, display_path(path, root))
+    cache = cache or {}
+    jobs = [(path, display, cache.get(display)) for path in files for display in [display_path(path, root)]]
+    misses = sum(1 for job in jobs if job[2] is None)
+    chunks = map_chunks(_load_chunk, jobs, min_parallel=1500) if misses > 1500 else [_load_chunk(jobs)]
+    for display, key, paper, problems in (item for chunk in chunks for item in chunk):
         result.diagnostics += problems
         if paper is not None:
             result.papers.append(paper)
+            result.cache[display] = (key, paper)
     result.diagnostics += find_duplicates(result.papers)
     return result
 

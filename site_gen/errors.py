@@ -36,6 +36,9 @@ class SiteGenError(Exception):
         self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
         super().__init__("\n".join(map(str, self.diagnostics)))
 
+    def __reduce__(self) -> tuple[type[SiteGenError], tuple[list[Diagnostic]]]:
+        return (type(self), (self.diagnostics,))  # crosses process boundaries intact
+
 
 class BuildFailed(SiteGenError):
     """Content, configuration or templates are invalid; nothing was written."""

@@ -39,8 +39,9 @@ def safe_relative(path: PurePosixPath) -> bool:
 class Writer:
     """Writes files under one folder; refuses escapes and writing the same path twice."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, atomic: bool = False) -> None:
         self.folder = folder
+        self.atomic = atomic  # replace files through a temporary file (updating a live site)
         self.written: set[PurePosixPath] = set()
         self._dirs: set[str] = set()
         self.bytes = 0
@@ -56,9 +57,45 @@ class Writer:
         if parent not in self._dirs:
             os.makedirs(parent, exist_ok=True)
             self._dirs.add(parent)
-        with open(target, "wb") as fh:
-            fh.write(item.data)
+        if self.atomic:
+            tmp = f"{target}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as fh:
+                fh.write(item.data)
+            os.replace(tmp, target)
+        else:
+            with open(target, "wb") as fh:
+                fh.write(item.data)
         self.bytes += len(item.data)
+
+    def write_if_changed(self, item: OutputFile) -> bool:
+        """Write unless the file already holds exactly these bytes (its mtime then stays)."""
+        try:
+            with open(os.path.join(self.folder, item.path), "rb") as fh:
+                if fh.read() == item.data:
+                    self.written.add(item.path)
+                    return False
+        except OSError:
+            pass
+        self.write(item)
+        return True
+
+    def remove(self, rel: str) -> None:
+        """Delete a file that is no longer part of the site, and folders left empty."""
+        path = PurePosixPath(rel)
+        if not safe_relative(path):
+            return
+        target = self.folder / path
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            return
+        for parent in target.parents:
+            if parent == self.folder or not parent.is_relative_to(self.folder):
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break
 
     def write_all(self, items: Iterable[OutputFile]) -> None:
         for item in items:

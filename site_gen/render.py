@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from . import site as urls
 from .errors import BuildFailed, Diagnostic
 from .model import Listing, OutputFile, Paper, Tag
+from .pages import PageSpec
 from .site import Site
 from .textutil import plain_text, snippet
 from .themes import Theme
@@ -114,11 +115,17 @@ class Renderer:
         template = "tag.html" if listing.tag else "listing.html"
         return self.page(template, listing.url, listing=listing, papers=[self.view(p) for p in listing.papers])
 
-    def singletons(self) -> Iterator[OutputFile]:
-        counts = {t.slug: len(self.site.by_tag[t.slug]) for t in self.site.tags}
-        yield self.page("tags.html", urls.TAGS_URL, tags=self.site.tags, counts=counts)
-        yield self.page("search.html", urls.SEARCH_URL)
-        yield self.page("404.html", "404.html")
+    def render_spec(self, spec: PageSpec) -> OutputFile:
+        if spec.kind == "paper":
+            assert spec.paper is not None
+            return self.paper_page(spec.paper, spec.related)
+        if spec.kind == "listing":
+            assert spec.listing is not None
+            return self.listing_page(spec.listing)
+        if spec.kind == "tags":
+            counts = {t.slug: len(self.site.by_tag[t.slug]) for t in self.site.tags}
+            return self.page("tags.html", spec.url, tags=self.site.tags, counts=counts)
+        return self.page(f"{spec.kind}.html", spec.url)
 
 
 def template_diagnostic(exc: Exception, theme: Theme) -> Diagnostic:

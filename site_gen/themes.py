@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jinja2
 
+from .cache import digest
 from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic
 from .yamlio import YamlError, decode, load_yaml
@@ -84,6 +85,12 @@ class Theme:
                 if path.is_file() and rel not in seen and not path.is_symlink():
                     seen.add(rel)
                     yield rel, path
+
+    def fingerprint(self) -> str:
+        """A digest of every template and static file: any theme edit changes it."""
+        files = [p for d in [*self.template_dirs, *(d / "static" for d in self.dirs)] if d.is_dir()
+                 for p in sorted(d.rglob("*")) if p.is_file()]
+        return digest([(str(p), p.read_bytes()) for p in files])
 
     def display(self, filename: str) -> str:
         path = Path(filename)

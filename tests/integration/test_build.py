@@ -86,7 +86,7 @@ def test_failed_build_keeps_previous_site(site_root: Path):
     assert "content/papers/worse.md:3: YAML syntax error" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(out) == before
-    assert sorted(p.name for p in site_root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert sorted(p.name for p in site_root.iterdir()) == [".cache", "_site", "content", "site.yaml"]
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_site(site_root: Path):

@@ -1,0 +1,91 @@
+"""The build cache under ``.cache/``: parsed papers by content hash, and what the last build wrote.
+
+A cache is only ever an optimisation: a missing, stale or unreadable cache means a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .model import Paper
+
+CACHE_DIR = ".cache"
+FORMAT = 1
+
+
+def digest(*parts: object) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """Changes whenever the generator's own code does, so an upgrade never reuses stale pages."""
+    here = Path(__file__).parent
+    stats = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(here.rglob("*.py"))]
+    return digest(__version__, FORMAT, stats)
+
+
+@dataclass
+class Manifest:
+    """What the last successful build wrote into ``out``: each page's input key."""
+
+    out: str = ""
+    salt: str = ""
+    pages: dict[str, str] = field(default_factory=dict)  # output path -> input key
+    files: list[str] = field(default_factory=list)  # every other file written
+    search_key: str = ""  # digest of what the search files are made of
+
+
+class BuildCache:
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.dir = root / CACHE_DIR
+        self.enabled = enabled
+
+    def _load(self, name: str) -> Any:
+        if not self.enabled:
+            return None
+        try:
+            with open(self.dir / name, "rb") as fh:
+                stamp, value = pickle.load(fh)
+            return value if stamp == code_fingerprint() else None
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            return None
+
+    def _save(self, name: str, value: Any) -> None:
+        if not self.enabled:
+            return
+        self.dir.mkdir(exist_ok=True)
+        tmp = self.dir / f".{name}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as fh:
+            pickle.dump((code_fingerprint(), value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.dir / name)
+
+    def papers(self) -> dict[str, tuple[str, Paper]]:
+        """display path -> (content digest, parsed paper)."""
+        value = self._load("papers.pickle")
+        return value if isinstance(value, dict) else {}
+
+    def save_papers(self, papers: dict[str, tuple[str, Paper]]) -> None:
+        self._save("papers.pickle", papers)
+
+    def manifest(self) -> Manifest | None:
+        value = self._load("manifest.pickle")
+        return value if isinstance(value, Manifest) else None
+
+    def save_manifest(self, manifest: Manifest) -> None:
+        self._save("manifest.pickle", manifest)
+
+    def clear_manifest(self) -> None:
+        try:
+            os.unlink(self.dir / "manifest.pickle")
+        except FileNotFoundError:
+            pass

@@ -1,0 +1,53 @@
+"""Every HTML page of the site as a spec with an input key: what it shows, hashed.
+
+A page whose key matches the last build's is not rendered again (incremental builds);
+the keys cover the page's data, the theme, the configuration and the generator's code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from . import site as urls
+from .cache import digest
+from .model import Listing, Paper
+from .site import Site, home_listings, tag_listings
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    url: str  # relative to the base path: "", "papers/<slug>/", "tags/", "404.html"
+    kind: str  # "paper", "listing", "tags", "search", "404"
+    key: str
+    paper: Paper | None = None
+    related: tuple[Paper, ...] = ()
+    listing: Listing | None = None
+
+    @property
+    def path(self) -> str:
+        return self.url + "index.html" if self.url.endswith("/") or not self.url else self.url
+
+
+def plan(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple[str, ...]], salt: str) -> list[PageSpec]:
+    """Paper pages, then listings (home and tags), then the tag index, search page and 404 page.
+
+    ``keys`` maps each paper's slug to the digest of its file, which determines the record.
+    """
+    papers = {p.slug: p for p in site.papers}
+    names = site.tag_names
+    specs: list[PageSpec] = []
+    for paper in site.papers:
+        others = tuple(papers[s] for s in related.get(paper.slug, ()) if s in papers)
+        key = digest(salt, keys[paper.slug], [keys[o.slug] for o in others], [names.get(t) for t in paper.tags])
+        specs.append(PageSpec(urls.paper_url(paper.slug), "paper", key, paper=paper, related=others))
+    listings = [*home_listings(site), *(lst for tag in site.tags for lst in tag_listings(site, tag))]
+    for listing in listings:
+        key = digest(salt, listing.url, listing.page, listing.pages, listing.total, listing.tag,
+                     [keys[p.slug] for p in listing.papers], [names.get(t) for p in listing.papers for t in p.tags])
+        specs.append(PageSpec(listing.url, "listing", key, listing=listing))
+    counts = [(t, len(site.by_tag[t.slug])) for t in site.tags]
+    specs.append(PageSpec(urls.TAGS_URL, "tags", digest(salt, counts)))
+    specs.append(PageSpec(urls.SEARCH_URL, "search", digest(salt, "search", site.tags)))
+    specs.append(PageSpec("404.html", "404", digest(salt, "404")))
+    return specs

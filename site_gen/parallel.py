@@ -1,0 +1,56 @@
+"""Use the cores: run tasks in forked worker processes.
+
+Forked workers inherit the parent's memory (the loaded site, the templates), so only task
+numbers and results cross process boundaries. Small inputs run in-process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_TASKS: Sequence[Callable[[], Any]] = ()
+
+
+def jobs_default() -> int:
+    env = os.environ.get("SITE_GEN_JOBS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _call(index: int) -> Any:
+    return _TASKS[index]()
+
+
+def run_tasks(tasks: Sequence[Callable[[], R]], jobs: int | None = None) -> list[R]:
+    """The results of ``tasks`` in order; the first tasks start first, so put long ones there."""
+    global _TASKS
+    jobs = min(jobs or jobs_default(), len(tasks))
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [task() for task in tasks]
+    _TASKS = tasks
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return pool.map(_call, range(len(tasks)), chunksize=1)
+    finally:
+        _TASKS = ()
+
+
+def chunked(items: Sequence[T], pieces: int) -> list[Sequence[T]]:
+    size = max(1, -(-len(items) // max(1, pieces)))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def map_chunks(fn: Callable[[Sequence[T]], R], items: Sequence[T], jobs: int | None = None,
+               min_parallel: int = 1500) -> list[R]:
+    """``[fn(chunk) for chunk in chunks(items)]`` in order, spread over ``jobs`` processes."""
+    jobs = jobs or jobs_default()
+    if jobs < 2 or len(items) < min_parallel:
+        return [fn(items)] if items else []
+    return run_tasks([lambda c=c: fn(c) for c in chunked(items, jobs * 4)], jobs)  # type: ignore[misc]

@@ -1,0 +1,76 @@
+"""An incremental build gives exactly the site a full build gives, and renders only what changed."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from site_gen import config
+from site_gen.build import build
+from tests.conftest import make_site, paper_text
+from tests.sitecheck import snapshot
+
+
+def catalogue(root: Path, n: int = 30) -> Path:
+    papers = {f"paper-{i:02d}.md": paper_text(f"Paper {i} on {'speech' if i % 2 else 'experts'}",
+                                              f"Abstract {i} about mixture of experts and speech.",
+                                              date=f"2025-01-{i % 28 + 1:02d}", tags="[speech]" if i % 2 else "[moe]")
+              for i in range(n)}
+    return make_site(root, papers)
+
+
+def edit(root: Path) -> None:
+    path = root / "content/papers/paper-03.md"
+    path.write_text(path.read_text().replace("Abstract 3", "An edited abstract"))
+
+
+def add(root: Path) -> None:
+    (root / "content/papers/new-paper.md").write_text(paper_text("A new paper", "New.", date="2025-02-01",
+                                                                  tags="[speech]"))
+
+
+def delete(root: Path) -> None:
+    (root / "content/papers/paper-05.md").unlink()
+
+
+def rename_tag(root: Path) -> None:
+    tags = root / "content/tags.yaml"
+    tags.write_text(tags.read_text().replace("name: Speech", "name: Speech processing"))
+
+
+def retitle_config(root: Path) -> None:
+    (root / "site.yaml").write_text((root / "site.yaml").read_text().replace("Test catalogue", "Renamed"))
+
+
+@pytest.mark.parametrize("change", [edit, add, delete, rename_tag, retitle_config])
+def test_incremental_equals_full(tmp_path: Path, change: Callable[[Path], None]):
+    root = catalogue(tmp_path / "inc")
+    build(config.load(root), root / "_site")
+    change(root)
+    report = build(config.load(root), root / "_site")
+    fresh = tmp_path / "full"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("_site*", ".cache"))
+    build(config.load(fresh), fresh / "_site", use_cache=False)
+    assert snapshot(root / "_site") == snapshot(fresh / "_site")
+    if change is edit:
+        assert report.incremental and report.rendered < 10
+
+
+def test_unchanged_rebuild_renders_nothing(tmp_path: Path):
+    root = catalogue(tmp_path / "s")
+    build(config.load(root), root / "_site")
+    before = snapshot(root / "_site")
+    report = build(config.load(root), root / "_site")
+    assert report.incremental and report.rendered == 0
+    assert snapshot(root / "_site") == before
+
+
+def test_parallel_build_equals_serial(tmp_path: Path):
+    root = catalogue(tmp_path / "p", n=60)
+    build(config.load(root), root / "_site", use_cache=False, jobs=1)
+    serial = snapshot(root / "_site")
+    build(config.load(root), root / "_site", use_cache=False, jobs=2)
+    assert snapshot(root / "_site") == serial
