@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from . import content, feeds, output, taxonomy
 from .cache import BuildCache, Manifest, code_fingerprint, digest
+from .citation import bibtex_file
 from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic, raise_if_errors
 from .model import OutputFile
@@ -86,8 +87,9 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     renderer = Renderer(site, theme)
     salt = digest(code_fingerprint(), config.with_overrides(root=Path(".")), theme.fingerprint())
     specs = plan(site, keys, related_papers(site), salt)
-    extra = [*feeds.files(site, [s.url for s in specs if s.kind != "404"]), *asset_files(theme, config)]
-    manifest = Manifest(str(out.resolve()), salt, {s.path: s.key for s in specs},
+    extra = [*feeds.files(site, [s.url for s in specs if s.kind != "404"]), *asset_files(theme, config),
+             OutputFile(PurePosixPath("papers.bib"), bibtex_file(site.papers).encode("utf-8"))]
+    manifest = Manifest(str(out.resolve()), salt, {path: s.key for s in specs for path in s.paths},
                         [str(f.path) for f in extra] + [str(p) for p in INDEX_FILES],
                         digest(salt, sorted(keys.values()), site.tag_names))
     timer.lap("plan")
@@ -110,7 +112,7 @@ def related_papers(site: Site) -> dict[str, tuple[str, ...]]:
 def _render_chunk(renderer: Renderer, specs: Sequence[PageSpec], folder: Path) -> tuple[int, int]:
     writer = output.Writer(folder)
     for spec in specs:
-        writer.write(renderer.render_spec(spec))
+        writer.write_all(renderer.render_spec(spec))
     return len(specs), writer.bytes
 
 
@@ -134,17 +136,17 @@ def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extra: 
         writer.write_all(extra)
         report.rendered = sum(r[0] for r in results)
         report.bytes = writer.bytes + sum(r[1] for r in results)
-        report.files = len(extra) + report.rendered + len(INDEX_FILES)
+        report.files = len(extra) + sum(len(s.paths) for s in specs) + len(INDEX_FILES)
         staging.commit()
 
 
 def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extra: Sequence[OutputFile],
            previous: Manifest, manifest: Manifest, report: BuildReport) -> bool:
     """Render only pages whose inputs changed, then replace them in ``out`` one file at a time."""
-    changed = [s for s in specs if previous.pages.get(s.path) != s.key or not (out / s.path).is_file()]
+    changed = [s for s in specs if any(previous.pages.get(p) != s.key or not (out / p).is_file() for p in s.paths)]
     if len(changed) > INCREMENTAL_LIMIT * max(1, len(specs)):
         return False
-    pages = [renderer.render_spec(s) for s in changed]  # everything rendered before anything is written
+    pages = [f for s in changed for f in renderer.render_spec(s)]  # all rendered before anything is written
     stale_index = previous.search_key != manifest.search_key or not all((out / p).is_file() for p in INDEX_FILES)
     search = search_files(renderer.site.papers, renderer.site.tag_names) if stale_index else []
     writer = output.Writer(out, atomic=True)

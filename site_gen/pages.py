@@ -15,6 +15,9 @@ from .model import Listing, Paper
 from .site import Site, home_listings, tag_listings
 
 
+CITE_FILE = "cite.bib"
+
+
 @dataclass(frozen=True, slots=True)
 class PageSpec:
     url: str  # relative to the base path: "", "papers/<slug>/", "tags/", "404.html"
@@ -27,6 +30,11 @@ class PageSpec:
     @property
     def path(self) -> str:
         return self.url + "index.html" if self.url.endswith("/") or not self.url else self.url
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Every file the page writes: a paper page also writes its ``cite.bib``."""
+        return (self.path, self.url + CITE_FILE) if self.kind == "paper" else (self.path,)
 
 
 def plan(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple[str, ...]], salt: str) -> list[PageSpec]:

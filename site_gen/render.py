@@ -15,7 +15,8 @@ from markdown_it import MarkdownIt
 from . import site as urls
 from .errors import BuildFailed, Diagnostic
 from .model import Listing, OutputFile, Paper, Tag
-from .pages import PageSpec
+from .citation import bibtex_entry
+from .pages import CITE_FILE, PageSpec
 from .site import Site
 from .textutil import plain_text, snippet
 from .themes import Theme
@@ -106,26 +107,31 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise BuildFailed([template_diagnostic(exc, self.theme)]) from None
 
-    def paper_page(self, paper: Paper, related: Iterable[Paper] = ()) -> OutputFile:
+    def paper_page(self, paper: Paper, related: Iterable[Paper] = ()) -> list[OutputFile]:
+        """The paper's page and its ``cite.bib``."""
         view = self.view(paper)
         page = replace(view, abstract_html=self.md.render(paper.abstract_md))
-        return self.page("paper.html", view.link, paper=page, related=[self.view(p) for p in related])
+        bibtex = bibtex_entry(paper)
+        html = self.page("paper.html", view.link, paper=page, related=[self.view(p) for p in related],
+                         bibtex=bibtex, cite_url=view.link + CITE_FILE)
+        return [html, OutputFile(PurePosixPath(view.link + CITE_FILE), bibtex.encode("utf-8"))]
 
     def listing_page(self, listing: Listing) -> OutputFile:
         template = "tag.html" if listing.tag else "listing.html"
         return self.page(template, listing.url, listing=listing, papers=[self.view(p) for p in listing.papers])
 
-    def render_spec(self, spec: PageSpec) -> OutputFile:
+    def render_spec(self, spec: PageSpec) -> list[OutputFile]:
+        """The files of one page."""
         if spec.kind == "paper":
             assert spec.paper is not None
             return self.paper_page(spec.paper, spec.related)
         if spec.kind == "listing":
             assert spec.listing is not None
-            return self.listing_page(spec.listing)
+            return [self.listing_page(spec.listing)]
         if spec.kind == "tags":
             counts = {t.slug: len(self.site.by_tag[t.slug]) for t in self.site.tags}
-            return self.page("tags.html", spec.url, tags=self.site.tags, counts=counts)
-        return self.page(f"{spec.kind}.html", spec.url)
+            return [self.page("tags.html", spec.url, tags=self.site.tags, counts=counts)]
+        return [self.page(f"{spec.kind}.html", spec.url)]
 
 
 def template_diagnostic(exc: Exception, theme: Theme) -> Diagnostic:

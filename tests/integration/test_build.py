@@ -112,3 +112,17 @@ def test_real_catalogue(repo_copy: Path):
     assert broken_links(out) == []
     sub = build_at(repo_copy, "/paper-catalogue/")
     assert broken_links(sub, "/paper-catalogue/") == []
+
+
+def test_citations(site_root: Path):
+    from site_gen.importers.bibtex import parse as parse_bib
+
+    out = build_at(site_root)
+    cite = (out / "papers/first-paper/cite.bib").read_text()
+    entries, _ = parse_bib(cite, "cite.bib")
+    assert [e.title for e in entries] == ["First paper on speech"]
+    assert entries[0].authors == ("Ada Lovelace", "Alan Turing") and entries[0].arxiv == "2401.00001"
+    everything, _ = parse_bib((out / "papers.bib").read_text(), "papers.bib")
+    assert len(everything) == 4
+    page = (out / "papers/first-paper/index.html").read_text()
+    assert 'href="/papers/first-paper/cite.bib"' in page and "@" in page.split('id="bibtex"')[1][:40]
