@@ -315,3 +315,24 @@ def test_no_console_errors_on_any_kind_of_page(
         page.keyboard.type("speech")
         expect(page.locator(OPTIONS).first).to_be_visible()
     assert console.errors == []
+
+
+LAYOUT_SHIFTS = """
+window.__shift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+}).observe({ type: "layout-shift", buffered: true });
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_pages_do_not_shift_while_search_results_arrive(
+    page: Page, root_url: str, width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 844})
+    page.add_init_script(LAYOUT_SHIFTS)
+    for path in ["", MOSS, "tags/", "search/?q=speech", "search/?q=speech%3A"]:
+        page.goto(root_url + path, wait_until="networkidle")
+        page.wait_for_timeout(200)
+        shift = page.evaluate("window.__shift")
+        assert shift < 0.02, f"{path}: cumulative layout shift {shift:.3f}"
