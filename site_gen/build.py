@@ -27,6 +27,8 @@ from .themes import BUNDLED_THEMES, Theme
 
 TAGS_FILE = "tags.yaml"
 LUNR_JS = PurePosixPath("node_modules/lunr/lunr.min.js")
+KATEX = PurePosixPath("node_modules/katex/dist")
+KATEX_FILES = ("katex.min.css", "katex.min.js", "contrib/auto-render.min.js")
 INDEX_FILES = (INDEX_PATH, DOCUMENTS_PATH)
 INCREMENTAL_LIMIT = 0.3  # above this share of changed pages, a full (atomic) build is as fast
 
@@ -161,13 +163,19 @@ def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extra: Sequ
 
 def asset_files(theme: Theme, config: SiteConfig) -> list[OutputFile]:
     files = [OutputFile(PurePosixPath("assets") / rel, source.read_bytes()) for rel, source in theme.static_files()]
-    files.append(OutputFile(PurePosixPath("assets/js/lunr.min.js"), find_lunr(config).read_bytes()))
+    files.append(OutputFile(PurePosixPath("assets/js/lunr.min.js"), npm_file(config, LUNR_JS).read_bytes()))
+    for rel in KATEX_FILES:
+        files.append(OutputFile(PurePosixPath("assets/katex") / rel, npm_file(config, KATEX / rel).read_bytes()))
+    fonts = npm_file(config, KATEX / "katex.min.css").parent / "fonts"
+    files += [OutputFile(PurePosixPath("assets/katex/fonts") / f.name, f.read_bytes())
+              for f in sorted(fonts.glob("*.woff2"))]
     return files
 
 
-def find_lunr(config: SiteConfig) -> Path:
+def npm_file(config: SiteConfig, rel: PurePosixPath) -> Path:
+    """A file of an npm package (lunr.js, KaTeX), from the project's or the generator's node_modules."""
     for base in (config.root, BUNDLED_THEMES.parent):
-        if (base / LUNR_JS).is_file():
-            return base / LUNR_JS
-    raise BuildFailed([Diagnostic("package.json", 0, "lunr.js is not installed (node_modules/lunr is missing)",
+        if (base / rel).is_file():
+            return base / rel
+    raise BuildFailed([Diagnostic("package.json", 0, f"{rel.parts[1]} is not installed ({rel} is missing)",
                                   "run `npm ci` or `make build`")])

@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from . import site as urls
 from .errors import BuildFailed, Diagnostic
@@ -18,7 +19,7 @@ from .model import Listing, OutputFile, Paper, Tag
 from .citation import bibtex_entry
 from .pages import CITE_FILE, PageSpec
 from .site import Site
-from .textutil import plain_text, snippet
+from .textutil import has_math, plain_text, snippet
 from .themes import Theme
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
@@ -26,7 +27,9 @@ _SAFE_LINK = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.I
 
 
 def markdown_renderer() -> MarkdownIt:
+    """CommonMark without raw HTML; ``$...$`` and ``$$...$$`` kept intact as math for KaTeX."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
     return md
 
@@ -113,7 +116,8 @@ class Renderer:
         page = replace(view, abstract_html=self.md.render(paper.abstract_md))
         bibtex = bibtex_entry(paper)
         html = self.page("paper.html", view.link, paper=page, related=[self.view(p) for p in related],
-                         bibtex=bibtex, cite_url=view.link + CITE_FILE)
+                         bibtex=bibtex, cite_url=view.link + CITE_FILE,
+                         math=has_math(paper.title) or 'class="math' in page.abstract_html)
         return [html, OutputFile(PurePosixPath(view.link + CITE_FILE), bibtex.encode("utf-8"))]
 
     def listing_page(self, listing: Listing) -> OutputFile:

@@ -5,11 +5,21 @@ from __future__ import annotations
 import re
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Link text without brackets and a destination with at most one level of parentheses: each
+# character is looked at a bounded number of times, so a long run of "[" or "](" stays linear.
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _MD_BLOCK = re.compile(r"^[ \t]*(?:#{1,6}|>|[*+-]|\d+\.)[ \t]+", re.M)
 _TEX_CMD = re.compile(r"\\(?:mathcal|mathbf|mathrm|mathbb|text|textbf|textit|emph|operatorname)\{([^{}]*)\}")
 _TEX_WORD = re.compile(r"\\([A-Za-z]+)")
 _DROP = str.maketrans("", "", "*`${}")
+
+
+_MATH = re.compile(r"\$[^$\s][^$]*\$|\\\(|\\\[")
+
+
+def has_math(text: str) -> bool:
+    """Whether the text holds TeX math: ``$...$``, ``\\(...\\)`` or ``\\[...\\]``."""
+    return "$" in text and _MATH.search(text) is not None or "\\(" in text or "\\[" in text
 
 
 def strip_control(text: str) -> str:

@@ -126,3 +126,24 @@ def test_citations(site_root: Path):
     assert len(everything) == 4
     page = (out / "papers/first-paper/index.html").read_text()
     assert 'href="/papers/first-paper/cite.bib"' in page and "@" in page.split('id="bibtex"')[1][:40]
+
+
+def test_math_is_kept_for_katex_and_readable_elsewhere(tmp_path: Path):
+    from tests.conftest import make_site
+
+    root = make_site(tmp_path / "m", {
+        "math-paper.md": paper_text("Attention in $O(n \\\\log n)$ time",
+                                    "We reduce $\\mathcal{O}(n^2)$ to $a_b * c_d$ for \\$5 and \\$10.", tags="[speech]"),
+        "plain-paper.md": paper_text("Plain", "Costs $5 and $10.", tags="[speech]"),
+    })
+    out = build_at(root)
+    page = (out / "papers/math-paper/index.html").read_text()
+    assert '<span class="math inline">\\mathcal{O}(n^2)</span>' in page
+    assert '<span class="math inline">a_b * c_d</span>' in page and "<em>" not in page
+    assert "/assets/katex/katex.min.js" in page and (out / "assets/katex/katex.min.js").is_file()
+    assert list((out / "assets/katex/fonts").glob("*.woff2"))
+    plain = (out / "papers/plain-paper/index.html").read_text()
+    assert "katex" not in plain and "Costs $5 and $10." in plain
+    feed = (out / "feed.xml").read_text()
+    assert "<title>Attention in O(n log n) time</title>" in feed
+    assert broken_links(out) == []
