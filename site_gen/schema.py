@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -38,9 +39,14 @@ def _type_name(value: Any) -> str:
             type(None): "empty"}.get(type(value), "a string" if isinstance(value, str) else type(value).__name__)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def string(value: Any) -> str:
     if not isinstance(value, str):
         raise Invalid(f"must be a string, not {_type_name(value)}", "put the value in quotes")
+    if bad := _CONTROL.search(value):
+        raise Invalid(f"contains the control character U+{ord(bad.group()):04X}", "remove it")
     return value.strip()
 
 
@@ -61,9 +67,15 @@ def string_list(value: Any) -> tuple[str, ...]:
     for i, item in enumerate(value, 1):
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             item = str(item)
-        if not isinstance(item, str) or not item.strip():
-            raise Invalid(f"item {i} must be a non-empty string, not {_type_name(item)}")
-        items.append(" ".join(item.split()))
+        if item is None:
+            raise Invalid(f"item {i} is empty")
+        if not isinstance(item, str):
+            raise Invalid(f"item {i} must be a string, not {_type_name(item)}", "put the value in quotes")
+        try:
+            item = text(item)
+        except Invalid as exc:
+            raise Invalid(f"item {i} {exc}", exc.hint) from None
+        items.append(item)
     return tuple(items)
 
 
@@ -86,11 +98,17 @@ def partial_date(value: Any) -> str:
     return value.strip()
 
 
+_CHAR_REF = re.compile(r"&(?:#|[A-Za-z][A-Za-z0-9]*;)")  # &#106; or &colon;: HTML, not a URL
+
+
 def web_url(value: Any) -> str:
     """An http(s) URL or a relative one; every other scheme is refused."""
     url = string(value)
-    if any(ord(c) < 0x21 or c in "\\<>\"'`" for c in url):
-        raise Invalid(f"is not a valid URL: {url!r}")
+    if any(c.isspace() or c in "\\<>\"'`" or unicodedata.category(c)[0] == "C" for c in url):
+        raise Invalid(f"is not a valid URL: {url!r}", "spaces, quotes, backslashes and control characters "
+                      "must be percent-encoded")
+    if _CHAR_REF.search(url):
+        raise Invalid(f"is not a valid URL: {url!r}", "write the URL itself, not HTML character references")
     try:
         parts = urlsplit(url)
     except ValueError:
