@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -29,20 +30,37 @@ def absolute_url(value: Any) -> str:
     return text.rstrip("/") + "/" if text else ""
 
 
+def language(value: Any) -> str:
+    text = s.string(value)
+    if not re.fullmatch(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*", text):
+        raise s.Invalid(f"must be a language tag such as en or pt-BR, not {text!r}")
+    return text
+
+
+def theme_name(value: Any) -> str:
+    text = s.string(value)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", text):
+        raise s.Invalid(f"must be the name of a folder under themes/, not {text!r}",
+                        "use theme_dir for a folder elsewhere")
+    return text
+
+
 FIELDS: dict[str, s.Field] = {
     "title": s.Field(s.text, "the site's name, shown in the header and the feed", default="Paper catalogue"),
     "description": s.Field(s.string, "one sentence about the catalogue (home page, meta description)", default=""),
     "author": s.Field(s.string, "who keeps the catalogue (feed author)", default=""),
-    "language": s.Field(s.identifier, "the HTML lang of every page", default="en"),
+    "language": s.Field(language, "the HTML lang of every page", default="en"),
     "base_url": s.Field(base_path, "the path the site is served under: / or /<repo>/ (BASE_URL overrides)",
                         default="/"),
     "site_url": s.Field(absolute_url, "the absolute URL of the site, for the feed, sitemap and canonical links",
                         default=""),
-    "theme": s.Field(s.identifier, "a folder under themes/", default="default"),
+    "theme": s.Field(theme_name, "a folder under themes/", default="default"),
     "theme_dir": s.Field(s.string, "a folder of templates and static files that override the theme's", default=""),
     "content_dir": s.Field(s.string, "where papers/ and tags.yaml live", default="content"),
     "page_size": s.Field(s.integer(1, 1000), "papers per listing page", default=25),
     "feed_size": s.Field(s.integer(1, 10000), "papers in the Atom feeds", default=50),
+    "author_pages": s.Field(s.integer(0, 1_000_000), "give authors with at least this many papers a page "
+                            "(0 turns author pages off)", default=2),
     "related": s.Field(s.integer(0, 20), "related papers shown on each paper page (0 turns it off)", default=5),
     "strict": s.Field(s.boolean, "treat warnings (such as tags missing from tags.yaml) as errors",
                       default=False),
@@ -63,6 +81,7 @@ class SiteConfig:
     content_dir: str = "content"
     page_size: int = 25
     feed_size: int = 50
+    author_pages: int = 2
     related: int = 5
     strict: bool = False
     config_path: str = CONFIG_FILE

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -77,7 +77,7 @@ class OutputFile:
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """One page of a paginated list of papers (home, a tag)."""
+    """One page of a paginated list of papers: the home page, a tag, an author or a year."""
 
     url: str  # relative to the base path, e.g. "" or "page/2/" or "tags/asr/page/2/"
     title: str
@@ -88,4 +88,4 @@ class Listing:
     next_url: str | None
     tag: Tag | None = None
     total: int = 0
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    kind: str = "home"  # "home", "tag", "author", "year": the template is <kind>.html (home: listing.html)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from . import site as urls
 from .cache import digest
 from .model import Listing, Paper
-from .site import Site, home_listings, tag_listings
+from .site import Site, listings
 
 
 CITE_FILE = "cite.bib"
@@ -21,7 +21,7 @@ CITE_FILE = "cite.bib"
 @dataclass(frozen=True, slots=True)
 class PageSpec:
     url: str  # relative to the base path: "", "papers/<slug>/", "tags/", "404.html"
-    kind: str  # "paper", "listing", "tags", "search", "404"
+    kind: str  # "paper", "listing", or the template of a single page: "tags", "authors", "years", "search", "404"
     key: str
     paper: Paper | None = None
     related: tuple[Paper, ...] = ()
@@ -43,19 +43,25 @@ def plan(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple[str, .
     ``keys`` maps each paper's slug to the digest of its file, which determines the record.
     """
     papers = {p.slug: p for p in site.papers}
+    author_pages = site.author_pages()
     names = site.tag_names
     specs: list[PageSpec] = []
     for paper in site.papers:
         others = tuple(papers[s] for s in related.get(paper.slug, ()) if s in papers)
-        key = digest(salt, keys[paper.slug], [keys[o.slug] for o in others], [names.get(t) for t in paper.tags])
+        key = digest(salt, keys[paper.slug], [keys[o.slug] for o in others], [names.get(t) for t in paper.tags],
+                     [author_pages.get(a) for a in paper.authors])
         specs.append(PageSpec(urls.paper_url(paper.slug), "paper", key, paper=paper, related=others))
-    listings = [*home_listings(site), *(lst for tag in site.tags for lst in tag_listings(site, tag))]
-    for listing in listings:
+    for listing in listings(site):
         key = digest(salt, listing.url, listing.page, listing.pages, listing.total, listing.tag,
                      [keys[p.slug] for p in listing.papers], [names.get(t) for p in listing.papers for t in p.tags])
         specs.append(PageSpec(listing.url, "listing", key, listing=listing))
     counts = [(t, len(site.by_tag[t.slug])) for t in site.tags]
     specs.append(PageSpec(urls.TAGS_URL, "tags", digest(salt, counts)))
+    if site.authors:
+        authors = [(a, len((site.by_author or {})[a.slug])) for a in site.authors]
+        specs.append(PageSpec(urls.AUTHORS_URL, "authors", digest(salt, authors)))
+    if site.by_year:
+        specs.append(PageSpec(urls.YEARS_URL, "years", digest(salt, [(y, len(p)) for y, p in site.by_year.items()])))
     specs.append(PageSpec(urls.SEARCH_URL, "search", digest(salt, "search", site.tags)))
     specs.append(PageSpec("404.html", "404", digest(salt, "404")))
     return specs

@@ -70,16 +70,22 @@ class Renderer:
         self.env = theme.environment()
         self.env.globals.update(
             config=self.config, site=site, url=self.url, asset=self.asset, abs_url=self.config.absolute,
-            tag_url=urls.tag_url, paper_url=urls.paper_url,
+            tag_url=urls.tag_url, paper_url=urls.paper_url, author_url=self.author_link, year_url=urls.year_url,
         )
         self.env.filters.update(human_date=human_date, plain=plain_text)
         self._tags = {t.slug: t for t in site.tags}
         self._asset_versions: dict[str, str] = {}
         self._views: dict[str, PaperView] = {}
+        self._authors = site.author_pages()
 
     def url(self, path: str = "") -> str:
         """A link under the base path: url('tags/') -> '/base/tags/'."""
         return self.config.base_url + path.lstrip("/")
+
+    def author_link(self, name: str) -> str | None:
+        """The page of an author who has one, else None."""
+        slug = self._authors.get(name)
+        return urls.author_url(slug) if slug else None
 
     def asset(self, path: str) -> str:
         version = self._asset_versions.get(path)
@@ -121,7 +127,7 @@ class Renderer:
         return [html, OutputFile(PurePosixPath(view.link + CITE_FILE), bibtex.encode("utf-8"))]
 
     def listing_page(self, listing: Listing) -> OutputFile:
-        template = "tag.html" if listing.tag else "listing.html"
+        template = "listing.html" if listing.kind == "home" else f"{listing.kind}.html"
         return self.page(template, listing.url, listing=listing, papers=[self.view(p) for p in listing.papers])
 
     def render_spec(self, spec: PageSpec) -> list[OutputFile]:
@@ -135,6 +141,12 @@ class Renderer:
         if spec.kind == "tags":
             counts = {t.slug: len(self.site.by_tag[t.slug]) for t in self.site.tags}
             return [self.page("tags.html", spec.url, tags=self.site.tags, counts=counts)]
+        if spec.kind == "authors":
+            counts = {a.slug: len((self.site.by_author or {})[a.slug]) for a in self.site.authors}
+            return [self.page("authors.html", spec.url, authors=self.site.authors, counts=counts)]
+        if spec.kind == "years":
+            counts = {y: len(p) for y, p in (self.site.by_year or {}).items()}
+            return [self.page("years.html", spec.url, years=counts)]
         return [self.page(f"{spec.kind}.html", spec.url)]
 
 

@@ -1,4 +1,4 @@
-"""The site as data: order, tag groups, pagination and the URL scheme, in one place. Pure."""
+"""The site as data: order, groups (tags, authors, years), pagination and the URL scheme. Pure."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ from math import ceil
 from .config import SiteConfig
 from .errors import Diagnostic
 from .model import Listing, Paper, Tag
+from .slug import slugify
+
+
+def _paged(base: str, page: int) -> str:
+    return base + (f"page/{page}/" if page > 1 else "")
 
 
 def paper_url(slug: str) -> str:
@@ -16,15 +21,31 @@ def paper_url(slug: str) -> str:
 
 
 def tag_url(slug: str, page: int = 1) -> str:
-    return f"tags/{slug}/" + (f"page/{page}/" if page > 1 else "")
+    return _paged(f"tags/{slug}/", page)
+
+
+def author_url(slug: str, page: int = 1) -> str:
+    return _paged(f"authors/{slug}/", page)
+
+
+def year_url(year: str, page: int = 1) -> str:
+    return _paged(f"years/{year}/", page)
 
 
 def home_url(page: int = 1) -> str:
-    return f"page/{page}/" if page > 1 else ""
+    return _paged("", page)
 
 
 TAGS_URL = "tags/"
+AUTHORS_URL = "authors/"
+YEARS_URL = "years/"
 SEARCH_URL = "search/"
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    slug: str
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,13 +54,17 @@ class Site:
     papers: tuple[Paper, ...]  # newest first; undated last
     tags: tuple[Tag, ...]  # every tag that has papers, taxonomy order first
     by_tag: dict[str, tuple[Paper, ...]]
-
-    def tag(self, slug: str) -> Tag:
-        return next(t for t in self.tags if t.slug == slug)
+    authors: tuple[Author, ...] = ()  # authors with a page, most papers first
+    by_author: dict[str, tuple[Paper, ...]] | None = None
+    by_year: dict[str, tuple[Paper, ...]] | None = None  # newest year first
 
     @property
     def tag_names(self) -> dict[str, str]:
         return {t.slug: t.name for t in self.tags}
+
+    def author_pages(self) -> dict[str, str]:
+        """Author name -> slug, for the authors who have a page."""
+        return {a.name: a.slug for a in self.authors}
 
 
 def newest_first(papers: Sequence[Paper]) -> tuple[Paper, ...]:
@@ -48,7 +73,7 @@ def newest_first(papers: Sequence[Paper]) -> tuple[Paper, ...]:
 
 
 def assemble(config: SiteConfig, papers: Sequence[Paper], taxonomy: Sequence[Tag]) -> tuple[Site, list[Diagnostic]]:
-    """Order papers, group them by tag; tags missing from the taxonomy are warned about (errors if strict)."""
+    """Order papers and group them; tags missing from the taxonomy are warned about (errors if strict)."""
     ordered = newest_first(papers)
     known = {t.slug: t for t in taxonomy}
     groups: dict[str, list[Paper]] = {}
@@ -63,24 +88,50 @@ def assemble(config: SiteConfig, papers: Sequence[Paper], taxonomy: Sequence[Tag
     tags = [t for t in taxonomy if t.slug in groups]
     tags += [Tag(slug=s, name=s.replace("-", " ").capitalize()) for s in sorted(groups) if s not in known]
     by_tag = {slug: tuple(items) for slug, items in groups.items()}
-    return Site(config, ordered, tuple(tags), by_tag), problems
+    authors, by_author = group_authors(ordered, config.author_pages)
+    years: dict[str, list[Paper]] = {}
+    for paper in ordered:
+        if paper.date:
+            years.setdefault(paper.date[:4], []).append(paper)
+    by_year = {year: tuple(items) for year, items in years.items()}
+    return Site(config, ordered, tuple(tags), by_tag, authors, by_author, by_year), problems
+
+
+def group_authors(papers: Sequence[Paper], minimum: int) -> tuple[tuple[Author, ...], dict[str, tuple[Paper, ...]]]:
+    """Authors with at least ``minimum`` papers (0: none), keyed by the slug of their name."""
+    if minimum <= 0:
+        return (), {}
+    groups: dict[str, list[Paper]] = {}
+    names: dict[str, str] = {}
+    for paper in papers:
+        for name in dict.fromkeys(paper.authors):
+            slug = slugify(name)
+            if slug:
+                names.setdefault(slug, name)
+                groups.setdefault(slug, []).append(paper)
+    kept = sorted((s for s in groups if len(groups[s]) >= minimum), key=lambda s: (-len(groups[s]), s))
+    return tuple(Author(s, names[s]) for s in kept), {s: tuple(groups[s]) for s in kept}
 
 
 def paginate(papers: Sequence[Paper], size: int, url: Callable[[int], str], title: str,
-             tag: Tag | None = None) -> Iterator[Listing]:
+             tag: Tag | None = None, kind: str = "home") -> Iterator[Listing]:
     pages = max(1, ceil(len(papers) / size))
     for page in range(1, pages + 1):
         yield Listing(
             url=url(page), title=title, papers=tuple(papers[(page - 1) * size : page * size]), page=page,
             pages=pages, prev_url=url(page - 1) if page > 1 else None,
-            next_url=url(page + 1) if page < pages else None, tag=tag, total=len(papers),
+            next_url=url(page + 1) if page < pages else None, tag=tag, total=len(papers), kind=kind,
         )
 
 
-def home_listings(site: Site) -> Iterator[Listing]:
-    return paginate(site.papers, site.config.page_size, home_url, site.config.title)
-
-
-def tag_listings(site: Site, tag: Tag) -> Iterator[Listing]:
-    return paginate(site.by_tag[tag.slug], site.config.page_size, lambda n: tag_url(tag.slug, n), tag.name, tag)
-
+def listings(site: Site) -> Iterator[Listing]:
+    """Every listing page: home, each tag, each author with a page, each year."""
+    size = site.config.page_size
+    yield from paginate(site.papers, size, home_url, site.config.title)
+    for tag in site.tags:
+        yield from paginate(site.by_tag[tag.slug], size, lambda n, s=tag.slug: tag_url(s, n), tag.name, tag, "tag")
+    for author in site.authors:
+        papers = (site.by_author or {})[author.slug]
+        yield from paginate(papers, size, lambda n, s=author.slug: author_url(s, n), author.name, kind="author")
+    for year, papers in (site.by_year or {}).items():
+        yield from paginate(papers, size, lambda n, y=year: year_url(y, n), year, kind="year")

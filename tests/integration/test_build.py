@@ -147,3 +147,20 @@ def test_math_is_kept_for_katex_and_readable_elsewhere(tmp_path: Path):
     feed = (out / "feed.xml").read_text()
     assert "<title>Attention in O(n log n) time</title>" in feed
     assert broken_links(out) == []
+
+
+def test_author_and_year_pages(site_root: Path):
+    (site_root / "content/papers/more-by-ada.md").write_text(
+        paper_text("More by Ada", "Notes.", date="2024-05-01", tags="[speech]", authors="[Ada Lovelace]"))
+    out = build_at(site_root)
+    ada = (out / "authors/ada-lovelace/index.html").read_text()
+    assert "More by Ada" in ada and "First paper on speech" in ada
+    assert not (out / "authors/alan-turing").exists(), "one paper: no page (author_pages: 2)"
+    paper = (out / "papers/first-paper/index.html").read_text()
+    assert '<a href="/authors/ada-lovelace/">Ada Lovelace</a>, Alan Turing' in paper
+    assert 'href="/years/2025/"' in paper
+    assert "Ada Lovelace" in (out / "authors/index.html").read_text()
+    years = (out / "years/index.html").read_text()
+    assert 'href="/years/2024/"' in years and 'href="/years/2025/"' in years
+    assert "More by Ada" in (out / "years/2024/index.html").read_text()
+    assert broken_links(out) == []
