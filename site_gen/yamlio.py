@@ -28,7 +28,7 @@ Loader.yaml_implicit_resolvers = {
 
 MAX_YAML_BYTES = 1_000_000
 _KEY_LINE = re.compile(r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:][^:\n#]*?))[ \t]*:(?:[ \t]|$)""", re.M)
-_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)  # a line that closes front matter
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +80,34 @@ def _has_alias(text: str) -> bool:
     return any(isinstance(ev, yaml.AliasEvent) for ev in yaml.parse(text, Loader=_Base))
 
 
+def _top_keys(node: yaml.Node | None, path: str, first_line: int) -> dict[str, int]:
+    """Line of each top-level key, from the parser's marks; a repeated key is an error."""
+    lines: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        line = first_line + key_node.start_mark.line
+        if key_node.value in lines:
+            raise YamlError(Diagnostic(path, line, f"duplicate key '{key_node.value}' "
+                                                   f"(first at line {lines[key_node.value]})",
+                                       "keep one of them"))
+        lines[key_node.value] = line
+    return lines
+
+
+def _parse(text: str, path: str, first_line: int) -> YamlDoc:
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        lines = _top_keys(node, path, first_line)
+        data = None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+    return YamlDoc(data, lines)
+
+
 def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     """Parse one YAML document; ``first_line`` is the file line where ``text`` starts."""
     if len(text) > MAX_YAML_BYTES:
@@ -87,7 +115,7 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     try:
         if _has_alias(text):
             raise YamlError(Diagnostic(path, first_line, "YAML aliases (*name) are not allowed here"))
-        data = yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
+        return _parse(text, path, first_line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -97,7 +125,6 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         raise YamlError(Diagnostic(path, first_line, f"YAML error: {exc}")) from None
     except (RecursionError, ValueError, OverflowError) as exc:
         raise YamlError(Diagnostic(path, first_line, f"YAML error: {type(exc).__name__}: {exc}"[:300])) from None
-    return YamlDoc(data, key_lines(text, first_line))
 
 
 def split_front_matter(text: str, path: str) -> YamlDoc:
@@ -107,7 +134,7 @@ def split_front_matter(text: str, path: str) -> YamlDoc:
     if not text.startswith("---") or text.split("\n", 1)[0].rstrip() != "---":
         raise YamlError(Diagnostic(path, 1, "no front matter: the file must start with a '---' line"))
     start = text.index("\n") + 1 if "\n" in text else len(text)
-    close = _FENCE.search(text, start)
+    close = FENCE.search(text, start)
     if close is None:
         raise YamlError(Diagnostic(path, 1, "front matter starts here but is never closed by a '---' line"))
     fm_text = text[start : close.start()]
