@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from .content import PAPER_FIELDS, PAPERS_DIR
-from .errors import Diagnostic
+from .errors import Diagnostic, ImportFailed
 from .model import PaperDraft
 from .slug import fallback_slug, unique_slug
 from .textutil import strip_control
-from .yamlio import YamlError, decode, split_front_matter
+from .yamlio import FENCE, YamlError, decode, split_front_matter
 
 Tagger = Callable[[str, str], tuple[str, ...]]
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 .,()'/+-]*[A-Za-z0-9.)]|[A-Za-z]")
@@ -196,10 +196,17 @@ def _merge(catalogue: Catalogue, slug: str, draft: PaperDraft, force: bool, repo
         text = render_paper(values, body)
     else:
         missing = {k: v for k, v in new.items() if existing.data.get(k) in (None, "", [])}
-        body = existing.body if existing.body.strip() else draft.abstract
+        body = existing.body if existing.body.strip() else clean_text(draft.abstract)
         changed = bool(missing) or body.strip() != existing.body.strip()
-        text = _append_keys(existing.path.read_text(encoding="utf-8-sig"), missing, body, existing.body)
+        original = _normalise(existing.path.read_text(encoding="utf-8-sig"))
+        text = _append_keys(original, missing, body, existing.body)
         values = {**existing.data, **missing}
+        if changed and not _reads_as(existing.path, original, text, missing, body):
+            report.diagnostics.append(Diagnostic(
+                str(existing.path), 1, "cannot add " + ", ".join(missing or ["the abstract"]) +
+                " without rewriting the front matter; the file is left unchanged",
+                "add them by hand, or import with --force", severity="warning"))
+            changed = False
     if not changed:
         report.kept.append(slug)
         return
@@ -208,12 +215,32 @@ def _merge(catalogue: Catalogue, slug: str, draft: PaperDraft, force: bool, repo
     report.merged.append(slug)
 
 
+def _normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _fence_at(text: str) -> int:
+    """Where the line that closes the front matter (``---`` or ``...``) starts."""
+    close = FENCE.search(text, text.index("\n") + 1)
+    assert close is not None  # the file was read as front matter, so it has a closing line
+    return close.start()
+
+
+def _reads_as(path: Path, old: str, new: str, changes: dict[str, Any], body: str | None = None) -> bool:
+    """True when ``new`` holds what ``old`` held with ``changes`` (and ``body``): the edit lost nothing."""
+    try:
+        before, after = split_front_matter(old, str(path)), split_front_matter(new, str(path))
+    except YamlError:
+        return False
+    wanted_body = before.body if body is None else body
+    return (isinstance(before.data, dict) and after.data == {**before.data, **changes}
+            and after.body.strip() == wanted_body.strip())
+
+
 def _append_keys(text: str, missing: dict[str, Any], body: str, old_body: str) -> str:
     """Add keys before the closing fence, keeping every byte a person wrote."""
-    text = text.replace("\r\n", "\n")
-    close = re.search(r"^---[ \t]*$", text[4:], re.M)
-    assert close is not None
-    at = 4 + close.start()
+    text = _normalise(text)
+    at = _fence_at(text)
     head = text[:at] + "".join(line + "\n" for line in front_matter_lines(missing))
     rest = text[at:]
     if not old_body.strip() and body.strip():
@@ -221,15 +248,18 @@ def _append_keys(text: str, missing: dict[str, Any], body: str, old_body: str) -
     return head + rest
 
 
-_TAGS_LINE = re.compile(r"^tags[ \t]*:.*$", re.M)
+# The tags key and the lines of its value: indented lines, or block list items at the margin.
+_TAGS_LINE = re.compile(r"^tags[ \t]*:.*(?:\n(?:[ \t]*\n)*(?:[ \t]+\S.*|-(?:[ \t].*)?))*$", re.M)
 
 
 def set_tags(path: Path, tags: Sequence[str]) -> None:
-    """Give a paper file tags: replace its ``tags:`` line or add one; every other byte stays."""
-    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-    close = re.search(r"^---[ \t]*$", text[4:], re.M)
-    assert close is not None
-    head, rest = text[: 4 + close.start()], text[4 + close.start() :]
+    """Give a paper file tags: replace its ``tags:`` key or add one; every other byte stays."""
+    old = _normalise(path.read_text(encoding="utf-8-sig"))
+    at = _fence_at(old)
+    head, rest = old[:at], old[at:]
     line = front_matter_lines({"tags": list(tags)})[0]
     head = _TAGS_LINE.sub(line, head, count=1) if _TAGS_LINE.search(head) else head + line + "\n"
+    if not _reads_as(path, old, head + rest, {"tags": list(tags)}):
+        raise ImportFailed([Diagnostic(str(path), 1, "cannot set the tags without rewriting the front matter; "
+                                                     "the file is left unchanged", "edit its tags by hand")])
     atomic_write(path, head + rest, overwrite=True)
