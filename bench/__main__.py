@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +58,17 @@ def cold(builder: builds.Builder) -> dict[str, Any]:
 
 
 def one_paper_rebuild(builder: builds.Builder, paper: Path) -> dict[str, Any]:
+    """Edit one abstract, rebuild with the warm cache, check the page shows it, restore."""
     original = builds.edit_paper(paper)
     try:
-        return measured(builder)
+        row = measured(builder)
     finally:
         builds.replace_file(paper, original)
+    page = builder.out / "papers" / paper.stem / "index.html"
+    row["edit_seen"] = page.exists() and builds.EDIT.strip() in page.read_text(encoding="utf-8")
+    if row["status"] == 0 and not row["edit_seen"]:
+        log(f"the one-paper rebuild did not update {page}")
+    return row
 
 
 def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -85,6 +91,40 @@ def search_costs(site: Path, with_browser: bool) -> dict[str, Any]:
     return costs
 
 
+@dataclass
+class Rounds:
+    """What the rounds of one size measured so far."""
+
+    mine: list[dict[str, Any]] = field(default_factory=list)
+    peer: list[dict[str, Any]] = field(default_factory=list)
+    rebuilds: list[dict[str, Any]] = field(default_factory=list)
+    node: list[dict[str, Any]] = field(default_factory=list)
+    search: dict[str, Any] | None = None
+
+
+def after_build(mine: builds.Builder, paper: Path, rounds: Rounds, browse: bool) -> None:
+    """After a good cold build: search costs (sizes once), lunr.js timings, a rebuild."""
+    if rounds.search is None:
+        rounds.search = search_costs(mine.out, browse)
+    rounds.node.append(search.node_timings(mine.out))
+    rounds.rebuilds.append(one_paper_rebuild(mine, paper))
+
+
+def run_rounds(
+    n: int, runs: int, mine: builds.Builder, peer: builds.Builder | None, paper: Path, browse: bool
+) -> Rounds:
+    rounds = Rounds()
+    for round_ in range(runs):
+        order = [mine, peer] if round_ % 2 == 0 else [peer, mine]  # alternate who goes first
+        for builder in (b for b in order if b is not None):
+            row = cold(builder)
+            log(f"N={n} round {round_ + 1}/{runs}: {builder.name} {row['wall_s']:.2f} s")
+            (rounds.mine if builder is mine else rounds.peer).append(row)
+            if builder is mine and row["status"] == 0:
+                after_build(mine, paper, rounds, browse)
+    return rounds
+
+
 def bench_size(
     n: int, runs: int, work: Path, seed: int, options: argparse.Namespace
 ) -> dict[str, Any]:
@@ -97,46 +137,26 @@ def bench_size(
     mine = builds.site_gen(catalogue.root)
     peer = builds.hugo(hugo_root) if hugo_root else None
     paper = catalogue.root / "content" / "papers" / f"{sorted(catalogue.slugs)[n // 2]}.md"
-    mine_runs: list[dict[str, Any]] = []
-    peer_runs: list[dict[str, Any]] = []
-    rebuilds: list[dict[str, Any]] = []
-    node_rounds: list[dict[str, Any]] = []
-    sizes_once: dict[str, Any] | None = None
-    for round_ in range(runs):
-        order = [mine, peer] if round_ % 2 == 0 else [peer, mine]
-        for builder in order:
-            if builder is None:
-                continue
-            row = cold(builder)
-            log(f"N={n} round {round_ + 1}/{runs}: {builder.name} {row['wall_s']:.2f} s")
-            if builder is peer:
-                peer_runs.append(row)
-                continue
-            mine_runs.append(row)
-            if row["status"] != 0:
-                continue
-            if sizes_once is None:
-                sizes_once = search_costs(mine.out, not options.no_browser)
-            node_rounds.append(search.node_timings(mine.out))
-            rebuilds.append(one_paper_rebuild(mine, paper))
-    result: dict[str, Any] = {
+    rounds = run_rounds(n, runs, mine, peer, paper, not options.no_browser)
+    mine_summary = summary(rounds.mine)
+    peer_summary = summary(rounds.peer) if peer else None
+    return {
         "n": n,
         "seed": seed,
         "generate_s": generated,
         "load_average": [load_before, os.getloadavg()[0]],  # 1-minute, before and after
-        "site_gen": summary(mine_runs),
-        "hugo": summary(peer_runs) if peer else None,
-        "search": None if sizes_once is None else {**sizes_once, "node": node_summary(node_rounds)},
-        "rebuild": summary(rebuilds),
+        "site_gen": mine_summary,
+        "hugo": peer_summary,
+        "ratio": report.ratios(mine_summary["median"], (peer_summary or {}).get("median", {})),
+        "search": rounds.search and {**rounds.search, "node": node_summary(rounds.node)},
+        "rebuild": summary(rounds.rebuilds),
     }
-    peer_median = result["hugo"]["median"] if peer else {}
-    result["ratio"] = report.ratios(result["site_gen"]["median"], peer_median)
-    return result
 
 
 def failed(result: dict[str, Any]) -> bool:
+    """A site-gen build failed, or a one-paper rebuild did not show the edit."""
     return any(
-        run["status"] != 0
+        run["status"] != 0 or not run.get("edit_seen", True)
         for size in result["sizes"]
         for run in size["site_gen"]["runs"] + size["rebuild"]["runs"]
     )

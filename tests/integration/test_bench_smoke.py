@@ -73,7 +73,7 @@ def test_reports_the_search_costs(results: tuple[dict[str, Any], str]) -> None:
 
 def test_reports_the_one_paper_rebuild(results: tuple[dict[str, Any], str]) -> None:
     rebuild = results[0]["sizes"][0]["rebuild"]
-    assert [run["status"] for run in rebuild["runs"]] == [0]
+    assert [(run["status"], run["edit_seen"]) for run in rebuild["runs"]] == [(0, True)]
     assert rebuild["median"]["wall_s"] > 0
 
 
