@@ -76,7 +76,7 @@ def parse_paper(raw: bytes, path: str, slug: str) -> tuple[Paper | None, list[Di
     """One paper file's bytes -> a Paper, or the diagnostics that explain why not."""
     problems: list[Diagnostic] = []
     if not is_slug(slug):
-        hint = f"rename it to {slugify(slug) or 'a slug of its title'}.md"
+        hint = f"rename it to {slugify(slug)}.md" if slugify(slug) else "name it after its title, as in a-title.md"
         problems.append(Diagnostic(path, 1, f"file name '{slug}.md' is not a valid slug "
                                             "(lowercase ASCII letters, digits and single hyphens)", hint))
     try:

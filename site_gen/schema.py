@@ -43,6 +43,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def string(value: Any) -> str:
+    if value is None:
+        raise Invalid("must not be empty")
     if not isinstance(value, str):
         raise Invalid(f"must be a string, not {_type_name(value)}", "put the value in quotes")
     if bad := _CONTROL.search(value):

@@ -51,9 +51,10 @@ def decode(raw: bytes, path: str) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
         raise YamlError(
             Diagnostic(path, line, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
-                       "save the file as UTF-8")
+                       "the file is UTF-16: save it as UTF-8" if utf16 else "save the file as UTF-8")
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -74,10 +75,26 @@ def key_lines(text: str, first_line: int = 1) -> dict[str, int]:
     return lines
 
 
-def _has_alias(text: str) -> bool:
+def _alias_line(text: str) -> int | None:
+    """The 0-based line of the first alias (``*name``), if any."""
     if "*" not in text:
-        return False
-    return any(isinstance(ev, yaml.AliasEvent) for ev in yaml.parse(text, Loader=_Base))
+        return None
+    return next((ev.start_mark.line for ev in yaml.parse(text, Loader=_Base) if isinstance(ev, yaml.AliasEvent)),
+                None)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Diagnostic:
+    """Where the parser stopped, what it found, and where the construct it was reading began."""
+    mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
+    line = mark.line if mark else 0
+    problem = exc.problem or exc.context or "invalid YAML"
+    hint = ""
+    if exc.context and context and context.line != line:
+        hint = f"{exc.context} at line {first_line + context.line}"
+    if mark and text.split("\n")[line][mark.column : mark.column + 1] == "\t":
+        hint = "YAML does not allow tabs for indentation: use spaces"
+    kind = "YAML error" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
+    return Diagnostic(path, first_line + line, f"{kind}: {problem}", hint)
 
 
 def _top_keys(node: yaml.Node | None, path: str, first_line: int) -> dict[str, int]:
@@ -113,14 +130,12 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     if len(text) > MAX_YAML_BYTES:
         raise YamlError(Diagnostic(path, first_line, f"YAML block too large ({len(text)} characters)"))
     try:
-        if _has_alias(text):
-            raise YamlError(Diagnostic(path, first_line, "YAML aliases (*name) are not allowed here"))
+        if (alias := _alias_line(text)) is not None:
+            raise YamlError(Diagnostic(path, first_line + alias, "YAML aliases (*name) are not allowed here",
+                                       "write the value out in full"))
         return _parse(text, path, first_line)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(Diagnostic(path, line, f"YAML syntax error: {problem}")) from None
+        raise YamlError(_syntax_error(exc, text, path, first_line)) from None
     except yaml.YAMLError as exc:
         raise YamlError(Diagnostic(path, first_line, f"YAML error: {exc}")) from None
     except (RecursionError, ValueError, OverflowError) as exc:

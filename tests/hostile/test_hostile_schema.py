@@ -70,3 +70,15 @@ def test_list_items_and_control_characters(front, expected):
 def test_title_with_control_character():
     paper, problems = parse_paper(b'---\ntitle: "bell\\a"\n---\n', P, "a-paper")
     assert [str(d) for d in problems] == [f"{P}:2: 'title' contains the control character U+0007 (remove it)"]
+
+
+def test_an_empty_title_says_so():
+    paper, problems = parse_paper(b"---\ntitle:\n---\n", P, "a-paper")
+    assert [str(d) for d in problems] == [f"{P}:2: 'title' must not be empty"]
+
+
+def test_a_file_name_with_no_letters_gets_a_useful_hint():
+    paper, problems = parse_paper(b'---\ntitle: "T"\n---\n', "content/papers/---.md", "---")
+    assert [str(d) for d in problems] == [
+        "content/papers/---.md:1: file name '---.md' is not a valid slug (lowercase ASCII letters, digits and "
+        "single hyphens) (name it after its title, as in a-title.md)"]

@@ -8,7 +8,7 @@ import pytest
 
 from site_gen import config
 from site_gen.errors import BuildFailed
-from site_gen.yamlio import YamlError, split_front_matter
+from site_gen.yamlio import YamlError, decode, split_front_matter
 
 
 def problem(text: str) -> str:
@@ -22,6 +22,25 @@ def test_a_repeated_key_is_an_error_at_its_second_line():
         "p.md:4: duplicate key 'title' (first at line 2) (keep one of them)"
 
 
+@pytest.mark.parametrize("text, message", [
+    ('---\ntitle: "T"\ntags: [speech\nauthors: [A]\n---\n', "p.md:4: YAML syntax error: did not find expected ',' "
+     "or ']' (while parsing a flow sequence at line 3)"),
+    ('---\ntitle: "T"\n\ttags: []\n---\n', "p.md:3: YAML syntax error: found character that cannot start any "
+     "token (YAML does not allow tabs for indentation: use spaces)"),
+    ("---\ntitle: T\na: &a [x, x]\nb: [*a, *a]\n---\n", "p.md:4: YAML aliases (*name) are not allowed here "
+     "(write the value out in full)"),
+])
+def test_syntax_errors_say_where_and_why(text, message):
+    assert problem(text) == message
+
+
+def test_utf16_is_named():
+    with pytest.raises(YamlError) as err:
+        decode('---\ntitle: "T"\n---\n'.encode("utf-16"), "p.md")
+    assert str(err.value.diagnostic) == \
+        "p.md:1: not valid UTF-8: byte 0xff at offset 0 (the file is UTF-16: save it as UTF-8)"
+
+
 def test_key_lines_come_from_the_parser():
     doc = split_front_matter('---\n{title: "A",\n tags: [x]}\n---\n', "p.md")
     assert doc.key_lines == {"title": 2, "tags": 3}
@@ -30,9 +49,9 @@ def test_key_lines_come_from_the_parser():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("---\ntitle: !!python/object/apply:os.system [echo hi]\n---\n", "p.md:2: YAML syntax error: could not "
+    ("---\ntitle: !!python/object/apply:os.system [echo hi]\n---\n", "p.md:2: YAML error: could not "
      "determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
-    ("---\n[a]: x\n---\n", "p.md:2: YAML syntax error: found unhashable key"),
+    ("---\n[a]: x\n---\n", "p.md:2: YAML error: found unhashable key"),
     ("---\ntitle: x\n\ttags: []\n---\n", "p.md:3: YAML syntax error: found a tab character that violates "
      "indentation"),
 ])

@@ -26,7 +26,7 @@ def test_not_utf8_names_line_and_byte_offset():
     ("title: x\n", "p.md:1: no front matter"),
     ("---\ntitle: x\nbody\n", "p.md:1: front matter starts here but is never closed"),
     ("---\ntitle: x\n  bad: [\n---\n", "p.md:3: YAML syntax error"),
-    ("---\na: &a [1]\nb: *a\n---\n", "p.md:2: YAML aliases"),
+    ("---\na: &a [1]\nb: *a\n---\n", "p.md:3: YAML aliases"),
 ])
 def test_broken_front_matter(text, message):
     with pytest.raises(YamlError) as err:
