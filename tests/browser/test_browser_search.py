@@ -336,3 +336,27 @@ def test_pages_do_not_shift_while_search_results_arrive(
         page.wait_for_timeout(200)
         shift = page.evaluate("window.__shift")
         assert shift < 0.02, f"{path}: cumulative layout shift {shift:.3f}"
+
+
+def test_many_facets_fold_behind_a_toggle(page: Page, root_url: str, console: Any) -> None:
+    page.goto(root_url + "search/?q=model")
+    result_count(page)
+    toggle = page.locator(".facet-toggle")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.locator(".facet")).to_have_count(8)
+    total = int(re.findall(r"\d+", toggle.inner_text())[0])
+    assert total > 8
+    toggle.click()
+    expect(page.locator(".facet")).to_have_count(total)
+    expect(page.locator(".facet-toggle")).to_be_focused()
+    page.locator(".facet-toggle").click()
+    expect(page.locator(".facet")).to_have_count(8)
+    expect(page.locator(".facet-toggle")).to_have_attribute("aria-expanded", "false")
+    page.locator(".facet-toggle").click()
+    last = page.locator(".facet").last
+    name = last.locator(".facet-name").inner_text()
+    count = int(last.locator(".facet-count").inner_text().split()[0])
+    last.click()
+    expect(page.locator(RESULTS)).to_have_count(count)
+    expect(page.locator(".facet", has_text=name).locator("input")).to_be_checked()
+    assert console.errors == []

@@ -10,6 +10,7 @@
   const DEBOUNCE_MS = 120;
   const POPUP_LIMIT = 8;
   const PAGE_STEP = 50;
+  const FACET_LIMIT = 8;
   const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
   const base = ((document.body.dataset.base || '/').replace(/\/*$/, '/'));
 
@@ -339,6 +340,7 @@
     let shownCount = 0;
     let eng = null;
     let generation = 0;
+    let facetsOpen = false;
 
     function readTagNames() {
       const node = document.getElementById('search-tag-names');
@@ -422,14 +424,16 @@
         for (const slug of result.doc.tags || []) counts.set(slug, (counts.get(slug) || 0) + 1);
       }
       for (const slug of state.tags) if (!counts.has(slug)) counts.set(slug, 0);
-      const focused = facets.contains(document.activeElement) ? document.activeElement.value : null;
+      const active = facets.contains(document.activeElement) ? document.activeElement : null;
+      const focusKey = active && (active.value ? 'input[value="' + CSS.escape(active.value) + '"]' : '.' + active.className);
       if (!counts.size || !results.length) {
         facets.hidden = true;
         facets.replaceChildren();
         return;
       }
       const order = [...counts.entries()].sort((a, b) => b[1] - a[1] || tagName(a[0]).localeCompare(tagName(b[0])));
-      const group = el('div', { className: 'facet-list' }, order.map(([slug, count]) => {
+      const shown = facetsOpen ? order : order.filter(([slug], i) => i < FACET_LIMIT || state.tags.includes(slug));
+      const group = el('div', { className: 'facet-list' }, shown.map(([slug, count]) => {
         const box = el('input', { type: 'checkbox', value: slug, name: 'tag' });
         box.checked = state.tags.includes(slug);
         return el('label', { className: 'facet' }, [
@@ -442,16 +446,23 @@
       }));
       const legend = el('legend', {}, [
         'Narrow by tag ',
-        el('span', { className: 'facet-hint', text: state.tags.length > 1 ? '(papers with all selected tags)' : '(select several to require all of them)' }),
+        el('span', {
+          className: 'facet-hint',
+          text: state.tags.length > 1 ? '(papers with all selected tags)' : '(select several to require all of them)',
+        }),
       ]);
-      const children = [legend, group];
-      if (state.tags.length) {
-        children.push(el('button', { type: 'button', className: 'facet-clear', text: 'Clear tags' }));
-      }
-      facets.replaceChildren(el('fieldset', {}, children));
+      const actions = el('p', { className: 'facet-actions' }, [
+        order.length > shown.length || facetsOpen && order.length > FACET_LIMIT
+          ? el('button', {
+            type: 'button', className: 'facet-toggle', 'aria-expanded': String(facetsOpen),
+            text: facetsOpen ? 'Fewer tags' : 'All ' + order.length + ' tags',
+          }) : null,
+        state.tags.length ? el('button', { type: 'button', className: 'facet-clear', text: 'Clear tags' }) : null,
+      ]);
+      facets.replaceChildren(el('fieldset', {}, [legend, group, actions.childNodes.length ? actions : null]));
       facets.hidden = false;
-      if (focused) {
-        const again = [...facets.querySelectorAll('input')].find((box) => box.value === focused);
+      if (focusKey) {
+        const again = facets.querySelector(focusKey);
         if (again) again.focus();
       }
     }
@@ -562,6 +573,11 @@
       applyFilter();
     });
     facets.addEventListener('click', (event) => {
+      if (event.target.closest('.facet-toggle')) {
+        facetsOpen = !facetsOpen;
+        renderFacets();
+        return;
+      }
       if (!event.target.closest('.facet-clear')) return;
       state.tags = [];
       writeUrl(true);
