@@ -19,9 +19,9 @@ from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic, raise_if_errors
 from .model import OutputFile
 from .pages import PageSpec, plan
-from .parallel import chunked, jobs_default, run_tasks
+from .parallel import chunked, jobs_default, run_tasks_while
 from .render import Renderer
-from .search import DOCUMENTS_PATH, INDEX_PATH, search_files
+from .search import search_files
 from .site import Site, assemble
 from .themes import BUNDLED_THEMES, Theme
 
@@ -29,7 +29,6 @@ TAGS_FILE = "tags.yaml"
 LUNR_JS = PurePosixPath("node_modules/lunr/lunr.min.js")
 KATEX = PurePosixPath("node_modules/katex/dist")
 KATEX_FILES = ("katex.min.css", "katex.min.js", "contrib/auto-render.min.js")
-INDEX_FILES = (INDEX_PATH, DOCUMENTS_PATH)
 INCREMENTAL_LIMIT = 0.3  # above this share of changed pages, a full (atomic) build is as fast
 
 
@@ -88,20 +87,25 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     output.check_output_dir(out, [config.content_path, config.root, *theme.dirs])
     renderer = Renderer(site, theme)
     salt = digest(code_fingerprint(), config.with_overrides(root=Path(".")), theme.fingerprint())
-    specs = plan(site, keys, related_papers(site), salt)
-    extra = [*feeds.files(site, [s.url for s in specs if s.kind != "404"]), *asset_files(theme, config),
-             OutputFile(PurePosixPath("papers.bib"), bibtex_file(site.papers).encode("utf-8"))]
-    manifest = Manifest(str(out.resolve()), salt, {path: s.key for s in specs for path in s.paths},
-                        [str(f.path) for f in extra] + [str(p) for p in INDEX_FILES],
-                        digest(salt, sorted(keys.values()), site.tag_names))
+    specs = plan(site, keys, related_papers(site), renderer.cite_keys, salt)
+    search_key = digest(salt, sorted(keys.values()), site.tag_names)
+    urls = [s.url for s in specs if s.kind != "404"]
+
+    def extras() -> list[OutputFile]:
+        bib = OutputFile(PurePosixPath("papers.bib"), bibtex_file(site.papers).encode("utf-8"))
+        return [*feeds.files(site, urls), *asset_files(theme, config), bib]
+
     timer.lap("plan")
     previous = cache.manifest()
-    if previous and previous.out == manifest.out and (out / output.MARKER).is_file():
-        report.incremental = update(out, renderer, specs, extra, previous, manifest, report)
-    if not report.incremental:
+    written = None
+    if previous and previous.out == str(out.resolve()) and (out / output.MARKER).is_file():
+        written = update(out, renderer, specs, extras, previous, search_key, report)
+    if written is None:
         cache.clear_manifest()
-        full_build(out, renderer, specs, extra, report, jobs)
-    cache.save_manifest(manifest)
+        written = full_build(out, renderer, specs, extras, report, jobs)
+    files, search = written
+    cache.save_manifest(Manifest(str(out.resolve()), salt, {p: s.key for s in specs for p in s.paths},
+                                 files, search, search_key))
     timer.lap("write")
     report.pages = len(specs)
     return report
@@ -111,54 +115,69 @@ def related_papers(site: Site) -> dict[str, tuple[str, ...]]:
     return {}
 
 
-def _render_chunk(renderer: Renderer, specs: Sequence[PageSpec], folder: Path) -> tuple[int, int]:
+Written = tuple[list[str], list[str]]  # the files other than pages, and the search files
+
+
+def _render_chunk(renderer: Renderer, specs: Sequence[PageSpec], folder: Path) -> tuple[int, int, list[str]]:
     writer = output.Writer(folder)
     for spec in specs:
         writer.write_all(renderer.render_spec(spec))
-    return len(specs), writer.bytes
+    return len(specs), writer.bytes, []
 
 
-def _write_search(site: Site, folder: Path) -> tuple[int, int]:
+def _write_search(site: Site, folder: Path) -> tuple[int, int, list[str]]:
     writer = output.Writer(folder)
-    writer.write_all(search_files(site.papers, site.tag_names))
-    return 0, writer.bytes
+    files = search_files(site.papers, site.tag_names)
+    writer.write_all(files)
+    return 0, writer.bytes, [str(f.path) for f in files]
 
 
-def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extra: Sequence[OutputFile],
-               report: BuildReport, jobs: int | None) -> None:
+def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
+               report: BuildReport, jobs: int | None) -> Written:
     """Every page, in parallel, into a staging folder that replaces ``out`` only when all went well."""
     jobs = jobs or jobs_default()
     staging = output.Staging(out)
     with staging as writer:
         folder = writer.folder
-        tasks: list[Callable[[], tuple[int, int]]] = [lambda: _write_search(renderer.site, folder)]
+        tasks: list[Callable[[], tuple[int, int, list[str]]]] = [lambda: _write_search(renderer.site, folder)]
         pieces = jobs * 4 if len(specs) > 1000 else 1
         tasks += [lambda c=chunk: _render_chunk(renderer, c, folder) for chunk in chunked(specs, pieces)]
-        results = run_tasks(tasks, jobs)
+        results, extra = run_tasks_while(tasks, extras, jobs)
         writer.write_all(extra)
         report.rendered = sum(r[0] for r in results)
         report.bytes = writer.bytes + sum(r[1] for r in results)
-        report.files = len(extra) + sum(len(s.paths) for s in specs) + len(INDEX_FILES)
+        search = results[0][2]
+        report.files = len(extra) + sum(len(s.paths) for s in specs) + len(search)
         staging.commit()
+    return [str(f.path) for f in extra], search
 
 
-def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extra: Sequence[OutputFile],
-           previous: Manifest, manifest: Manifest, report: BuildReport) -> bool:
-    """Render only pages whose inputs changed, then replace them in ``out`` one file at a time."""
+def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
+           previous: Manifest, search_key: str, report: BuildReport) -> Written | None:
+    """Render only pages whose inputs changed, then replace them in ``out`` one file at a time.
+
+    None when so much changed that a full build is as fast (and swaps the whole site atomically).
+    """
     changed = [s for s in specs if any(previous.pages.get(p) != s.key or not (out / p).is_file() for p in s.paths)]
     if len(changed) > INCREMENTAL_LIMIT * max(1, len(specs)):
-        return False
+        return None
     pages = [f for s in changed for f in renderer.render_spec(s)]  # all rendered before anything is written
-    stale_index = previous.search_key != manifest.search_key or not all((out / p).is_file() for p in INDEX_FILES)
-    search = search_files(renderer.site.papers, renderer.site.tag_names) if stale_index else []
+    search: list[OutputFile] = []
+    if previous.search_key != search_key or not all((out / p).is_file() for p in previous.search):
+        search = search_files(renderer.site.papers, renderer.site.tag_names)
+    extra = extras()
     writer = output.Writer(out, atomic=True)
     writer.write_all(pages)
     for item in [*search, *extra]:
         writer.write_if_changed(item)
-    for rel in sorted((set(previous.pages) | set(previous.files)) - set(manifest.pages) - set(manifest.files)):
+    search_paths = [str(f.path) for f in search] if search else previous.search
+    files = [str(f.path) for f in extra]
+    keep = {p for s in specs for p in s.paths} | set(files) | set(search_paths)
+    for rel in sorted({*previous.pages, *previous.files, *previous.search} - keep):
         writer.remove(rel)
-    report.rendered, report.files, report.bytes = len(pages), len(writer.written), writer.bytes
-    return True
+    report.rendered, report.files, report.bytes = len(changed), len(writer.written), writer.bytes
+    report.incremental = True
+    return files, search_paths
 
 
 def asset_files(theme: Theme, config: SiteConfig) -> list[OutputFile]:

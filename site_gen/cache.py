@@ -41,7 +41,8 @@ class Manifest:
     out: str = ""
     salt: str = ""
     pages: dict[str, str] = field(default_factory=dict)  # output path -> input key
-    files: list[str] = field(default_factory=list)  # every other file written
+    files: list[str] = field(default_factory=list)  # every other file written, but the search files
+    search: list[str] = field(default_factory=list)  # the search files
     search_key: str = ""  # digest of what the search files are made of
 
 

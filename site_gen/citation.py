@@ -42,8 +42,14 @@ _KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
 
 def bibtex_file(papers: Iterable[Paper]) -> str:
     """Entries for ``papers`` in the order given; a repeated key gets ``b``, ``c``, ... appended."""
+    papers = list(papers)
+    return "\n".join(bibtex_entry(paper, key) for paper, key in zip(papers, citation_keys(papers)))
+
+
+def citation_keys(papers: Iterable[Paper]) -> list[str]:
+    """A unique key for each paper, in the order given: repeats get ``b``, ``c``, ..."""
     taken: set[str] = set()
-    entries = []
+    keys: list[str] = []
     for paper in papers:
         key = base = citation_key(paper)
         suffix = ord("a")
@@ -51,8 +57,8 @@ def bibtex_file(papers: Iterable[Paper]) -> str:
             suffix += 1
             key = f"{base}{chr(suffix)}" if suffix <= ord("z") else f"{base}-{suffix - ord('a')}"
         taken.add(key)
-        entries.append(bibtex_entry(paper, key))
-    return "\n".join(entries)
+        keys.append(key)
+    return keys
 
 
 def bibtex_entry(paper: Paper, key: str | None = None) -> str:

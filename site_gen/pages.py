@@ -37,7 +37,8 @@ class PageSpec:
         return (self.path, self.url + CITE_FILE) if self.kind == "paper" else (self.path,)
 
 
-def plan(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple[str, ...]], salt: str) -> list[PageSpec]:
+def plan(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple[str, ...]], cite_keys: Mapping[str, str],
+         salt: str) -> list[PageSpec]:
     """Paper pages, then listings (home and tags), then the tag index, search page and 404 page.
 
     ``keys`` maps each paper's slug to the digest of its file, which determines the record.
@@ -49,7 +50,7 @@ def plan(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple[str, .
     for paper in site.papers:
         others = tuple(papers[s] for s in related.get(paper.slug, ()) if s in papers)
         key = digest(salt, keys[paper.slug], [keys[o.slug] for o in others], [names.get(t) for t in paper.tags],
-                     [author_pages.get(a) for a in paper.authors])
+                     [author_pages.get(a) for a in paper.authors], cite_keys.get(paper.slug))
         specs.append(PageSpec(urls.paper_url(paper.slug), "paper", key, paper=paper, related=others))
     for listing in listings(site):
         key = digest(salt, listing.url, listing.page, listing.pages, listing.total, listing.tag,

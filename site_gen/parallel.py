@@ -30,14 +30,22 @@ def _call(index: int) -> Any:
 
 def run_tasks(tasks: Sequence[Callable[[], R]], jobs: int | None = None) -> list[R]:
     """The results of ``tasks`` in order; the first tasks start first, so put long ones there."""
+    return run_tasks_while(tasks, lambda: None, jobs)[0]
+
+
+def run_tasks_while(tasks: Sequence[Callable[[], R]], meanwhile: Callable[[], T],
+                    jobs: int | None = None) -> tuple[list[R], T]:
+    """``run_tasks``, with ``meanwhile()`` running in this process while the workers work."""
     global _TASKS
     jobs = min(jobs or jobs_default(), len(tasks))
     if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [task() for task in tasks]
+        return [task() for task in tasks], meanwhile()
     _TASKS = tasks
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_call, range(len(tasks)), chunksize=1)
+            pending = pool.map_async(_call, range(len(tasks)), chunksize=1)
+            other = meanwhile()
+            return pending.get(), other
     finally:
         _TASKS = ()
 

@@ -10,13 +10,14 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from . import site as urls
 from .errors import BuildFailed, Diagnostic
 from .model import Listing, OutputFile, Paper, Tag
-from .citation import bibtex_entry
+from .citation import bibtex_entry, citation_keys
 from .pages import CITE_FILE, PageSpec
 from .site import Site
 from .textutil import has_math, plain_text, snippet
@@ -71,16 +72,26 @@ class Renderer:
         self.env.globals.update(
             config=self.config, site=site, url=self.url, asset=self.asset, abs_url=self.config.absolute,
             tag_url=urls.tag_url, paper_url=urls.paper_url, author_url=self.author_link, year_url=urls.year_url,
+            card=self.card,
         )
         self.env.filters.update(human_date=human_date, plain=plain_text)
         self._tags = {t.slug: t for t in site.tags}
         self._asset_versions: dict[str, str] = {}
         self._views: dict[str, PaperView] = {}
         self._authors = site.author_pages()
+        self._cards: dict[str, Markup] = {}
+        self.cite_keys = dict(zip((p.slug for p in site.papers), citation_keys(site.papers)))
 
     def url(self, path: str = "") -> str:
         """A link under the base path: url('tags/') -> '/base/tags/'."""
         return self.config.base_url + path.lstrip("/")
+
+    def card(self, view: PaperView) -> Markup:
+        """A paper's card in listings (partials/paper_card.html), rendered once per paper."""
+        html = self._cards.get(view.slug)
+        if html is None:
+            html = self._cards[view.slug] = Markup(self.render("partials/paper_card.html", paper=view))
+        return html
 
     def author_link(self, name: str) -> str | None:
         """The page of an author who has one, else None."""
@@ -120,7 +131,7 @@ class Renderer:
         """The paper's page and its ``cite.bib``."""
         view = self.view(paper)
         page = replace(view, abstract_html=self.md.render(paper.abstract_md))
-        bibtex = bibtex_entry(paper)
+        bibtex = bibtex_entry(paper, self.cite_keys.get(paper.slug))
         html = self.page("paper.html", view.link, paper=page, related=[self.view(p) for p in related],
                          bibtex=bibtex, cite_url=view.link + CITE_FILE,
                          math=has_math(paper.title) or 'class="math' in page.abstract_html)
