@@ -316,8 +316,9 @@
       if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
       if (isTyping(event.target)) return;
       event.preventDefault();
-      input.focus();
-      input.select();
+      const target = document.getElementById('search-page-input') || input;  // the search page's own field first
+      target.focus();
+      target.select();
     });
   }
 
