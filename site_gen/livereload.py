@@ -17,36 +17,20 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote
 
 EVENTS_PATH = "/__livereload"  # outside the base path; never a file of the site
-WAIT_FOR_BUILD = 10.0  # seconds a request waits for a running build before it takes what is on disk
+WAIT_FOR_BUILD = 10.0  # seconds a request waits for a running build, then takes what is on disk
 PING = 15.0  # seconds between keep-alive comments on an idle event stream
+TEXT = "; charset=utf-8"
 CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".xml": "application/xml; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/vnd.microsoft.icon",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".pdf": "application/pdf",
-    ".wasm": "application/wasm",
-    ".gz": "application/gzip",
-}
+    ".html": "text/html" + TEXT, ".htm": "text/html" + TEXT, ".css": "text/css" + TEXT,
+    ".js": "text/javascript" + TEXT, ".mjs": "text/javascript" + TEXT, ".txt": "text/plain" + TEXT,
+    ".md": "text/plain" + TEXT, ".bib": "text/plain" + TEXT, ".xml": "application/xml" + TEXT,
+    ".json": "application/json", ".map": "application/json",
+    ".webmanifest": "application/manifest+json", ".svg": "image/svg+xml", ".png": "image/png",
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+    ".avif": "image/avif", ".ico": "image/vnd.microsoft.icon", ".woff2": "font/woff2",
+    ".woff": "font/woff", ".ttf": "font/ttf", ".otf": "font/otf", ".pdf": "application/pdf",
+    ".wasm": "application/wasm", ".gz": "application/gzip",
+}  # fmt: skip
 HTML = CONTENT_TYPES[".html"]
 _ENCODED_SEPARATORS = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
 
@@ -216,6 +200,12 @@ class Handler(BaseHTTPRequestHandler):
     server: PreviewHTTPServer
     timeout = 60  # idle connections (browsers open spare ones) do not hold a thread forever
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser went away: a reload, a closed tab
+
     def do_GET(self) -> None:
         self.respond(head=False)
 
@@ -280,17 +270,12 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        try:
-            self.wfile.write(b"retry: 1000\n\n")
-            self.wfile.flush()
-            while not state.closed:
-                if state.wait_change(token, PING):
-                    self.wfile.write(f"event: reload\ndata: {state.token}\n\n".encode())
-                    return
-                self.wfile.write(b": ping\n\n")
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return
+        self.wfile.write(b"retry: 1000\n\n")
+        while not state.closed:
+            if state.wait_change(token, PING):
+                self.wfile.write(f"event: reload\ndata: {state.token}\n\n".encode())
+                return
+            self.wfile.write(b": ping\n\n")  # a closed tab shows up as a broken pipe here
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the preview reports builds, not requests."""
