@@ -6,7 +6,7 @@ import enum
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,7 @@ MAX_WAIT = 1.0  # a burst never delays the rebuild by more than this
 
 
 class Kind(enum.Enum):
-    """What a changed file is, so that a rebuild can do only what the change touches."""
+    """What a changed file is: whether to rebuild, read site.yaml again, follow the theme."""
 
     PAPER = "paper"  # content/papers/<slug>.md: its page, the listings and tags it is on, search
     TAGS = "tags"  # content/tags.yaml: tag names and descriptions on every page
@@ -105,11 +105,6 @@ def classify_all(paths: Iterable[Path], sources: Sources) -> list[Change]:
     """The relevant changes among ``paths``, each once, in a stable order."""
     found = {c for c in (classify(p, sources) for p in paths) if c is not None}
     return sorted(found, key=lambda c: (c.kind.value, str(c.path)))
-
-
-def needs_full_build(changes: Sequence[Change]) -> bool:
-    """Configuration, tags and templates reach every page; papers and static files reach a few."""
-    return any(c.kind in (Kind.CONFIG, Kind.TAGS, Kind.TEMPLATE) for c in changes)
 
 
 def collect(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_gen.config import SiteConfig
-from site_gen.watch import Change, Kind, Sources, classify, classify_all, collect, needs_full_build
+from site_gen.watch import Change, Kind, Sources, classify, classify_all, collect
 
 ROOT = Path("/project")
 SOURCES = Sources(
@@ -72,14 +72,6 @@ def test_classify_all_deduplicates_and_orders() -> None:
         Change(Kind.PAPER, ROOT / "content/papers/a.md"),
         Change(Kind.PAPER, ROOT / "content/papers/b.md"),
     ]
-
-
-def test_what_needs_a_full_build() -> None:
-    paper = Change(Kind.PAPER, ROOT / "content/papers/a.md")
-    static = Change(Kind.STATIC, ROOT / "themes/default/static/css/site.css")
-    assert not needs_full_build([paper, static])
-    for kind in (Kind.CONFIG, Kind.TAGS, Kind.TEMPLATE):
-        assert needs_full_build([paper, Change(kind, ROOT / "x")])
 
 
 def test_sources_of_a_config(tmp_path: Path) -> None:
