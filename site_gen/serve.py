@@ -1,0 +1,224 @@
+"""``site-gen serve``: build, serve under the base path, rebuild on changes, reload open tabs."""
+
+from __future__ import annotations
+
+import errno
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from . import build as build_mod
+from . import config as config_mod
+from .config import CONFIG_FILE, SiteConfig
+from .errors import SiteGenError
+from .livereload import BuildState, PreviewHTTPServer
+from .watch import Change, Kind, Sources, Watcher, classify_all, collect
+
+
+def run_build(config: SiteConfig, out: Path) -> build_mod.BuildReport:
+    """The one place the preview builds: the build's cache makes it redo only what changed."""
+    return build_mod.build(config, out)
+
+
+def command_line_overrides(config: SiteConfig) -> dict[str, Any]:
+    """What the command line set over site.yaml; kept when site.yaml is read again.
+
+    The base path always stays: the server answers under the one it started with.
+    """
+    try:
+        plain = config_mod.load(config.root)
+    except SiteGenError:
+        plain = config
+    keys = ("site_url", "strict")
+    found = {k: getattr(config, k) for k in keys if getattr(config, k) != getattr(plain, k)}
+    return {**found, "base_url": config.base_url}
+
+
+class Preview:
+    """The server, the watcher and the builder; ``serve`` runs one in the foreground."""
+
+    def __init__(self, config: SiteConfig, out: Path, host: str, port: int) -> None:
+        self.config = config
+        self.overrides = command_line_overrides(config)
+        self.config_stale = False  # site.yaml changed and has not been read back successfully
+        self.out = out.resolve()
+        self.state = BuildState()
+        self.server = PreviewHTTPServer(host, port, self.out, config.base_url, self.state)
+        self.inbox: queue.Queue[Path] = queue.Queue()
+        self.stop = threading.Event()
+        self.watcher = Watcher(Sources.of(config), self.inbox, self.warn)
+        self.threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        shown = f"[{host!s}]" if ":" in str(host) else str(host)
+        return f"http://{shown}:{port}{self.config.base_url}"
+
+    def start(self) -> None:
+        """Build once (a failure still serves, with the errors shown), then watch and rebuild."""
+        self.rebuild(())
+        self.watcher.start()
+        self._spawn(self._rebuild_loop, "rebuild")
+
+    def serve_in_background(self) -> None:
+        self._spawn(lambda: self.server.serve_forever(poll_interval=0.05), "http")
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self.threads.append(thread)
+        thread.start()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.state.close()
+        if any(t.name == "http" for t in self.threads):
+            self.server.shutdown()
+        self.watcher.close()
+        for thread in self.threads:
+            thread.join(5)
+        self.server.server_close()
+
+    def _rebuild_loop(self) -> None:
+        while not self.stop.is_set():
+            changes = classify_all(collect(self.inbox, self.stop), self.watcher.sources)
+            if changes and not self.stop.is_set():
+                self.rebuild(changes)
+
+    def rebuild(self, changes: Sequence[Change]) -> bool:
+        """Build; print and publish the outcome (errors keep the last good site on disk)."""
+        started = time.perf_counter()
+        self.state.begin()
+        errors: list[str] = []
+        try:
+            self.refresh(changes)
+            report = run_build(self.config, self.out)
+        except SiteGenError as exc:
+            errors = [str(d) for d in exc.diagnostics]
+        except Exception as exc:  # a bug must not stop the preview: show it like a build error
+            traceback.print_exc()
+            errors = [f"site-gen: internal error while building: {exc!r}"]
+        finally:
+            self.state.finish(errors)
+        because = f" after {describe(changes, self.config.root)}" if changes else ""
+        if errors:
+            print(*errors, sep="\n", file=sys.stderr)
+            print(
+                f"Build failed{because}: {len(errors)} problem(s), shown in the browser till fixed",
+                file=sys.stderr,
+                flush=True,
+            )
+            return False
+        took = time.perf_counter() - started
+        for warning in report.warnings:
+            print(warning, file=sys.stderr)
+        done = f"{report.rendered} of {report.pages}" if report.incremental else f"{report.pages}"
+        print(
+            f"{'Rebuilt' if changes else 'Built'} {done} pages in {took:.2f}s{because}", flush=True
+        )
+        return True
+
+    def refresh(self, changes: Sequence[Change]) -> None:
+        """Read site.yaml again after it changed (until it reads), and follow the theme folders."""
+        self.config_stale |= any(c.kind is Kind.CONFIG for c in changes)
+        if self.config_stale:
+            self.config = config_mod.load(self.config.root, self.overrides)
+            self.config_stale = False
+        if any(c.kind in (Kind.CONFIG, Kind.TEMPLATE) for c in changes):
+            sources = Sources.of(self.config)
+            if sources != self.watcher.sources:
+                self.watcher.close()
+                self.watcher = Watcher(sources, self.inbox, self.warn).start()
+
+    def warn(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+
+def shown(path: Path, root: Path) -> str:
+    """A path as the user knows it: relative to the project folder when inside it."""
+    root = root.resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def describe(changes: Sequence[Change], root: Path) -> str:
+    names = ", ".join(shown(c.path, root) for c in changes[:3])
+    more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+    return f"{names}{more} changed"
+
+
+def listen_error(exc: OSError, host: str, port: int) -> str:
+    """One line for a port that cannot be bound, with the likely fix."""
+    where = f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"site-gen serve: {where} is already in use (is another server running?); "
+            f"try --port {port + 1} (make serve PORT={port + 1})"
+        )
+    if exc.errno == errno.EACCES:
+        return f"site-gen serve: no permission to listen on {where}; try --port 8000"
+    reason = exc.strerror or str(exc)
+    return f"site-gen serve: cannot listen on {where}: {reason}; try --host 127.0.0.1"
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops the server as Ctrl-C does (only the main thread can install handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    owner = os.getpid()
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != owner:  # a build's forked worker inherited this: end as SIGTERM does
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def serve(config: SiteConfig, out: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+    try:
+        preview = Preview(config, out, host, port)
+    except OSError as exc:
+        print(listen_error(exc, host, port), file=sys.stderr)
+        return 1
+    except OverflowError:
+        print(f"site-gen serve: port {port} is out of range; try --port 8000", file=sys.stderr)
+        return 1
+    with terminate_as_interrupt():
+        try:
+            preview.start()
+            watched = [f"{shown(p, config.root)}/" for p in preview.watcher.roots]
+            print(f"Watching {', '.join([*watched, CONFIG_FILE])}")
+            print(f"Serving {preview.url} (Ctrl-C to stop)", flush=True)
+            if host not in ("127.0.0.1", "localhost", "::1"):
+                print(
+                    f"Listening on {host}: other machines on the network can see the preview",
+                    flush=True,
+                )
+            preview.server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            try:
+                preview.close()
+            except KeyboardInterrupt:  # a second Ctrl-C while a rebuild finishes
+                pass
+    print("Stopped.", flush=True)
+    return 0

@@ -1,0 +1,348 @@
+"""The preview server on a free port: pages, reload, errors shown and recovered, no escapes."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from site_gen import config as config_mod
+from site_gen.serve import Preview
+from tests.conftest import paper_text
+
+BASE = "/cat/"
+Response = tuple[int, dict[str, str], bytes]
+
+
+def fetch(port: int, path: str, method: str = "GET") -> Response:
+    """One request with the path sent exactly as given (http.client does not normalise it)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(method, path)
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+def raw_request(port: int, target: bytes) -> Response:
+    """A request line written byte for byte on a socket."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    return status, {}, body
+
+
+def eventually(check: Callable[[], bool], timeout: float = 8.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
+
+
+@pytest.fixture
+def preview(site_root: Path) -> Iterator[Preview]:
+    (site_root / "overrides" / "templates").mkdir(parents=True)
+    with (site_root / "site.yaml").open("a") as fh:
+        fh.write("theme_dir: overrides\n")
+    running = Preview(
+        config_mod.load(site_root, {"base_url": BASE}), site_root / "_site", "127.0.0.1", 0
+    )
+    running.start()
+    running.serve_in_background()
+    yield running
+    running.close()
+
+
+def port_of(preview: Preview) -> int:
+    return int(preview.server.server_address[1])
+
+
+def page(preview: Preview, path: str) -> str:
+    return fetch(port_of(preview), BASE + path)[2].decode("utf-8")
+
+
+def test_pages_are_served_under_the_base_with_their_types(preview: Preview) -> None:
+    port = port_of(preview)
+    assert preview.url == f"http://127.0.0.1:{port}{BASE}"
+    status, headers, _ = fetch(port, "/")
+    assert (status, headers["location"]) == (302, BASE)
+    assert fetch(port, "/cat")[1]["location"] == BASE
+    assert fetch(port, "/cat/papers/first-paper")[1]["location"] == "/cat/papers/first-paper/"
+    expected = {
+        "": "text/html; charset=utf-8",
+        "papers/first-paper/": "text/html; charset=utf-8",
+        "feed.xml": "application/xml; charset=utf-8",
+        "sitemap.xml": "application/xml; charset=utf-8",
+        "search/lunr-index.json": "application/json",
+        "search/documents.json": "application/json",
+        "robots.txt": "text/plain; charset=utf-8",
+        "assets/css/site.css": "text/css; charset=utf-8",
+        "assets/js/lunr.min.js": "text/javascript; charset=utf-8",
+    }
+    for path, ctype in expected.items():
+        status, headers, body = fetch(port, BASE + path)
+        assert (status, headers["content-type"]) == (200, ctype), path
+        assert int(headers["content-length"]) == len(body)
+    assert "First paper on speech" in page(preview, "papers/first-paper/")
+    status, headers, body = fetch(port, BASE + "no/such/page/")
+    assert status == 404 and headers["content-type"].startswith("text/html")
+    assert body == fetch(port, BASE + "no/such/page/")[2]  # the site's own 404.html
+    assert fetch(port, "/elsewhere/")[0] == 404
+    status, headers, body = fetch(port, BASE, method="HEAD")
+    assert status == 200 and body == b"" and int(headers["content-length"]) > 0
+
+
+def test_the_reload_script_is_in_served_html_only(preview: Preview) -> None:
+    assert "/__livereload?token=" in page(preview, "")
+    assert "/__livereload?token=" in page(preview, "papers/first-paper/")
+    assert "__livereload" not in page(preview, "feed.xml")
+    site = preview.out
+    assert (site / "index.html").is_file()
+    for path in site.rglob("*"):
+        if path.is_file():
+            assert b"__livereload" not in path.read_bytes(), path
+
+
+def test_an_edited_paper_is_served_and_open_pages_are_told(
+    preview: Preview, site_root: Path
+) -> None:
+    port = port_of(preview)
+    token = re.search(r"token=([\w-]+)", page(preview, "")).group(1)  # type: ignore[union-attr]
+    events = Events(port, token)
+    paper = site_root / "content" / "papers" / "first-paper.md"
+    started = time.monotonic()
+    paper.write_text(paper.read_text().replace("First paper on speech", "Revised speech paper"))
+    assert eventually(lambda: "Revised speech paper" in page(preview, "papers/first-paper/"), 5)
+    events.wait_reload(5)
+    assert time.monotonic() - started < 5
+    assert (
+        "Revised speech paper"
+        in (preview.out / "papers" / "first-paper" / "index.html").read_text()
+    )
+
+
+def test_a_broken_edit_shows_the_errors_and_a_fix_recovers(
+    preview: Preview, site_root: Path
+) -> None:
+    paper = site_root / "content" / "papers" / "second-paper.md"
+    good = paper.read_text()
+    before = (preview.out / "papers" / "second-paper" / "index.html").read_bytes()
+    paper.write_text(
+        good.replace('title: "Second paper"', 'title: "Second paper"\ntitel: oops\ndate: [2025')
+    )
+    assert eventually(lambda: "site-gen-build-error" in page(preview, "papers/second-paper/"))
+    shown = page(preview, "papers/second-paper/")
+    assert re.search(r"<li>content/papers/second-paper\.md:\d+: [^<]+</li>", shown), shown
+    assert "Second paper" in shown  # over the last good page
+    assert (preview.out / "papers" / "second-paper" / "index.html").read_bytes() == before
+    assert fetch(port_of(preview), BASE + "feed.xml")[0] == 200
+    paper.write_text(good.replace("Mixture of experts.", "Mixture of experts, fixed."))
+    assert eventually(lambda: "fixed." in page(preview, "papers/second-paper/"))
+    assert "site-gen-build-error" not in page(preview, "papers/second-paper/")
+
+
+def test_a_template_error_names_the_template_line(preview: Preview, site_root: Path) -> None:
+    override = site_root / "overrides" / "templates" / "paper.html"
+    override.write_text(
+        '{% extends "theme/paper.html" %}\n{% block content %}\n{{ paper.title | nosuchfilter }}\n'
+        "{% endblock %}\n"
+    )
+    assert eventually(lambda: "site-gen-build-error" in page(preview, ""))
+    assert re.search(r"overrides/templates/paper\.html:3: template error", page(preview, ""))
+    override.unlink()
+    assert eventually(lambda: "site-gen-build-error" not in page(preview, ""))
+
+
+def test_a_config_edit_rebuilds_with_the_same_base(preview: Preview, site_root: Path) -> None:
+    config = site_root / "site.yaml"
+    good = config.read_text().replace("Test catalogue", "Renamed catalogue")
+    config.write_text(good)
+    assert eventually(lambda: "Renamed catalogue" in page(preview, ""))
+    config.write_text(good + "page_sise: 3\n")
+    assert eventually(lambda: re.search(r"site\.yaml:\d+: [^<]*page_sise", page(preview, "")))
+    paper = site_root / "content" / "papers" / "first-paper.md"
+    paper.write_text(paper.read_text().replace("First paper", "Edited paper"))
+    assert eventually(lambda: "Edited paper" in page(preview, "papers/first-paper/"), 2) is False
+    assert "page_sise" in page(preview, "")  # still broken: site.yaml is read again every time
+    config.write_text(good)
+    assert eventually(lambda: "Edited paper" in page(preview, "papers/first-paper/"))
+    assert "site-gen-build-error" not in page(preview, "")
+
+
+def test_requests_during_rebuilds_see_whole_pages(preview: Preview, site_root: Path) -> None:
+    port, seen, stop = port_of(preview), [], threading.Event()
+
+    def hammer() -> None:
+        while not stop.is_set():
+            status, _, body = fetch(port, BASE + "tags/speech/")
+            seen.append((status, body.rstrip().endswith(b"</html>")))
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    paper = site_root / "content" / "papers" / "third-paper.md"
+    try:
+        for i in range(5):
+            paper.write_text(
+                paper_text(f"Third paper, take {i}", "Both.", date="2024-12", tags="[speech, moe]")
+            )
+            assert eventually(lambda i=i: f"take {i}" in page(preview, "tags/speech/"))
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert len(seen) > 20 and set(seen) == {(200, True)}
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        b"/../../etc/passwd",
+        b"/%2e%2e/%2e%2e/etc/passwd",
+        b"/..%2f..%2fetc/passwd",
+        b"//etc/passwd",
+        b"/cat/../../etc/passwd",
+        b"/cat/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        b"/cat/..%2f..%2f..%2fetc/passwd",
+        b"/cat//etc/passwd",
+        b"/cat/%2fetc%2fpasswd",
+        b"/cat/..\\..\\etc\\passwd",
+        b"/cat/%00",
+        b"/etc/passwd",
+        b"/cat/etc/passwd",
+        b"http://127.0.0.1/etc/passwd",
+        b"/cat/%2E%2E/site.yaml",
+    ],
+)
+def test_traversal_gets_404(preview: Preview, target: bytes) -> None:
+    status, _, body = raw_request(port_of(preview), target)
+    assert status == 404
+    assert b"root:" not in body and b"Test catalogue\ntheme_dir" not in body
+
+
+def test_a_symlink_out_of_the_site_gets_404(preview: Preview, site_root: Path) -> None:
+    (site_root / "secret.txt").write_text("top secret")
+    os.symlink(site_root / "secret.txt", preview.out / "leak.txt")
+    os.symlink(site_root, preview.out / "up")
+    for target in (b"/cat/leak.txt", b"/cat/up/secret.txt", b"/cat/up/site.yaml"):
+        status, _, body = raw_request(port_of(preview), target)
+        assert status == 404 and b"top secret" not in body
+
+
+class Events:
+    """A tab's event stream, opened with the token of the page it shows."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        self.conn.request("GET", f"/__livereload?token={token}")
+        self.resp = self.conn.getresponse()
+        assert self.resp.getheader("Content-Type") == "text/event-stream"
+
+    def wait_reload(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                line = self.resp.fp.readline()
+                assert line, "the event stream ended without a reload"
+                if line.startswith(b"event: reload"):
+                    return
+            raise AssertionError(f"no reload within {timeout}s")
+        finally:
+            self.conn.close()
+
+
+def test_a_tab_of_an_older_site_reloads_at_once(preview: Preview) -> None:
+    Events(port_of(preview), "old-server-1").wait_reload(2)
+
+
+# --- the command line, in a process of its own ---------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def site_gen(root: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "site_gen.cli", "serve", "--root", str(root), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_port_in_use_is_one_clear_line(site_root: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = site_gen(site_root, "--port", str(port))
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1
+    assert err.strip().splitlines() == [
+        f"site-gen serve: 127.0.0.1:{port} is already in use (is another server running?); "
+        f"try --port {port + 1} (make serve PORT={port + 1})"
+    ]
+    assert not (site_root / "_site").exists()  # nothing built for a server that cannot start
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_cleanly(site_root: Path, sig: signal.Signals) -> None:
+    port = free_port()
+    proc = site_gen(site_root, "--port", str(port))
+    try:
+        assert eventually(lambda: _answers(port), 20), (
+            proc.stderr.read() if proc.poll() is not None else ""
+        )
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and err == ""
+    assert f"Serving http://127.0.0.1:{port}/" in out and out.rstrip().endswith("Stopped.")
+
+
+def _answers(port: int) -> bool:
+    try:
+        return fetch(port, "/")[0] == 200
+    except OSError:
+        return False
+
+
+def test_a_first_failed_build_still_serves_the_errors(site_root: Path) -> None:
+    bad = site_root / "content" / "papers" / "bad-paper.md"
+    bad.write_text("---\ntitle: [unclosed\n---\nBody.\n")
+    preview = Preview(config_mod.load(site_root), site_root / "_site", "127.0.0.1", 0)
+    preview.start()
+    preview.serve_in_background()
+    try:
+        port = port_of(preview)
+        status, _, body = fetch(port, "/")
+        assert status == 404 and b"site-gen-build-error" in body
+        assert re.search(rb"content/papers/bad-paper\.md:\d+: ", body)
+        bad.unlink()
+        assert eventually(lambda: fetch(port, "/")[0] == 200)
+        assert b"site-gen-build-error" not in fetch(port, "/")[2]
+    finally:
+        preview.close()
