@@ -12,7 +12,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -107,6 +109,36 @@ def test_pages_are_served_under_the_base_with_their_types(preview: Preview) -> N
     assert fetch(port, "/elsewhere/")[0] == 404
     status, headers, body = fetch(port, BASE, method="HEAD")
     assert status == 200 and body == b"" and int(headers["content-length"]) > 0
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.links += [v for k, v in attrs if k in ("href", "src") and v]
+
+
+def test_every_link_of_the_served_site_answers(preview: Preview) -> None:
+    """Crawl from the base path as a browser would: no link leaves it or fails."""
+    port, seen, queue = port_of(preview), set(), [BASE]
+    while queue:
+        url = queue.pop()
+        status, headers, body = fetch(port, url)
+        assert status == 200, f"{url}: {status}"
+        if not headers["content-type"].startswith("text/html"):
+            continue
+        parser = _Links()
+        parser.feed(body.decode("utf-8"))
+        for link in parser.links:
+            parts = urlsplit(urljoin(url, link))
+            if parts.scheme or parts.netloc or parts.path in seen:
+                continue
+            assert parts.path.startswith(BASE), f"{url} links outside the base path: {link}"
+            seen.add(parts.path)
+            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    assert len(seen) > 15
 
 
 def test_the_reload_script_is_in_served_html_only(preview: Preview) -> None:
