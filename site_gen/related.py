@@ -1,0 +1,258 @@
+"""Related papers: TF-IDF cosine similarity of title and abstract, computed at build time.
+
+``related(papers, k)`` maps each slug to up to ``k`` slugs of the most similar other papers,
+best first. Text is lowercased and split on anything that is not a letter or a digit; stop
+words, single characters and bare numbers are dropped, and plurals are folded (``experts`` is
+``expert``). A term weighs ``(1 + log tf) * log((1 + N) / df) * boost``: the boost is
+``TITLE_BOOST`` for a word of the title and ``SUBJECT_BOOST`` for a word of both the title and
+the abstract's first sentence (that is where a paper names its subject: "monaural speech
+separation", "mixture-of-experts"), so that papers on the same subject come before papers
+that merely share a method. Terms found in one paper only are dropped, since they link
+nothing. Each paper keeps its ``TERMS_PER_PAPER`` heaviest terms, L2-normalised.
+
+The cost stays linear in the number of papers: the candidates of a paper come from the
+postings of its kept terms, and each term's postings are capped at the ``POSTINGS_PER_TERM``
+papers that weigh it most. The sparse product and the selection run in numpy/scipy, a batch
+of papers at a time, so memory stays bounded. Equal scores are broken by slug, and the
+result depends only on the set of papers, not on their order: two builds of the same
+catalogue give the same lists.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from itertools import count
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse  # type: ignore[import-untyped]
+
+from .model import Paper
+
+TITLE_BOOST = 2.0
+SUBJECT_BOOST = 8.0
+TERMS_PER_PAPER = 24
+POSTINGS_PER_TERM = 64
+MIN_SCORE = 0.01  # below this a pair shares no more than a passing word
+LEAD_CHARS = 400  # an opening sentence longer than this is not taken as a statement of subject
+BATCH = 4096  # papers tokenised at once
+CELLS = 1 << 22  # largest padded block (rows x widest row) used for selection
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+STOP_WORDS = frozenset(
+    """a about above across after again against all almost along already also although always am
+    among an and another any are around as at be because been before being below between both but
+    by can cannot could did do does doing done down during each either else enough etc even ever
+    every few for from further had has have having he her here hers herself him himself his how
+    however i if in into is it its itself just least less let like made make makes many may me
+    might more moreover most much must my neither no nor not now of off often on once one only onto
+    or other others otherwise our ours ourselves out over own per rather same several she should
+    since so some such than that the their theirs them themselves then there thereby therefore
+    these they this those though through throughout thus to together too toward towards under
+    until up upon us use used uses using very via was we well were what whatever when where whereas
+    whether which while who whom whose why will with within without would yet you your yours
+    paper propose proposed proposes approach present presents show shows shown demonstrate
+    demonstrates novel new existing work works based achieve achieves achieving result results
+    furthermore significantly significant extensive experiments experimental introduce introduces
+    outperforms outperform respectively various different including compared code available
+    publicly github""".split()
+)
+
+# Bytes of UTF-8 text: ASCII letters (lowercased), digits and non-ASCII bytes make words; the
+# markers \x01 (end of a paper), \x02 (end of its title) and \x03 (end of the abstract's first
+# sentence) are words of their own; every other byte separates words.
+_TABLE = bytes(
+    c + 32 if 65 <= c <= 90
+    else c if (48 <= c <= 57 or 97 <= c <= 122 or c >= 128 or c in (1, 2, 3))
+    else 32
+    for c in range(256)
+)
+_MARKERS = (b"\x01", b"\x02", b"\x03")  # token ids 0, 1 and 2
+# What one occurrence adds to a count, by place: far apart, so a count tells where a term was.
+_BODY, _LEAD, _TITLE = 1.0, float(1 << 20), float(1 << 40)
+
+
+def related(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
+    """Slug -> up to ``k`` slugs of the most similar other papers, best first (ties by slug)."""
+    return {slug: tuple(slugs[j] for j, _ in row) for slug, row, slugs in _rows(papers, k)}
+
+
+def related_scores(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Like ``related``, with each related paper's cosine similarity (0 to 1)."""
+    return {slug: tuple((slugs[j], s) for j, s in row) for slug, row, slugs in _rows(papers, k)}
+
+
+def stem(word: str) -> str:
+    """Fold an English plural to its singular: experts -> expert, studies -> study."""
+    if len(word) <= 3 or not word.endswith("s"):
+        return word
+    if word.endswith("sses"):
+        return word[:-2]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ss", "us", "is")) or not word[-2].isalpha():
+        return word
+    return word[:-1]
+
+
+def term_of(token: str) -> str | None:
+    """The term a lowercased token counts as, or None when it carries no topic."""
+    if not token.isascii():  # the first run of letters and digits: "model’s" -> "model"
+        words = "".join(c if c.isalnum() else " " for c in token.lower()).split()
+        token = words[0] if words else ""
+    if len(token) < 2 or token in STOP_WORDS or not any(c.isalpha() for c in token):
+        return None
+    term = stem(token)
+    return None if term in STOP_WORDS else term
+
+
+Row = list[tuple[int, float]]
+
+
+def _rows(papers: Sequence[Paper], k: int) -> Iterator[tuple[str, Row, list[str]]]:
+    """(slug, [(index in slugs, score), ...], slugs) for each paper, slugs in sorted order."""
+    ordered = sorted(papers, key=lambda p: p.slug)
+    slugs = [p.slug for p in ordered]
+    if k <= 0 or len(ordered) < 2:
+        yield from ((slug, [], slugs) for slug in slugs)
+        return
+    vectors = weigh(term_weights(ordered))
+    columns, scores = neighbours(vectors, cap_postings(vectors), k)
+    for slug, cols, vals in zip(slugs, columns.tolist(), scores.tolist(), strict=True):
+        yield slug, [(j, s) for j, s in zip(cols, vals, strict=True) if j >= 0], slugs
+
+
+def term_weights(papers: Sequence[Paper]) -> sparse.csr_matrix:
+    """Papers x terms: ``(1 + log tf) * boost``, the weight of each term before its idf."""
+    tokens: defaultdict[bytes, int] = defaultdict(count().__next__)
+    for marker in _MARKERS:
+        tokens[marker]
+    token_term: list[int] = [-1] * len(_MARKERS)
+    terms: dict[str, int] = {}
+    place = np.array([_BODY, _TITLE, _LEAD])  # by the marker that closes the part
+    blocks: list[sparse.csr_matrix] = []
+    for start in range(0, len(papers), BATCH):
+        batch = papers[start:start + BATCH]
+        text = "".join([_marked(p) for p in batch])
+        words = text.encode("utf-8", "replace").translate(_TABLE).split()
+        ids = np.fromiter(map(tokens.__getitem__, words), dtype=np.int64, count=len(words))
+        for token in list(tokens)[len(token_term):]:
+            term = term_of(token.decode("utf-8", "replace"))
+            token_term.append(-1 if term is None else terms.setdefault(term, len(terms)))
+        ends = np.flatnonzero(ids < len(_MARKERS))  # each closes a title, lead or body part
+        sizes = np.diff(ends, prepend=-1)
+        col = np.asarray(token_term, dtype=np.int32)[ids]
+        keep = col >= 0
+        weight = np.repeat(place[ids[ends]], sizes)[keep]
+        row = np.repeat(np.arange(len(ends), dtype=np.int32) // len(_MARKERS), sizes)[keep]
+        block = sparse.csr_matrix((weight, (row, col[keep])), shape=(len(batch), 1 << 30))
+        block.sum_duplicates()  # counts, each occurrence adding _TITLE, _LEAD or _BODY
+        title, rest = np.divmod(block.data, _TITLE)
+        lead, body = np.divmod(rest, _LEAD)
+        boost = np.where(title > 0, np.where(lead > 0, SUBJECT_BOOST, TITLE_BOOST), 1.0)
+        block.data = ((1.0 + np.log(title + lead + body)) * boost).astype(np.float32)
+        blocks.append(block)
+    matrix = sparse.vstack(blocks, format="csr")
+    matrix.resize((len(papers), max(1, len(terms))))
+    return matrix
+
+
+def _marked(paper: Paper) -> str:
+    """Title, first sentence and rest of the abstract, between the marker characters."""
+    title, abstract = paper.title, paper.abstract_md
+    if any(c in title or c in abstract for c in "\x01\x02\x03"):
+        title, abstract = (text.translate(_NO_MARKERS) for text in (title, abstract))
+    cut = abstract.find(". ", 0, LEAD_CHARS) + 1
+    return f"{title} \x02 {abstract[:cut]} \x03 {abstract[cut:]} \x01 "
+
+
+_NO_MARKERS = str.maketrans("\x01\x02\x03", "   ")
+
+
+def weigh(weights: sparse.csr_matrix) -> sparse.csr_matrix:
+    """TF-IDF rows cut to each paper's heaviest terms and L2-normalised."""
+    n = weights.shape[0]
+    df = np.bincount(weights.indices, minlength=weights.shape[1])
+    idf = np.log((1.0 + n) / np.maximum(df, 1))
+    idf[df < 2] = 0.0
+    matrix = weights.astype(np.float64)
+    matrix.data *= idf[matrix.indices]
+    matrix.eliminate_zeros()
+    matrix = _keep(matrix, top_per_row(matrix.indptr, matrix.data, TERMS_PER_PAPER))
+    norms = np.sqrt(np.bincount(_row_of(matrix.indptr), weights=matrix.data**2, minlength=n))
+    matrix.data /= np.repeat(np.where(norms > 0, norms, 1.0), np.diff(matrix.indptr))
+    return matrix
+
+
+def cap_postings(vectors: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Terms x papers: each term's postings cut to the papers that weigh it most."""
+    postings = vectors.T.tocsr()
+    mask = top_per_row(postings.indptr, postings.data, POSTINGS_PER_TERM, postings.indices)
+    return _keep(postings, mask)
+
+
+def neighbours(vectors: sparse.csr_matrix, postings: sparse.csr_matrix,
+               k: int) -> tuple[Ints, Floats]:
+    """The ``k`` best other papers of each paper (-1 where there are fewer) and their scores."""
+    n = vectors.shape[0]
+    columns = np.full((n, k), -1, dtype=np.int64)
+    scores = np.zeros((n, k))
+    step = max(1, CELLS // max(1, TERMS_PER_PAPER * POSTINGS_PER_TERM))
+    for start in range(0, n, step):
+        block = (vectors[start:start + step] @ postings).tocsr()
+        rows = _row_of(block.indptr)
+        block.data[(block.indices == rows + start) | (block.data < MIN_SCORE)] = -1.0
+        chosen = top_per_row(block.indptr, block.data, k, block.indices) & (block.data > 0)
+        r, c, s = rows[chosen], block.indices[chosen], block.data[chosen]
+        order = np.lexsort((c, -s, r))
+        r, c, s = r[order], c[order], s[order]
+        rank = np.arange(len(r)) - np.searchsorted(r, r)
+        columns[r + start, rank] = c
+        scores[r + start, rank] = s
+    return columns, scores
+
+
+def top_per_row(indptr: Ints, data: Floats, m: int, order: Ints | None = None) -> Bools:
+    """Mask of the ``m`` largest entries of each CSR row.
+
+    Among equal values at the cut, the entries with the smaller ``order`` (default: position)
+    are kept."""
+    n, lengths = len(indptr) - 1, np.diff(indptr)
+    threshold = np.full(n, -np.inf)
+    long_rows = np.flatnonzero(lengths > m)
+    long_rows = long_rows[np.argsort(lengths[long_rows], kind="stable")]
+    start = 0
+    while start < len(long_rows):  # rows of similar length together, as a padded block
+        width = int(lengths[long_rows[min(len(long_rows), start + 256) - 1]])
+        group = long_rows[start:start + max(1, CELLS // width)]
+        width = int(lengths[group[-1]])
+        slots = indptr[group, None] + np.arange(width)
+        values = data[np.minimum(slots, len(data) - 1)]
+        block = np.where(slots < indptr[group + 1, None], values, -np.inf)
+        threshold[group] = np.partition(block, width - m, axis=1)[:, width - m]
+        start += len(group)
+    rows = _row_of(indptr)
+    cut = threshold[rows]
+    keep = data > cut
+    equal = np.flatnonzero(data == cut)
+    if len(equal):
+        room = m - np.bincount(rows[keep], minlength=n)
+        equal = equal[np.lexsort((equal if order is None else order[equal], rows[equal]))]
+        first = np.searchsorted(rows[equal], rows[equal])
+        keep[equal[np.arange(len(equal)) - first < room[rows[equal]]]] = True
+    return keep
+
+
+def _keep(matrix: sparse.csr_matrix, mask: Bools) -> sparse.csr_matrix:
+    rows = _row_of(matrix.indptr)[mask]
+    indptr = np.zeros(matrix.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=matrix.shape[0]), out=indptr[1:])
+    return sparse.csr_matrix((matrix.data[mask], matrix.indices[mask], indptr), shape=matrix.shape)
+
+
+def _row_of(indptr: Ints) -> Ints:
+    return np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
