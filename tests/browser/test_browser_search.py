@@ -363,3 +363,19 @@ def test_many_facets_fold_behind_a_toggle(page: Page, root_url: str, console: An
     expect(page.locator(RESULTS)).to_have_count(count)
     expect(page.locator(".facet", has_text=name).locator("input")).to_be_checked()
     assert console.errors == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "MossFormer2: Combining Transformer and RNN-Free Recurrent Network",
+        "NUPES : Non-Uniform Post-Training Quantization via Power Exponent Search",
+    ],
+)
+def test_a_pasted_title_with_a_colon_finds_the_paper(
+    page: Page, root_url: str, console: Any, title: str
+) -> None:
+    page.goto(root_url)
+    page.locator("#site-search").fill(title)
+    expect(page.locator(OPTIONS).first).to_contain_text(title.split(":")[0].strip())
+    assert console.errors == []

@@ -12,7 +12,8 @@
  * keeps the same interface.
  *
  * Queries: plain words are searched as written and as prefixes (`quant` finds `quantization`);
- * a query with lunr syntax (`title:x`, `x*`, `+x -y`, `x^2`, `x~1`) goes to lunr.js as it is.
+ * a query with lunr syntax (`title:x`, `x*`, `+x -y`, `x^2`, `x~1`) goes to lunr.js as it is,
+ * except that "word: " after a word that is not a field is read as punctuation (pasted titles).
  */
 (function () {
   'use strict';
@@ -60,6 +61,7 @@
       this.index = index;
       this.documents = documents;
       this.size = Object.keys(documents).length;
+      this.fields = new Set(index.fields);
       this.stopWords = lunr.stopWordFilter;
       this.cache = new Map();
     }
@@ -123,6 +125,14 @@
       return '';
     }
 
+    /* A colon followed by a space, after a word that is not a field or after a space, is
+     * punctuation, as in pasted titles ("MossFormer2: Combining ...", "NUPES : Non-Uniform ...");
+     * `title: mamba`, `speech:` and `foo:bar` stay syntax. */
+    prose(text) {
+      return text.replace(/(\S+):(?=\s)/g, (all, word) => (this.fields.has(word.toLowerCase()) ? all : word))
+        .replace(/(^|\s):(?=\s)/g, '$1');
+    }
+
     syntaxQuery(query) {
       try {
         return this.index.search(query);
@@ -132,7 +142,7 @@
     }
 
     async search(query) {
-      const text = String(query || '').trim();
+      const text = this.prose(String(query || '').trim());
       if (!text) return [];
       const hits = isPlain(text) ? this.plainQuery(text) : this.syntaxQuery(text);
       const results = [];
