@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import content, feeds, output, taxonomy
+from . import content, feeds, output, related, taxonomy
 from .cache import BuildCache, Manifest, code_fingerprint, digest
 from .citation import bibtex_file
 from .config import SiteConfig
@@ -112,7 +112,7 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
 
 
 def related_papers(site: Site) -> dict[str, tuple[str, ...]]:
-    return {}
+    return related.related(site.papers, site.config.related) if site.config.related else {}
 
 
 Written = tuple[list[str], list[str]]  # the files other than pages, and the search files

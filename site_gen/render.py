@@ -14,6 +14,7 @@ from markupsafe import Markup
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from . import scholar
 from . import site as urls
 from .errors import BuildFailed, Diagnostic
 from .model import Listing, OutputFile, Paper, Tag
@@ -132,14 +133,21 @@ class Renderer:
         view = self.view(paper)
         page = replace(view, abstract_html=self.md.render(paper.abstract_md))
         bibtex = bibtex_entry(paper, self.cite_keys.get(paper.slug))
+        names = self.site.tag_names
+        meta = {"highwire": scholar.highwire_meta(paper, self.config, names),
+                "open_graph": scholar.open_graph(paper, self.config, names),
+                "twitter": scholar.twitter_card(paper, self.config),
+                "json_ld": Markup(scholar.json_ld_paper(paper, self.config, names))}
         html = self.page("paper.html", view.link, paper=page, related=[self.view(p) for p in related],
-                         bibtex=bibtex, cite_url=view.link + CITE_FILE,
+                         bibtex=bibtex, cite_url=view.link + CITE_FILE, meta=meta,
                          math=has_math(paper.title) or 'class="math' in page.abstract_html)
         return [html, OutputFile(PurePosixPath(view.link + CITE_FILE), bibtex.encode("utf-8"))]
 
     def listing_page(self, listing: Listing) -> OutputFile:
         template = "listing.html" if listing.kind == "home" else f"{listing.kind}.html"
-        return self.page(template, listing.url, listing=listing, papers=[self.view(p) for p in listing.papers])
+        site_ld = Markup(scholar.json_ld_site(self.config)) if listing.kind == "home" and listing.page == 1 else ""
+        return self.page(template, listing.url, listing=listing, papers=[self.view(p) for p in listing.papers],
+                         site_json_ld=site_ld)
 
     def render_spec(self, spec: PageSpec) -> list[OutputFile]:
         """The files of one page."""
