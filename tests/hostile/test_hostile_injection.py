@@ -31,6 +31,7 @@ URL_ATTRS = {"href", "src", "action", "formaction", "srcset", "poster", "data", 
 RISKY_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "style",
               "link", "meta", "svg", "math", "template", "input", "button", "textarea", "select", "img",
               "video", "audio", "source", "portal", "noscript"}
+DATA_SCRIPTS = {"application/json", "application/ld+json"}  # inline scripts a browser does not run
 BAD_SCHEME = re.compile(r"^(?:javascript|data|vbscript):", re.I)
 HARMLESS_PAPER = """---
 title: "A harmless paper with $x^2$"
@@ -179,10 +180,10 @@ def live_payloads(site: Path, theme_own: set[tuple[object, ...]]) -> list[str]:
                 if name == "content" and re.search(r"url\s*=\s*['\"]?\s*(?:javascript|data|vbscript):", value, re.I):
                     live.append(f"{where}: <{tag} {name}={value!r}>")
         for attrs, body in page.scripts:
-            if body.strip() and dict(attrs).get("type") != "application/json":
+            if body.strip() and dict(attrs).get("type") not in DATA_SCRIPTS:
                 live.append(f"{where}: inline script {body[:80]!r}")
             elif body.strip():
-                json.loads(body)
+                json.loads(body)  # a payload that closed the element early would leave broken JSON
         live += [f"{where}: comment {c[:80]!r}" for c in page.comments if "script" in c.lower() or "alert" in c]
     return live
 
@@ -244,3 +245,13 @@ def test_feeds_and_sitemap_are_xml_carrying_the_payloads_as_text(hostile_site: P
     assert "<img src=x onerror=alert('author')>" in authors
     labels = {c.get("label") for c in feed.iter(f"{ATOM}category")}
     assert "<script>alert('tag-name')</script>" in labels
+
+
+def test_inline_json_carries_the_payloads_as_data(hostile_site: Path):
+    found = []
+    for path in html_files(hostile_site):
+        for attrs, body in parse(path).scripts:
+            if body.strip():
+                found.append(json.loads(body))
+    text = json.dumps(found, ensure_ascii=False)
+    assert "</script><!--<script>alert('tag-json')</script>" in text
