@@ -164,3 +164,19 @@ def test_author_and_year_pages(site_root: Path):
     assert 'href="/years/2024/"' in years and 'href="/years/2025/"' in years
     assert "More by Ada" in (out / "years/2024/index.html").read_text()
     assert broken_links(out) == []
+
+
+def test_scholarly_metadata_and_related_papers(site_root: Path):
+    import re
+
+    out = build_at(site_root)
+    page = (out / "papers/first-paper/index.html").read_text()
+    assert '<meta name="citation_title" content="First paper on speech">' in page
+    assert '<meta name="citation_author" content="Ada Lovelace">' in page
+    assert '<meta property="og:url" content="https://example.org/cat/papers/first-paper/">' in page
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert ld["@type"] == "ScholarlyArticle" and ld["headline"] == "First paper on speech"
+    home = (out / "index.html").read_text()
+    site_ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', home, re.S).group(1))
+    assert site_ld["@type"] == "WebSite" and "search/?q=" in json.dumps(site_ld)
+    assert "Related papers" in page and 'href="/papers/third-paper/"' in page
