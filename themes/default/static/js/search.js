@@ -220,11 +220,17 @@
         return;
       }
       let eng;
+      const loading = engine();
+      const slow = setTimeout(() => {
+        if (mine === generation && document.activeElement === input) showMessage('Loading the search index…');
+      }, 150);
       try {
-        eng = await engine();
+        eng = await loading;
       } catch (error) {
         if (mine === generation) showMessage('Search is not available right now.');
         return;
+      } finally {
+        clearTimeout(slow);
       }
       if (mine !== generation) return;
       let results;
