@@ -36,8 +36,8 @@ TERMS_PER_PAPER = 24
 POSTINGS_PER_TERM = 64
 MIN_SCORE = 0.01  # below this a pair shares no more than a passing word
 LEAD_CHARS = 400  # an opening sentence longer than this is not taken as a statement of subject
-BATCH = 4096  # papers tokenised at once
-CELLS = 1 << 22  # largest padded block (rows x widest row) used for selection
+BATCH = 2048  # papers tokenised at once
+CELLS = 1 << 21  # entries of a block of the similarity product, of a padded block
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -120,14 +120,14 @@ def _rows(papers: Sequence[Paper], k: int) -> Iterator[tuple[str, Row, list[str]
     if k <= 0 or len(ordered) < 2:
         yield from ((slug, [], slugs) for slug in slugs)
         return
-    vectors = weigh(term_weights(ordered))
+    vectors = weigh(*term_weights(ordered))
     columns, scores = neighbours(vectors, cap_postings(vectors), k)
     for slug, cols, vals in zip(slugs, columns.tolist(), scores.tolist(), strict=True):
         yield slug, [(j, s) for j, s in zip(cols, vals, strict=True) if j >= 0], slugs
 
 
-def term_weights(papers: Sequence[Paper]) -> sparse.csr_matrix:
-    """Papers x terms: ``(1 + log tf) * boost``, the weight of each term before its idf."""
+def term_weights(papers: Sequence[Paper]) -> tuple[list[sparse.csr_matrix], int]:
+    """``(1 + log tf) * boost`` of each term before its idf, in blocks of rows; the term count."""
     tokens: defaultdict[bytes, int] = defaultdict(count().__next__)
     for marker in _MARKERS:
         tokens[marker]
@@ -156,9 +156,7 @@ def term_weights(papers: Sequence[Paper]) -> sparse.csr_matrix:
         boost = np.where(title > 0, np.where(lead > 0, SUBJECT_BOOST, TITLE_BOOST), 1.0)
         block.data = ((1.0 + np.log(title + lead + body)) * boost).astype(np.float32)
         blocks.append(block)
-    matrix = sparse.vstack(blocks, format="csr")
-    matrix.resize((len(papers), max(1, len(terms))))
-    return matrix
+    return blocks, max(1, len(terms))
 
 
 def _marked(paper: Paper) -> str:
@@ -173,18 +171,26 @@ def _marked(paper: Paper) -> str:
 _NO_MARKERS = str.maketrans("\x01\x02\x03", "   ")
 
 
-def weigh(weights: sparse.csr_matrix) -> sparse.csr_matrix:
-    """TF-IDF rows cut to each paper's heaviest terms and L2-normalised."""
-    n = weights.shape[0]
-    df = np.bincount(weights.indices, minlength=weights.shape[1])
+def weigh(blocks: list[sparse.csr_matrix], terms: int) -> sparse.csr_matrix:
+    """Papers x terms: TF-IDF rows cut to each paper's heaviest terms, L2-normalised.
+
+    Takes the blocks of ``term_weights`` and empties the list as it goes, to keep memory low."""
+    n = sum(block.shape[0] for block in blocks)
+    df = sum((np.bincount(block.indices, minlength=terms) for block in blocks), np.zeros(terms))
     idf = np.log((1.0 + n) / np.maximum(df, 1))
     idf[df < 2] = 0.0
-    matrix = weights.astype(np.float64)
-    matrix.data *= idf[matrix.indices]
-    matrix.eliminate_zeros()
-    matrix = _keep(matrix, top_per_row(matrix.indptr, matrix.data, TERMS_PER_PAPER))
-    norms = np.sqrt(np.bincount(_row_of(matrix.indptr), weights=matrix.data**2, minlength=n))
-    matrix.data /= np.repeat(np.where(norms > 0, norms, 1.0), np.diff(matrix.indptr))
+    rows: list[sparse.csr_matrix] = []
+    while blocks:
+        block = blocks.pop(0)
+        data = block.data * idf[block.indices]
+        block = _keep(block, data > 0, data)
+        block = _keep(block, top_per_row(block.indptr, block.data, TERMS_PER_PAPER))
+        norms = np.sqrt(np.bincount(_row_of(block.indptr), weights=block.data**2,
+                                    minlength=block.shape[0]))
+        block.data /= np.repeat(np.where(norms > 0, norms, 1.0), np.diff(block.indptr))
+        rows.append(block)
+    matrix = sparse.vstack(rows, format="csr")
+    matrix.resize((n, terms))
     return matrix
 
 
@@ -226,9 +232,11 @@ def top_per_row(indptr: Ints, data: Floats, m: int, order: Ints | None = None) -
     long_rows = np.flatnonzero(lengths > m)
     long_rows = long_rows[np.argsort(lengths[long_rows], kind="stable")]
     start = 0
+    sizes = lengths[long_rows]
     while start < len(long_rows):  # rows of similar length together, as a padded block
-        width = int(lengths[long_rows[min(len(long_rows), start + 256) - 1]])
-        group = long_rows[start:start + max(1, CELLS // width)]
+        ahead = sizes[start:start + max(1, CELLS // int(sizes[start]))]
+        fits = int(np.count_nonzero(np.arange(1, len(ahead) + 1) * ahead <= CELLS))
+        group = long_rows[start:start + max(1, fits)]
         width = int(lengths[group[-1]])
         slots = indptr[group, None] + np.arange(width)
         values = data[np.minimum(slots, len(data) - 1)]
@@ -247,11 +255,13 @@ def top_per_row(indptr: Ints, data: Floats, m: int, order: Ints | None = None) -
     return keep
 
 
-def _keep(matrix: sparse.csr_matrix, mask: Bools) -> sparse.csr_matrix:
+def _keep(matrix: sparse.csr_matrix, mask: Bools, data: Floats | None = None) -> sparse.csr_matrix:
+    """The entries of ``matrix`` where ``mask`` holds, with values from ``data`` if given."""
     rows = _row_of(matrix.indptr)[mask]
     indptr = np.zeros(matrix.shape[0] + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=matrix.shape[0]), out=indptr[1:])
-    return sparse.csr_matrix((matrix.data[mask], matrix.indices[mask], indptr), shape=matrix.shape)
+    values = (matrix.data if data is None else data)[mask]
+    return sparse.csr_matrix((values, matrix.indices[mask], indptr), shape=matrix.shape)
 
 
 def _row_of(indptr: Ints) -> Ints:
