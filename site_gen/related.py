@@ -2,13 +2,15 @@
 
 ``related(papers, k)`` maps each slug to up to ``k`` slugs of the most similar other papers,
 best first. Text is lowercased and split on anything that is not a letter or a digit; stop
-words, single characters and bare numbers are dropped, and plurals are folded (``experts`` is
-``expert``). A term weighs ``(1 + log tf) * log((1 + N) / df) * boost``: the boost is
-``TITLE_BOOST`` for a word of the title and ``SUBJECT_BOOST`` for a word of both the title and
-the abstract's first sentence (that is where a paper names its subject: "monaural speech
-separation", "mixture-of-experts"), so that papers on the same subject come before papers
-that merely share a method. Terms found in one paper only are dropped, since they link
-nothing. Each paper keeps its ``TERMS_PER_PAPER`` heaviest terms, L2-normalised.
+words, single characters and bare numbers are dropped, plurals are folded (``experts`` is
+``expert``) and so are version numbers of named models (``mamba2`` is ``mamba``). A term
+weighs ``(1 + log tf) * log((1 + N) / df) * boost``: the boost is ``TITLE_BOOST`` for a word
+of the title and ``SUBJECT_BOOST`` for a word of both the title and the abstract's first
+sentence (that is where a paper names its subject: "monaural speech separation",
+"mixture-of-experts"), so that papers on the same subject come before papers that merely
+share a method. Terms found in one paper only are dropped, since they link nothing. Each
+paper keeps its ``TERMS_PER_PAPER`` heaviest terms, L2-normalised; pairs whose cosine is
+below ``MIN_SCORE`` are not related at all, so a list may be shorter than ``k``.
 
 The cost stays linear in the number of papers: the candidates of a paper come from the
 postings of its kept terms, and each term's postings are capped at the ``POSTINGS_PER_TERM``
@@ -34,7 +36,7 @@ TITLE_BOOST = 2.0
 SUBJECT_BOOST = 8.0
 TERMS_PER_PAPER = 24
 POSTINGS_PER_TERM = 64
-MIN_SCORE = 0.01  # below this a pair shares no more than a passing word
+MIN_SCORE = 0.03  # below this a pair shares no more than a passing word
 LEAD_CHARS = 400  # an opening sentence longer than this is not taken as a statement of subject
 BATCH = 2048  # papers tokenised at once
 CELLS = 1 << 21  # entries of a block of the similarity product, of a padded block
@@ -106,7 +108,8 @@ def term_of(token: str) -> str | None:
         token = words[0] if words else ""
     if len(token) < 2 or token in STOP_WORDS or not any(c.isalpha() for c in token):
         return None
-    term = stem(token)
+    family = token.rstrip("0123456789")  # a version of a named model: mamba2, gpt4, llama3
+    term = stem(family if len(family) >= 3 and family.isalpha() else token)
     return None if term in STOP_WORDS else term
 
 
@@ -211,8 +214,9 @@ def neighbours(vectors: sparse.csr_matrix, postings: sparse.csr_matrix,
     for start in range(0, n, step):
         block = (vectors[start:start + step] @ postings).tocsr()
         rows = _row_of(block.indptr)
-        block.data[(block.indices == rows + start) | (block.data < MIN_SCORE)] = -1.0
-        chosen = top_per_row(block.indptr, block.data, k, block.indices) & (block.data > 0)
+        block = _keep(block, (block.data >= MIN_SCORE) & (block.indices != rows + start))
+        rows = _row_of(block.indptr)
+        chosen = top_per_row(block.indptr, block.data, k, block.indices)
         r, c, s = rows[chosen], block.indices[chosen], block.data[chosen]
         order = np.lexsort((c, -s, r))
         r, c, s = r[order], c[order], s[order]

@@ -134,6 +134,7 @@ def test_terms():
         "expert", "study", "process", "process", "bus", "analysis", "llm", "gpt4s"]
     assert term_of("the") is None and term_of("x") is None and term_of("2024") is None
     assert term_of("7b") == "7b" and term_of("models") == "model"
+    assert term_of("mamba2") == "mamba" and term_of("gpt4") == "gpt" and term_of("t5") == "t5"
     assert term_of("model’s") == "model" and term_of("Über".lower()) == "über"
 
 
