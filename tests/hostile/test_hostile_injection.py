@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -22,9 +20,8 @@ import pytest
 
 from site_gen.content import load_papers
 from site_gen.textutil import plain_text
-from tests.conftest import REPO
+from tests.hostile.support import HOSTILE, site_build
 
-HOSTILE = REPO / "tests" / "sites" / "hostile"
 ATOM = "{http://www.w3.org/2005/Atom}"
 URL_ATTRS = {"href", "src", "action", "formaction", "srcset", "poster", "data", "background", "xlink:href",
              "cite", "longdesc", "ping", "manifest", "codebase", "archive", "lowsrc", "dynsrc"}
@@ -121,8 +118,7 @@ def normalised_url(value: str) -> str:
 
 
 def build(root: Path) -> Path:
-    result = subprocess.run([sys.executable, "-m", "site_gen.cli", "build", "--root", str(root)],
-                            capture_output=True, text=True, cwd=REPO, timeout=300)
+    result = site_build(root)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     return root / "_site"
@@ -250,7 +246,7 @@ def test_feeds_and_sitemap_are_xml_carrying_the_payloads_as_text(hostile_site: P
 def test_inline_json_carries_the_payloads_as_data(hostile_site: Path):
     found = []
     for path in html_files(hostile_site):
-        for attrs, body in parse(path).scripts:
+        for _, body in parse(path).scripts:
             if body.strip():
                 found.append(json.loads(body))
     text = json.dumps(found, ensure_ascii=False)
