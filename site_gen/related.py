@@ -214,10 +214,13 @@ def neighbours(vectors: sparse.csr_matrix, postings: sparse.csr_matrix,
     for start in range(0, n, step):
         block = (vectors[start:start + step] @ postings).tocsr()
         rows = _row_of(block.indptr)
-        block = _keep(block, (block.data >= MIN_SCORE) & (block.indices != rows + start))
-        rows = _row_of(block.indptr)
-        chosen = top_per_row(block.indptr, block.data, k, block.indices)
-        r, c, s = rows[chosen], block.indices[chosen], block.data[chosen]
+        good = block.data >= MIN_SCORE
+        good &= block.indices != rows + start
+        rows, cols, vals = rows[good], block.indices[good], block.data[good]
+        indptr = np.zeros(block.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=block.shape[0]), out=indptr[1:])
+        chosen = top_per_row(indptr, vals, k, cols, rows)
+        r, c, s = rows[chosen], cols[chosen], vals[chosen]
         order = np.lexsort((c, -s, r))
         r, c, s = r[order], c[order], s[order]
         rank = np.arange(len(r)) - np.searchsorted(r, r)
@@ -226,37 +229,63 @@ def neighbours(vectors: sparse.csr_matrix, postings: sparse.csr_matrix,
     return columns, scores
 
 
-def top_per_row(indptr: Ints, data: Floats, m: int, order: Ints | None = None) -> Bools:
-    """Mask of the ``m`` largest entries of each CSR row.
+def top_per_row(indptr: Ints, data: Floats, m: int, order: Ints | None = None,
+                rows: Ints | None = None) -> Bools:
+    """Mask of the ``m`` largest entries of each CSR row (``rows``: the row of each entry).
 
     Among equal values at the cut, the entries with the smaller ``order`` (default: position)
     are kept."""
-    n, lengths = len(indptr) - 1, np.diff(indptr)
-    threshold = np.full(n, -np.inf)
+    rows = _row_of(indptr) if rows is None else rows
+    order = np.arange(len(data)) if order is None else order
+    lengths = np.diff(indptr)
+    sample = 8 * m
+    if len(data) <= 2 * sample * len(lengths):
+        return _top_per_row(indptr, data, m, order, rows)
+    # The m-th largest of a sample of a row (every few entries) is a lower bound of the row's
+    # m-th largest: what lies below it cannot be kept, so the exact pass sees far fewer entries.
+    taken = np.minimum(lengths, sample)
+    slots = indptr[:-1, None] + np.arange(sample) * np.maximum(1, lengths // sample)[:, None]
+    block = np.where(np.arange(sample) < taken[:, None], data[np.minimum(slots, len(data) - 1)],
+                     -np.inf)
+    bound = np.where(taken > m, np.partition(block, sample - m, axis=1)[:, sample - m], -np.inf)
+    survive = np.flatnonzero(data >= bound[rows])
+    kept = _top_per_row(np.searchsorted(survive, indptr), data[survive], m, order[survive],
+                        rows[survive])
+    keep = np.zeros(len(data), dtype=bool)
+    keep[survive[kept]] = True
+    return keep
+
+
+def _top_per_row(indptr: Ints, data: Floats, m: int, order: Ints, rows: Ints) -> Bools:
+    cut = _mth_largest(indptr, np.diff(indptr), data, m)[rows]
+    keep = data > cut
+    equal = np.flatnonzero(data == cut)
+    if len(equal):
+        room = m - np.bincount(rows[keep], minlength=len(indptr) - 1)
+        equal = equal[np.lexsort((order[equal], rows[equal]))]
+        first = np.searchsorted(rows[equal], rows[equal])
+        keep[equal[np.arange(len(equal)) - first < room[rows[equal]]]] = True
+    return keep
+
+
+def _mth_largest(indptr: Ints, lengths: Ints, data: Floats, m: int) -> Floats:
+    """The ``m``-th largest of the first ``lengths[r]`` entries of each row; -inf if fewer."""
+    threshold = np.full(len(lengths), -np.inf)
     long_rows = np.flatnonzero(lengths > m)
     long_rows = long_rows[np.argsort(lengths[long_rows], kind="stable")]
-    start = 0
     sizes = lengths[long_rows]
+    start = 0
     while start < len(long_rows):  # rows of similar length together, as a padded block
         ahead = sizes[start:start + max(1, CELLS // int(sizes[start]))]
         fits = int(np.count_nonzero(np.arange(1, len(ahead) + 1) * ahead <= CELLS))
         group = long_rows[start:start + max(1, fits)]
-        width = int(lengths[group[-1]])
+        width = int(sizes[start + len(group) - 1])
         slots = indptr[group, None] + np.arange(width)
         values = data[np.minimum(slots, len(data) - 1)]
-        block = np.where(slots < indptr[group + 1, None], values, -np.inf)
+        block = np.where(slots < (indptr[group] + lengths[group])[:, None], values, -np.inf)
         threshold[group] = np.partition(block, width - m, axis=1)[:, width - m]
         start += len(group)
-    rows = _row_of(indptr)
-    cut = threshold[rows]
-    keep = data > cut
-    equal = np.flatnonzero(data == cut)
-    if len(equal):
-        room = m - np.bincount(rows[keep], minlength=n)
-        equal = equal[np.lexsort((equal if order is None else order[equal], rows[equal]))]
-        first = np.searchsorted(rows[equal], rows[equal])
-        keep[equal[np.arange(len(equal)) - first < room[rows[equal]]]] = True
-    return keep
+    return threshold
 
 
 def _keep(matrix: sparse.csr_matrix, mask: Bools, data: Floats | None = None) -> sparse.csr_matrix:
@@ -265,7 +294,8 @@ def _keep(matrix: sparse.csr_matrix, mask: Bools, data: Floats | None = None) ->
     indptr = np.zeros(matrix.shape[0] + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=matrix.shape[0]), out=indptr[1:])
     values = (matrix.data if data is None else data)[mask]
-    return sparse.csr_matrix((values, matrix.indices[mask], indptr), shape=matrix.shape)
+    return sparse.csr_matrix((values, matrix.indices[mask], indptr), shape=matrix.shape,
+                             copy=False)
 
 
 def _row_of(indptr: Ints) -> Ints:
