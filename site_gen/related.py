@@ -75,7 +75,8 @@ _TABLE = bytes(
 )
 _MARKERS = (b"\x01", b"\x02", b"\x03")  # token ids 0, 1 and 2
 # What one occurrence adds to a count, by place: far apart, so a count tells where a term was.
-_BODY, _LEAD, _TITLE = 1.0, float(1 << 20), float(1 << 40)
+_LEAD_BITS, _TITLE_BITS = 20, 40
+_BODY, _LEAD, _TITLE = 1, 1 << _LEAD_BITS, 1 << _TITLE_BITS
 
 
 def related(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
@@ -136,7 +137,8 @@ def term_weights(papers: Sequence[Paper]) -> tuple[list[sparse.csr_matrix], int]
         tokens[marker]
     token_term: list[int] = [-1] * len(_MARKERS)
     terms: dict[str, int] = {}
-    place = np.array([_BODY, _TITLE, _LEAD])  # by the marker that closes the part
+    place = np.array([_BODY, _TITLE, _LEAD], dtype=np.int64)  # by the marker closing the part
+    boosts = np.array([1.0, TITLE_BOOST, SUBJECT_BOOST], dtype=np.float32)
     blocks: list[sparse.csr_matrix] = []
     for start in range(0, len(papers), BATCH):
         batch = papers[start:start + BATCH]
@@ -151,14 +153,17 @@ def term_weights(papers: Sequence[Paper]) -> tuple[list[sparse.csr_matrix], int]
         col = np.asarray(token_term, dtype=np.int32)[ids]
         keep = col >= 0
         weight = np.repeat(place[ids[ends]], sizes)[keep]
-        row = np.repeat(np.arange(len(ends), dtype=np.int32) // len(_MARKERS), sizes)[keep]
-        block = sparse.csr_matrix((weight, (row, col[keep])), shape=(len(batch), 1 << 30))
+        row = np.repeat(np.arange(len(ends)) // len(_MARKERS), sizes)[keep]
+        indptr = np.zeros(len(batch) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=len(batch)), out=indptr[1:])
+        block = sparse.csr_matrix((weight, col[keep], indptr), shape=(len(batch), 1 << 30))
         block.sum_duplicates()  # counts, each occurrence adding _TITLE, _LEAD or _BODY
-        title, rest = np.divmod(block.data, _TITLE)
-        lead, body = np.divmod(rest, _LEAD)
-        boost = np.where(title > 0, np.where(lead > 0, SUBJECT_BOOST, TITLE_BOOST), 1.0)
-        block.data = ((1.0 + np.log(title + lead + body)) * boost).astype(np.float32)
-        blocks.append(block)
+        title = block.data >> _TITLE_BITS
+        lead = (block.data >> _LEAD_BITS) & (_LEAD - 1)
+        tf = (title + lead + (block.data & (_LEAD - 1))).astype(np.float32)
+        boost = boosts[(title > 0) * (1 + (lead > 0))]
+        blocks.append(sparse.csr_matrix(((1 + np.log(tf)) * boost, block.indices, block.indptr),
+                                        shape=block.shape))
     return blocks, max(1, len(terms))
 
 
