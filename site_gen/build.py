@@ -16,8 +16,8 @@ from . import content, feeds, output, related, taxonomy
 from .cache import BuildCache, Manifest, code_fingerprint, digest
 from .citation import bibtex_file
 from .config import SiteConfig
-from .errors import BuildFailed, Diagnostic, raise_if_errors
-from .model import OutputFile
+from .errors import BuildFailed, Diagnostic, errors_only, promote, raise_if_errors
+from .model import OutputFile, Tag
 from .pages import PageSpec, plan
 from .parallel import chunked, jobs_default, run_tasks_while
 from .render import Renderer
@@ -62,14 +62,25 @@ def load_site(config: SiteConfig, cache: BuildCache | None = None) -> tuple[Site
 
 def _load(config: SiteConfig, cache: BuildCache | None) -> tuple[Site, list[Diagnostic], dict[str, str]]:
     loaded = content.load_papers(config.content_path, config.root, cache.papers() if cache else None)
-    tags, tag_problems = taxonomy.load(config.content_path / TAGS_FILE, display_path(config, TAGS_FILE))
+    tags, tag_problems = load_taxonomy(config)
     site, site_problems = assemble(config, loaded.papers, tags)
+    if errors_only(tag_problems):
+        site_problems = []  # tags missing from a broken tags.yaml: its own errors say why
     problems = loaded.diagnostics + tag_problems + site_problems
-    raise_if_errors(problems)
+    raise_if_errors(promote(problems) if config.strict else problems)
     if cache:
-        cache.save_papers(loaded.cache)
+        cache.paper_records = loaded.cache
     keys = {paper.slug: key for key, paper in loaded.cache.values()}  # content digest of each file
     return site, [d for d in problems if d.severity == "warning"], keys
+
+
+def load_taxonomy(config: SiteConfig) -> tuple[tuple[Tag, ...], list[Diagnostic]]:
+    """content/tags.yaml, unless it is a symlink that leads outside the content folder."""
+    path, display = config.content_path / TAGS_FILE, display_path(config, TAGS_FILE)
+    if path.is_symlink() and not path.resolve().is_relative_to(config.content_path.resolve()):
+        return (), [Diagnostic(display, 0, "symlink leads outside the content folder; not followed",
+                               severity="warning")]
+    return taxonomy.load(path, display)
 
 
 def display_path(config: SiteConfig, name: str) -> str:
@@ -84,7 +95,7 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     report.papers = len(site.papers)
     timer.lap("load")
     theme = Theme(config)
-    output.check_output_dir(out, [config.content_path, config.root, *theme.dirs])
+    output.check_output_dir(out, [config.content_path, config.root, *theme.dirs], [config.content_path, *theme.dirs])
     renderer = Renderer(site, theme)
     salt = digest(code_fingerprint(), config.with_overrides(root=Path(".")), theme.fingerprint())
     specs = plan(site, keys, related_papers(site), renderer.cite_keys, salt)
@@ -101,9 +112,9 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     if previous and previous.out == str(out.resolve()) and (out / output.MARKER).is_file():
         written = update(out, renderer, specs, extras, previous, search_key, report)
     if written is None:
-        cache.clear_manifest()
         written = full_build(out, renderer, specs, extras, report, jobs)
     files, search = written
+    cache.save_papers(cache.paper_records)
     cache.save_manifest(Manifest(str(out.resolve()), salt, {p: s.key for s in specs for p in s.paths},
                                  files, search, search_key))
     timer.lap("write")

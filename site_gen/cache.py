@@ -50,6 +50,7 @@ class BuildCache:
     def __init__(self, root: Path, enabled: bool = True) -> None:
         self.dir = root / CACHE_DIR
         self.enabled = enabled
+        self.paper_records: dict[str, tuple[str, Paper]] = {}  # saved once the build has succeeded
 
     def _load(self, name: str) -> Any:
         if not self.enabled:
@@ -84,9 +85,3 @@ class BuildCache:
 
     def save_manifest(self, manifest: Manifest) -> None:
         self._save("manifest.pickle", manifest)
-
-    def clear_manifest(self) -> None:
-        try:
-            os.unlink(self.dir / "manifest.pickle")
-        except FileNotFoundError:
-            pass

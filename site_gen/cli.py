@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__, config as config_mod, content, store, taxonomy
-from .build import TAGS_FILE, build, load_site
-from .errors import Diagnostic, SiteGenError
+from .build import build, load_site, load_taxonomy
+from .errors import BuildFailed, Diagnostic, SiteGenError, errors_only
 from .importers import IMPORTERS
 from .yamlio import YamlError, decode
 
@@ -22,10 +22,18 @@ def _report(diagnostics: Sequence[Diagnostic]) -> None:
 
 
 def _config(args: argparse.Namespace) -> config_mod.SiteConfig:
+    """The configuration; when it has problems, the content's problems are reported with them."""
     overrides = {"base_url": getattr(args, "base_url", None), "site_url": getattr(args, "site_url", None)}
     if getattr(args, "strict", False):
         overrides["strict"] = True
-    return config_mod.load(Path(args.root), overrides)
+    cfg, problems = config_mod.load_lenient(Path(args.root), overrides)
+    if problems:
+        try:
+            load_site(cfg)
+        except SiteGenError as exc:
+            problems += exc.diagnostics
+        raise BuildFailed(problems)
+    return cfg
 
 
 def _out(args: argparse.Namespace) -> Path:
@@ -69,8 +77,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise SiteGenError([exc.diagnostic]) from None
     options = {"year": args.year} if args.format == "daily" and args.year else {}
     drafts, warnings = IMPORTERS[args.format](text, str(path), **options)
-    tags, problems = taxonomy.load(cfg.content_path / TAGS_FILE, str(Path(cfg.content_dir) / TAGS_FILE))
-    if any(d.severity == "error" for d in problems):
+    tags, problems = load_taxonomy(cfg)
+    if errors_only(problems):
         raise SiteGenError(problems)
     catalogue = store.Catalogue(cfg.content_path)
     report = store.upsert(catalogue, drafts, lambda title, abstract: taxonomy.match(tags, title, abstract),
@@ -87,7 +95,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_tags(args: argparse.Namespace) -> int:
     """Apply the tag rules to papers that have no tags yet (all papers with --all)."""
     cfg = _config(args)
-    tags, problems = taxonomy.load(cfg.content_path / TAGS_FILE, str(Path(cfg.content_dir) / TAGS_FILE))
+    tags, problems = load_taxonomy(cfg)
     loaded = content.load_papers(cfg.content_path, cfg.root)
     if any(d.severity == "error" for d in problems + loaded.diagnostics):
         raise SiteGenError(problems + loaded.diagnostics)
@@ -151,8 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         _report(exc.diagnostics)
-        print(f"site-gen {args.command}: {len(exc.diagnostics)} problem(s); nothing was written",
-              file=sys.stderr)
+        errors = len(errors_only(exc.diagnostics))
+        print(f"site-gen {args.command}: {errors} problem(s); nothing was written", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -100,28 +100,36 @@ class SiteConfig:
 
 def load(root: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
     """Read ``root/site.yaml`` (optional) and apply overrides (``--base-url``/``BASE_URL``, ``SITE_URL``)."""
+    config, problems = load_lenient(root, overrides)
+    if problems:
+        raise BuildFailed(problems)
+    return config
+
+
+def load_lenient(root: Path, overrides: dict[str, Any] | None = None) -> tuple[SiteConfig, list[Diagnostic]]:
+    """Like ``load``, but a bad setting is left at its default and reported, so that a build can
+    report the problems of the configuration and of the content at once."""
     path = root / CONFIG_FILE
     display = CONFIG_FILE
     values: dict[str, Any] = {}
+    problems: list[Diagnostic] = []
     if path.exists():
         try:
             doc = load_yaml(decode(path.read_bytes(), display), display)
+            data = {} if doc.data is None else doc.data
+            values, problems = s.check(data, FIELDS, display, doc.key_lines, what="setting")
         except YamlError as exc:
-            raise BuildFailed([exc.diagnostic]) from None
-        data = {} if doc.data is None else doc.data
-        values, problems = s.check(data, FIELDS, display, doc.key_lines, what="setting")
-        if problems:
-            raise BuildFailed(problems)
+            problems = [exc.diagnostic]
     overrides = dict(overrides or {})
     for key, env in (("base_url", "BASE_URL"), ("site_url", "SITE_URL")):
         if overrides.get(key) is None and os.environ.get(env):
             overrides[key] = os.environ[env]
-    for key, value in list(overrides.items()):
+    for key, value in overrides.items():
         if value is None:
             continue
         try:
             values[key] = FIELDS[key].kind(value)
         except s.Invalid as exc:
-            raise BuildFailed([Diagnostic(f"--{key.replace('_', '-')}", 0, f"{value!r} {exc}")]) from None
+            problems.append(Diagnostic(f"--{key.replace('_', '-')}", 0, f"{value!r} {exc}"))
     known = {f.name for f in fields(SiteConfig)}
-    return SiteConfig(root=root, **{k: v for k, v in values.items() if k in known})
+    return SiteConfig(root=root, **{k: v for k, v in values.items() if k in known}), problems

@@ -49,22 +49,24 @@ class LoadResult:
     cache: dict[str, tuple[str, Paper]] = field(default_factory=dict)  # display path -> (digest, paper)
 
 
-def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
+def discover(content_dir: Path, root: Path | None = None) -> tuple[list[Path], list[Diagnostic]]:
     """The paper files, sorted; symlinks that lead outside ``content_dir`` are skipped with a warning."""
     papers_dir = content_dir / PAPERS_DIR
     if not papers_dir.is_dir():
         return [], []
+    inside = content_dir.resolve()
+    outside = "symlink leads outside the content folder; not followed"
+    if not papers_dir.resolve().is_relative_to(inside):
+        return [], [Diagnostic(display_path(papers_dir, root), 0, outside, severity="warning")]
     found: list[Path] = []
     warnings: list[Diagnostic] = []
-    root = content_dir.resolve()
     with os.scandir(papers_dir) as entries:
         for entry in entries:
             if not entry.name.endswith(".md") or entry.name.startswith("."):
                 continue
             path = Path(entry.path)
-            if entry.is_symlink() and not path.resolve().is_relative_to(root):
-                warnings.append(Diagnostic(str(path), 0, "symlink leads outside the content folder; not followed",
-                                           severity="warning"))
+            if entry.is_symlink() and not path.resolve().is_relative_to(inside):
+                warnings.append(Diagnostic(display_path(path, root), 0, outside, severity="warning"))
                 continue
             if entry.is_file():
                 found.append(path)
@@ -92,17 +94,17 @@ def parse_paper(raw: bytes, path: str, slug: str) -> tuple[Paper | None, list[Di
                                        f"use '{slugify(tag)}'" if slugify(tag) else "use letters and digits"))
     if problems:
         return None, problems
-    return make_paper(values, slug, path, doc.body, doc.body_line), []
+    return make_paper(values, slug, path, doc.body, doc.body_line, doc.key_lines.get("tags", 0)), []
 
 
-def make_paper(values: dict[str, Any], slug: str, path: str, body: str, body_line: int) -> Paper:
+def make_paper(values: dict[str, Any], slug: str, path: str, body: str, body_line: int, tags_line: int = 0) -> Paper:
     core = {k: values[k] for k in CORE_KEYS if k in values}
     extra = tuple((k, values[k]) for k in PAPER_FIELDS if k not in CORE_KEYS and k in values)
     date = core.pop("date", None)
     if date is None and "year" in values:
         date = f"{values['year']:04d}" + (f"-{values['month']:02d}" if "month" in values else "")
     return Paper(slug=slug, abstract_md=body.strip("\n"), path=path, body_line=body_line, date=date,
-                 extra=extra, **core)
+                 extra=extra, tags_line=tags_line, **core)
 
 
 def load_file(path: Path, display: str) -> tuple[Paper | None, list[Diagnostic]]:
@@ -138,7 +140,7 @@ def load_papers(content_dir: Path, root: Path | None = None,
 
     Duplicates by URL or id are reported naming both files.
     """
-    files, warnings = discover(content_dir)
+    files, warnings = discover(content_dir, root)
     result = LoadResult(diagnostics=list(warnings))
     cache = cache or {}
     jobs = [(path, display, cache.get(display)) for path in files for display in [display_path(path, root)]]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -53,6 +53,12 @@ def errors_only(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def raise_if_errors(diagnostics: Iterable[Diagnostic], exc: type[SiteGenError] = BuildFailed) -> None:
-    found = errors_only(diagnostics)
-    if found:
+    """Raise when any diagnostic is an error; the exception carries the warnings too, to be shown with them."""
+    found = list(diagnostics)
+    if errors_only(found):
         raise exc(found)
+
+
+def promote(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Warnings become errors (``--strict``)."""
+    return [replace(d, severity="error") for d in diagnostics]

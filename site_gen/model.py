@@ -47,6 +47,7 @@ class Paper:
     code: str | None = None
     source: str | None = None
     extra: tuple[tuple[str, Any], ...] = ()
+    tags_line: int = 0  # the line of the ``tags`` key in the file, for diagnostics about tags
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,14 +17,19 @@ MARKER = ".nojekyll"  # every site we build has it; a folder without it is not o
 _RENAME_EXCHANGE = 2
 
 
-def check_output_dir(out: Path, protected: Iterable[Path]) -> None:
-    """Refuse an output folder that is, or contains, the sources, or that is not a previous build."""
+def check_output_dir(out: Path, protected: Iterable[Path], sources: Iterable[Path] = ()) -> None:
+    """Refuse an output folder that is, or contains, a ``protected`` folder, that lies inside a
+    ``sources`` folder (content, themes), or that is not a previous build."""
     out = out.resolve()
     for folder in protected:
         folder = folder.resolve()
         if out == folder or folder.is_relative_to(out):
             raise BuildFailed([Diagnostic(str(out), 0, f"refusing to write the site into {out}: "
                                           f"it would replace {folder}", "choose another --out folder")])
+    for folder in sources:
+        if out.is_relative_to(folder.resolve()):
+            raise BuildFailed([Diagnostic(str(out), 0, f"refusing to write the site into {out}: "
+                                          f"it is inside {folder.resolve()}", "choose another --out folder")])
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         raise BuildFailed([Diagnostic(str(out), 0, "refusing to replace a folder that is not a built site",
                                       "remove it yourself or choose another --out folder")])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -42,7 +43,8 @@ def run_tasks_while(tasks: Sequence[Callable[[], R]], meanwhile: Callable[[], T]
         return [task() for task in tasks], meanwhile()
     _TASKS = tasks
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        pool_args = {"initializer": signal.signal, "initargs": (signal.SIGINT, signal.SIG_IGN)}
+        with multiprocessing.get_context("fork").Pool(jobs, **pool_args) as pool:  # Ctrl-C is the parent's
             pending = pool.map_async(_call, range(len(tasks)), chunksize=1)
             other = meanwhile()
             return pending.get(), other

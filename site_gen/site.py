@@ -81,7 +81,7 @@ def assemble(config: SiteConfig, papers: Sequence[Paper], taxonomy: Sequence[Tag
     for paper in ordered:
         for slug in paper.tags:
             if slug not in known and slug not in groups:
-                problems.append(Diagnostic(paper.path, 0, f"tag '{slug}' is not defined in tags.yaml",
+                problems.append(Diagnostic(paper.path, paper.tags_line, f"tag '{slug}' is not defined in tags.yaml",
                                            "add it to content/tags.yaml",
                                            severity="error" if config.strict else "warning"))
             groups.setdefault(slug, []).append(paper)
