@@ -1,21 +1,25 @@
 """What a paper page's ``<head>`` tells scholarly search engines and link previews.
 
-Each function returns plain data for the templates; every value is plain text (Markdown and
-LaTeX stripped), and the templates escape attribute values as usual:
+``paper_head(paper, config, tag_names)`` returns all of it at once (the plain text of the
+paper is worked out once); the single functions give the same parts one by one. Values are
+plain text (Markdown and LaTeX stripped) for templates that escape attributes as usual:
 
-    {% for k, v in highwire %}<meta name="{{ k }}" content="{{ v }}">{% endfor %}
-    {% for k, v in open_graph %}<meta property="{{ k }}" content="{{ v }}">{% endfor %}
-    {% for k, v in twitter %}<meta name="{{ k }}" content="{{ v }}">{% endfor %}
-    <script type="application/ld+json">{{ json_ld | safe }}</script>
+    {% if head.canonical %}<link rel="canonical" href="{{ head.canonical }}">{% endif %}
+    {% for k, v in head.highwire %}<meta name="{{ k }}" content="{{ v }}">{% endfor %}
+    {% for k, v in head.open_graph %}<meta property="{{ k }}" content="{{ v }}">{% endfor %}
+    {% for k, v in head.twitter %}<meta name="{{ k }}" content="{{ v }}">{% endfor %}
+    <script type="application/ld+json">{{ head.json_ld | safe }}</script>
 
-- ``highwire_meta``: Highwire Press ``citation_*`` tags, what Google Scholar reads: title,
-  one ``citation_author`` per author, dates as ``YYYY/MM/DD`` (or ``YYYY`` when the day is
-  not known), venue as journal or conference title, DOI, arXiv id, absolute PDF and page URLs.
-- ``json_ld_paper`` / ``json_ld_site``: schema.org ``ScholarlyArticle`` and ``WebSite`` (with a
-  ``SearchAction`` on the search page) as compact JSON that is safe inside ``<script>``:
-  ``<``, ``>``, ``&``, U+2028 and U+2029 are written as ``\\u`` escapes, so no field can
-  close the script element or open a comment.
-- ``open_graph`` / ``twitter_card``: link previews (``og:*``, ``article:*``, ``twitter:*``).
+and on the home page ``<script type="application/ld+json">{{ site_json_ld | safe }}</script>``
+with ``json_ld_site(config)``.
+
+- Highwire Press ``citation_*`` tags, what Google Scholar reads: title, one
+  ``citation_author`` per author, dates as ``YYYY/MM/DD`` (or ``YYYY`` when the day is not
+  known), venue as journal or conference title, DOI, arXiv id, absolute PDF and page URLs.
+- schema.org ``ScholarlyArticle`` and ``WebSite`` (with a ``SearchAction`` on the search
+  page) as compact JSON that is safe inside ``<script>``: ``<``, ``>``, ``&``, U+2028 and
+  U+2029 are written as ``\\u`` escapes, so no field can close the element or open a comment.
+- OpenGraph (``og:*``, ``article:*``) and a Twitter ``summary`` card.
 
 Absolute URLs come from ``site_url``. Without it, fields that must be absolute (the
 Highwire page URL, ``og:url``, the canonical link) are left out, and JSON-LD, which resolves
@@ -27,6 +31,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .citation import entry_type
@@ -49,11 +55,38 @@ _VENUE_TAG = {
     "mastersthesis": "citation_dissertation_institution",
 }
 _PAGES = re.compile(r"^\s*([^-–—\s]+)\s*(?:-+|–|—)\s*([^-–—\s]+)\s*$")
-_JSON_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                "\u2029": "\\u2029"}
-_JSON_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
 
 Meta = list[tuple[str, str]]
+_short_plain = lru_cache(maxsize=8192)(plain_text)  # names, tags and venues recur across papers
+
+
+@dataclass(frozen=True, slots=True)
+class PaperHead:
+    """Everything a paper page's ``<head>`` needs, computed in one pass over the paper."""
+
+    canonical: str | None  # <link rel="canonical">; None without site_url
+    highwire: Meta  # <meta name=... content=...>
+    open_graph: Meta  # <meta property=... content=...>
+    twitter: Meta  # <meta name=... content=...>
+    json_ld: str  # the body of <script type="application/ld+json">, safe as it is
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    title: str
+    abstract: str
+    description: str
+    authors: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+
+def paper_head(paper: Paper, config: SiteConfig, tag_names: Mapping[str, str] | None = None,
+               abstract_text: str | None = None) -> PaperHead:
+    """All of a paper page's metadata; ``abstract_text`` is the plain abstract if already known."""
+    texts = _texts(paper, tag_names, abstract_text)
+    return PaperHead(canonical_url(paper, config), _highwire(paper, config, texts),
+                     _open_graph(paper, config, texts), _twitter(texts),
+                     _json_ld(paper, config, texts))
 
 
 def canonical_url(paper: Paper, config: SiteConfig) -> str | None:
@@ -64,72 +97,24 @@ def canonical_url(paper: Paper, config: SiteConfig) -> str | None:
 def highwire_meta(paper: Paper, config: SiteConfig,
                   tag_names: Mapping[str, str] | None = None) -> Meta:
     """Highwire Press ``citation_*`` (name, content) pairs, in Google Scholar's order."""
-    extra = dict(paper.extra)
-    meta: Meta = [("citation_title", plain_text(paper.title))]
-    meta += [("citation_author", name) for name in _authors(paper)]
-    published = _scholar_date(paper.date or _year_month(extra))
-    if published:
-        meta.append(("citation_publication_date", published))
-    if paper.date:
-        meta.append(("citation_online_date", _scholar_date(paper.date)))
-    if paper.venue:
-        tag = _VENUE_TAG.get(entry_type(paper), "citation_journal_title")
-        meta.append((tag, plain_text(paper.venue)))
-    for key, name in (("volume", "citation_volume"), ("publisher", "citation_publisher")):
-        if extra.get(key):
-            meta.append((name, plain_text(str(extra[key]))))
-    pages = _PAGES.match(str(extra.get("pages", "")))
-    if pages:
-        meta += [("citation_firstpage", pages.group(1)), ("citation_lastpage", pages.group(2))]
-    if paper.doi:
-        meta.append(("citation_doi", paper.doi))
-    if paper.arxiv:
-        meta.append(("citation_arxiv_id", paper.arxiv))
-    pdf = _pdf_url(paper)
-    if pdf:
-        meta.append(("citation_pdf_url", pdf))
-    page = canonical_url(paper, config)
-    if page:
-        meta.append(("citation_abstract_html_url", page))
-    keywords = _tag_names(paper, tag_names)
-    if keywords:
-        meta.append(("citation_keywords", "; ".join(keywords)))
-    if config.language:
-        meta.append(("citation_language", config.language))
-    return meta
+    return _highwire(paper, config, _texts(paper, tag_names))
 
 
 def json_ld_paper(paper: Paper, config: SiteConfig,
                   tag_names: Mapping[str, str] | None = None) -> str:
     """A schema.org ``ScholarlyArticle`` for the paper's page, as script-safe JSON."""
-    title = plain_text(paper.title)
-    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "ScholarlyArticle",
-                            "headline": title, "name": title}
-    authors = _authors(paper)
-    if authors:
-        data["author"] = [{"@type": "Person", "name": name} for name in authors]
-    published = paper.date or _iso_year_month(dict(paper.extra))
-    if published:
-        data["datePublished"] = published
-    abstract = plain_text(paper.abstract_md)
-    if abstract:
-        data["abstract"] = abstract
-    data["url"] = config.absolute(paper_url(paper.slug))
-    identifiers = [("arXiv", paper.arxiv), ("DOI", paper.doi)]
-    found = [{"@type": "PropertyValue", "propertyID": kind, "value": value}
-             for kind, value in identifiers if value]
-    if found:
-        data["identifier"] = found
-    same_as = _same_as(paper)
-    if same_as:
-        data["sameAs"] = same_as
-    keywords = _tag_names(paper, tag_names)
-    if keywords:
-        data["keywords"] = keywords
-    if config.language:
-        data["inLanguage"] = config.language
-    data["isPartOf"] = _website(config)
-    return script_json(data)
+    return _json_ld(paper, config, _texts(paper, tag_names))
+
+
+def open_graph(paper: Paper, config: SiteConfig,
+               tag_names: Mapping[str, str] | None = None) -> Meta:
+    """OpenGraph (property, content) pairs: ``og:*`` and ``article:*``."""
+    return _open_graph(paper, config, _texts(paper, tag_names))
+
+
+def twitter_card(paper: Paper, config: SiteConfig) -> Meta:
+    """Twitter/X card (name, content) pairs: a ``summary`` card."""
+    return _twitter(_texts(paper, None))
 
 
 def json_ld_site(config: SiteConfig) -> str:
@@ -146,55 +131,111 @@ def json_ld_site(config: SiteConfig) -> str:
     return script_json(data)
 
 
-def open_graph(paper: Paper, config: SiteConfig,
-               tag_names: Mapping[str, str] | None = None) -> Meta:
-    """OpenGraph (property, content) pairs: ``og:*`` and ``article:*``."""
-    meta: Meta = [("og:type", "article"), ("og:title", plain_text(paper.title))]
-    description = _description(paper)
-    if description:
-        meta.append(("og:description", description))
+def _texts(paper: Paper, tag_names: Mapping[str, str] | None,
+           abstract_text: str | None = None) -> _Texts:
+    abstract = plain_text(paper.abstract_md) if abstract_text is None else abstract_text
+    names = tag_names or {}
+    keywords = tuple(_short_plain(names.get(slug) or slug.replace("-", " ").capitalize())
+                     for slug in paper.tags)
+    authors = tuple(name for name in map(_short_plain, paper.authors) if name)
+    return _Texts(plain_text(paper.title), abstract, snippet(abstract, DESCRIPTION_CHARS),
+                  authors, keywords)
+
+
+def _highwire(paper: Paper, config: SiteConfig, texts: _Texts) -> Meta:
+    extra = dict(paper.extra)
+    meta: Meta = [("citation_title", texts.title)]
+    meta += [("citation_author", name) for name in texts.authors]
+    published = _scholar_date(paper.date or _year_month(extra))
+    if published:
+        meta.append(("citation_publication_date", published))
+    if paper.date:
+        meta.append(("citation_online_date", _scholar_date(paper.date)))
+    if paper.venue:
+        tag = _VENUE_TAG.get(entry_type(paper), "citation_journal_title")
+        meta.append((tag, _short_plain(paper.venue)))
+    for key, name in (("volume", "citation_volume"), ("publisher", "citation_publisher")):
+        if extra.get(key):
+            meta.append((name, _short_plain(str(extra[key]))))
+    pages = _PAGES.match(str(extra.get("pages", "")))
+    if pages:
+        meta += [("citation_firstpage", pages.group(1)), ("citation_lastpage", pages.group(2))]
+    if paper.doi:
+        meta.append(("citation_doi", paper.doi))
+    if paper.arxiv:
+        meta.append(("citation_arxiv_id", paper.arxiv))
+    pdf = _pdf_url(paper)
+    if pdf:
+        meta.append(("citation_pdf_url", pdf))
     page = canonical_url(paper, config)
     if page:
-        meta.append(("og:url", page))
-    meta.append(("og:site_name", plain_text(config.title)))
-    if paper.date:
-        meta.append(("article:published_time", paper.date))
-    meta += [("article:author", name) for name in _authors(paper)]
-    meta += [("article:tag", name) for name in _tag_names(paper, tag_names)]
+        meta.append(("citation_abstract_html_url", page))
+    if texts.keywords:
+        meta.append(("citation_keywords", "; ".join(texts.keywords)))
+    if config.language:
+        meta.append(("citation_language", config.language))
     return meta
 
 
-def twitter_card(paper: Paper, config: SiteConfig) -> Meta:
-    """Twitter/X card (name, content) pairs: a ``summary`` card."""
-    meta: Meta = [("twitter:card", "summary"), ("twitter:title", plain_text(paper.title))]
-    description = _description(paper)
-    if description:
-        meta.append(("twitter:description", description))
+def _json_ld(paper: Paper, config: SiteConfig, texts: _Texts) -> str:
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "ScholarlyArticle",
+                            "headline": texts.title, "name": texts.title}
+    if texts.authors:
+        data["author"] = [{"@type": "Person", "name": name} for name in texts.authors]
+    published = paper.date or _iso_year_month(dict(paper.extra))
+    if published:
+        data["datePublished"] = published
+    if texts.abstract:
+        data["abstract"] = texts.abstract
+    data["url"] = config.absolute(paper_url(paper.slug))
+    identifiers = [("arXiv", paper.arxiv), ("DOI", paper.doi)]
+    found = [{"@type": "PropertyValue", "propertyID": kind, "value": value}
+             for kind, value in identifiers if value]
+    if found:
+        data["identifier"] = found
+    same_as = _same_as(paper)
+    if same_as:
+        data["sameAs"] = same_as
+    if texts.keywords:
+        data["keywords"] = list(texts.keywords)
+    if config.language:
+        data["inLanguage"] = config.language
+    data["isPartOf"] = _website(config)
+    return script_json(data)
+
+
+def _open_graph(paper: Paper, config: SiteConfig, texts: _Texts) -> Meta:
+    meta: Meta = [("og:type", "article"), ("og:title", texts.title)]
+    if texts.description:
+        meta.append(("og:description", texts.description))
+    page = canonical_url(paper, config)
+    if page:
+        meta.append(("og:url", page))
+    meta.append(("og:site_name", _short_plain(config.title)))
+    if paper.date:
+        meta.append(("article:published_time", paper.date))
+    meta += [("article:author", name) for name in texts.authors]
+    meta += [("article:tag", name) for name in texts.keywords]
+    return meta
+
+
+def _twitter(texts: _Texts) -> Meta:
+    meta: Meta = [("twitter:card", "summary"), ("twitter:title", texts.title)]
+    if texts.description:
+        meta.append(("twitter:description", texts.description))
     return meta
 
 
 def script_json(data: Any) -> str:
-    """Compact JSON that can sit in ``<script>`` as it is: no ``</script>``, ``<!--``, ``]]>``."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return _JSON_UNSAFE_RE.sub(lambda m: _JSON_UNSAFE[m.group()], text)
+    """Compact ASCII JSON that can sit in ``<script>`` as it is: no ``</script>``, ``<!--``."""
+    text = json.dumps(data, separators=(",", ":"))  # U+2028, U+2029 and all non-ASCII as \\u
+    if "<" in text or ">" in text or "&" in text:
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text
 
 
 def _website(config: SiteConfig) -> dict[str, Any]:
-    return {"@type": "WebSite", "name": plain_text(config.title), "url": config.absolute("")}
-
-
-def _authors(paper: Paper) -> list[str]:
-    return [name for name in (plain_text(a) for a in paper.authors) if name]
-
-
-def _tag_names(paper: Paper, tag_names: Mapping[str, str] | None) -> list[str]:
-    names = tag_names or {}
-    return [plain_text(names.get(slug) or slug.replace("-", " ").capitalize())
-            for slug in paper.tags]
-
-
-def _description(paper: Paper) -> str:
-    return snippet(plain_text(paper.abstract_md), DESCRIPTION_CHARS)
+    return {"@type": "WebSite", "name": _short_plain(config.title), "url": config.absolute("")}
 
 
 def _scholar_date(value: str | None) -> str:

@@ -13,6 +13,7 @@ from site_gen.scholar import (
     json_ld_paper,
     json_ld_site,
     open_graph,
+    paper_head,
     script_json,
     twitter_card,
 )
@@ -224,8 +225,10 @@ def _strings(data):
 def test_script_json_is_compact_and_round_trips():
     data = {"a": ["<b>", "&", "\u2028", "é", "</script>"], "n": 1}
     text = script_json(data)
-    assert text == '{"a":["\\u003cb\\u003e","\\u0026","\\u2028","é","\\u003c/script\\u003e"],"n":1}'
-    assert json.loads(text) == data
+    assert text == (
+        '{"a":["\\u003cb\\u003e","\\u0026","\\u2028","\\u00e9","\\u003c/script\\u003e"],"n":1}'
+    )
+    assert text.isascii() and json.loads(text) == data
 
 
 def test_meta_values_are_escaped_by_the_template():
@@ -271,3 +274,16 @@ def test_long_abstracts_are_cut_for_previews():
 def test_tags_without_names_read_as_words():
     paper = Paper(slug="p", title="P", abstract_md="", path="p.md", tags=("speech-separation",))
     assert values(highwire_meta(paper, CONFIG), "citation_keywords") == ["Speech separation"]
+
+
+def test_paper_head_gathers_every_part():
+    head = paper_head(MOSSFORMER, CONFIG, TAGS)
+    assert head.canonical == "https://example.github.io/cat/papers/mossformer2/"
+    assert head.highwire == highwire_meta(MOSSFORMER, CONFIG, TAGS)
+    assert head.open_graph == open_graph(MOSSFORMER, CONFIG, TAGS)
+    assert head.twitter == twitter_card(MOSSFORMER, CONFIG)
+    assert head.json_ld == json_ld_paper(MOSSFORMER, CONFIG, TAGS)
+    given = paper_head(MOSSFORMER, CONFIG, TAGS, abstract_text="Already plain.")
+    assert json.loads(given.json_ld)["abstract"] == "Already plain."
+    assert values(given.open_graph, "og:description") == ["Already plain."]
+    assert paper_head(MOSSFORMER, NO_SITE_URL).canonical is None
