@@ -5,25 +5,39 @@ pipeline (tokenizer, trimmer, stop word filter, stemmer) and an empty metadata w
 ``dumps`` writes what ``JSON.stringify`` writes for that index, key for key and digit for digit.
 The text pipeline lives in ``lunr_text``; this module owns the scoring and the JSON.
 
-Speed comes from doing per distinct token what lunr does per token: the pipeline runs once per
-distinct raw token (a cache maps it to its term number), and counting is ``Counter``'s.
+Speed comes from doing per distinct token what lunr does per token, and per array what it does
+per posting: the pipeline runs once per distinct raw token (a cache maps it to a term), counting
+is ``Counter``'s, and inverting, numbering and scoring are numpy operations on flat arrays with
+lunr's arithmetic in lunr's order (IEEE doubles give the same bits).
 
-Every term owns its posting; field vectors are per document and field. Both are kept as plain
-numbers (term numbers, document numbers, scores in thousandths) so that a later writer can split
-the inverted index and the vectors by term and serialize each part with ``posting_json`` and
-``vector_json``.
+``count`` reads documents once, in any order; ``Counts.corpus`` then numbers documents in the
+order a caller chooses and terms by first occurrence in that order, as lunr's builder would
+had the documents been added in that order. A ``Corpus`` keeps each term's posting and its
+entries in the field vectors together, so that a writer can split the index by term
+(``search_shards``) or write it whole (``index_of`` and ``dumps``).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
+from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from site_gen.lunr_text import LUNR_VERSION, js_key_order, js_log, js_number, term_of
+import numpy as np
+import numpy.typing as npt
+
+from site_gen.lunr_text import (
+    LUNR_VERSION,
+    STOP_WORDS,
+    js_key_order,
+    js_log,
+    js_number,
+    stem,
+    trim,
+)
 from site_gen.lunr_text import tokens as split_tokens
 
 K1 = 1.2
@@ -36,6 +50,9 @@ _HTML_UNSAFE = {
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
+Ints = npt.NDArray[np.int32]
+_BLOCK = 1 << 20
+Longs = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,29 +106,242 @@ class LunrIndex:
         }
 
 
-def build_index(
+def count(
     docs: Sequence[Mapping[str, str]], fields: Sequence[tuple[str, float]], ref: str = "id"
-) -> LunrIndex:
-    """Index ``docs`` as lunr.js 2.3.9 would, with ``fields`` as (name, boost) pairs."""
+) -> Counts:
+    """Read ``docs`` once through lunr's builder pipeline (tokenizer, trimmer, stop word filter,
+    stemmer): each field's distinct terms with their frequencies, in order of first occurrence."""
+    _check_fields([name for name, _ in fields])
     names = js_key_order([name for name, _ in fields])
     boosts = dict(fields)
-    _check_fields([name for name, _ in fields])
     refs = tuple(str(doc[ref]) for doc in docs)
     if len(set(refs)) != len(refs):
         raise ValueError(f"documents share a ref ({ref!r} must be unique)")
     numbers = _TermNumbers()
-    counts: list[dict[int, int]] = []
-    lengths: list[int] = []
+    lookup = numbers.__getitem__
+    flat = [(array("i"), array("i"), array("i"), array("i")) for _ in names]
     for doc in docs:
-        for name in names:
-            tf, length = _count_terms(doc.get(name) or "", numbers)
-            counts.append(tf)
-            lengths.append(length)
-    term_ids = numbers.terms
-    postings = _postings(refs, len(names), counts, len(term_ids))
-    idf = [_idf(posting, len(refs)) for posting in postings]
-    vectors = _vectors(names, [boosts[name] or 1 for name in names], counts, lengths, idf)
-    return LunrIndex(tuple(names), refs, tuple(term_ids), postings, vectors)
+        for field, name in enumerate(names):
+            terms, tfs, sizes, lengths = flat[field]
+            found = split_tokens(doc.get(name) or "")
+            tf = Counter(map(lookup, found))
+            lengths.append(len(found) - tf.pop(-1, 0))
+            sizes.append(len(tf))
+            terms.extend(tf)
+            tfs.extend(tf.values())
+    return Counts(
+        fields=tuple(names),
+        boosts=tuple(float(boosts[name] or 1) for name in names),
+        refs=refs,
+        terms=tuple(numbers.terms),
+        flat=tuple((_ints(a), _ints(b), _ints(c), _ints(d)) for a, b, c, d in flat),
+    )
+
+
+def _ints(values: array[int]) -> Ints:
+    if values.itemsize == 4:
+        return np.frombuffer(values, dtype=np.int32)  # shares the array's memory
+    return np.array(values, dtype=np.int32)
+
+
+class _TermNumbers(dict[str, int]):
+    """Raw token to term number (-1 for a stop word). The pipeline runs once per raw token,
+    and the stemmer once per trimmed word (``model,`` and ``(model`` are one word)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.terms: dict[str, int] = {}
+        self.words: dict[str, int] = {}
+
+    def __missing__(self, token: str) -> int:
+        word = trim(token)
+        number = self.words.get(word)
+        if number is None:
+            if word in STOP_WORDS:
+                number = -1
+            else:
+                number = self.terms.setdefault(stem(word), len(self.terms))
+            self.words[word] = number
+        self[token] = number
+        return number
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What ``count`` read. Per field, four flat arrays: the distinct terms of each document's
+    field (numbered as first met) and their frequencies, document after document, then per
+    document how many distinct terms and how many terms (the field's length) it has."""
+
+    fields: tuple[str, ...]
+    boosts: tuple[float, ...]
+    refs: tuple[str, ...]
+    terms: tuple[str, ...]
+    flat: tuple[tuple[Ints, Ints, Ints, Ints], ...]
+
+    def lengths(self, field: str) -> Ints:
+        """Each document's length of ``field`` in terms (as lunr counts it)."""
+        return self.flat[self.fields.index(field)][3]
+
+    def corpus(
+        self, order: Sequence[int] | None = None, refs: Sequence[str] | None = None
+    ) -> Corpus:
+        """The index of the documents added in ``order`` (positions, default as read), with
+        ``refs`` (default their own): documents are numbered in that order and terms by first
+        occurrence in it (document, then field, then position), as lunr.js numbers them."""
+        n_docs = len(self.refs)
+        width = len(self.fields)
+        position = np.arange(n_docs) if order is None else np.asarray(order, dtype=np.int64)
+        if sorted(position.tolist()) != list(range(n_docs)):
+            raise ValueError("order must list every document once")
+        new_refs = tuple(self.refs[i] for i in position.tolist()) if refs is None else tuple(refs)
+        if len(new_refs) != n_docs or len(set(new_refs)) != n_docs:
+            raise ValueError("one distinct ref per document")
+        new_doc = np.empty(n_docs, dtype=np.int32)
+        new_doc[position] = np.arange(n_docs, dtype=np.int32)
+        n_terms = len(self.terms)
+        # A term's first occurrence: the least (document, field, rank in the field) holding it.
+        widest = 1 + max((int(f[2].max()) for f in self.flat if len(f[2])), default=0)
+        first = np.full(n_terms, np.iinfo(np.int64).max, dtype=np.int64)
+        for field, (terms, _, sizes, _) in enumerate(self.flat):
+            starts = (np.cumsum(sizes, dtype=np.int64) - sizes).astype(np.int32)
+            rank = np.arange(len(terms), dtype=np.int32) - np.repeat(starts, sizes)
+            key = np.repeat(new_doc.astype(np.int64) * width + field, sizes) * widest + rank
+            np.minimum.at(first, terms, key)
+            del starts, rank, key
+        number = np.empty(n_terms, dtype=np.int32)
+        number[np.argsort(first, kind="stable")] = np.arange(n_terms, dtype=np.int32)
+        del first
+        names = [""] * n_terms
+        for old, new in enumerate(number.tolist()):
+            names[new] = self.terms[old]
+        columns = []
+        for terms, tfs, sizes, _ in self.flat:
+            docs = np.repeat(new_doc, sizes)
+            renumbered = number[terms]
+            by_term = np.argsort(renumbered.astype(np.int64) * n_docs + docs)
+            bounds = np.zeros(n_terms + 1, dtype=np.int64)
+            np.cumsum(np.bincount(renumbered, minlength=n_terms), out=bounds[1:])
+            del renumbered
+            columns.append(Column(bounds, docs[by_term], tfs[by_term]))
+            del docs, by_term
+        lengths = tuple(f[3][position] for f in self.flat)
+        return Corpus(self.fields, self.boosts, new_refs, tuple(names), tuple(columns), lengths)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """The postings of one field: term t's documents are ``docs[bounds[t]:bounds[t + 1]]``
+    (ascending), with the term's frequency in each at the same places in ``tfs``."""
+
+    bounds: Longs
+    docs: Ints
+    tfs: Ints
+
+    def terms(self) -> Ints:
+        """The term of each posting."""
+        return np.repeat(np.arange(len(self.bounds) - 1, dtype=np.int32), np.diff(self.bounds))
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """Documents numbered in index order and terms as lunr numbers them: per field a ``Column``
+    of postings and each document's field length."""
+
+    fields: tuple[str, ...]
+    boosts: tuple[float, ...]
+    refs: tuple[str, ...]
+    terms: tuple[str, ...]
+    columns: tuple[Column, ...]
+    lengths: tuple[Ints, ...]
+
+    def document_frequencies(self) -> Longs:
+        """Per term, the documents holding it, once per field (what ``lunr.idf`` counts)."""
+        return sum((np.diff(c.bounds) for c in self.columns), np.zeros(len(self.terms), np.int64))
+
+    def idf(self) -> npt.NDArray[np.float64]:
+        """``lunr.idf`` of every term, with ``Math.log`` as V8 computes it."""
+        n_docs = len(self.refs)
+        cache: dict[int, float] = {}
+        values = []
+        for with_term in self.document_frequencies().tolist():
+            value = cache.get(with_term)
+            if value is None:
+                x = (n_docs - with_term + 0.5) / (with_term + 0.5)
+                value = cache[with_term] = js_log(1 + abs(x))
+            values.append(value)
+        return np.array(values, dtype=np.float64)
+
+    def scores(self, idf: npt.NDArray[np.float64] | None = None) -> tuple[Ints, ...]:
+        """Per field, every posting's entry in its field vector, in thousandths, as
+        ``Builder.createFieldVectors`` computes it in lunr's order of operations:
+        ``Math.round(idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (length / average)) + tf)
+        * boost * 1000)``."""
+        idf = self.idf() if idf is None else idf
+        n_docs = len(self.refs)
+        result = []
+        for column, lengths, boost in zip(self.columns, self.lengths, self.boosts, strict=True):
+            scores = np.zeros(len(column.docs), dtype=np.int32)
+            result.append(scores)
+            if not len(scores):
+                continue
+            norm = K1 * (1 - B + B * (lengths / (float(lengths.sum()) / n_docs)))
+            terms = column.terms()
+            for start in range(0, len(scores), _BLOCK):  # bounded memory: a block at a time
+                end = start + _BLOCK
+                tfs = column.tfs[start:end]
+                score = idf[terms[start:end]] * ((K1 + 1) * tfs)
+                score /= norm[column.docs[start:end]] + tfs
+                score *= boost
+                score *= 1000
+                floor = np.floor(score)
+                score -= floor
+                scores[start:end] = floor + (score >= 0.5)
+        return tuple(result)
+
+    def average_lengths(self) -> tuple[float, ...]:
+        n_docs = len(self.refs)
+        return tuple(float(lengths.sum()) / n_docs if n_docs else 0.0 for lengths in self.lengths)
+
+
+def build_index(
+    docs: Sequence[Mapping[str, str]], fields: Sequence[tuple[str, float]], ref: str = "id"
+) -> LunrIndex:
+    """Index ``docs`` as lunr.js 2.3.9 would, with ``fields`` as (name, boost) pairs."""
+    return index_of(count(docs, fields, ref).corpus())
+
+
+def index_of(corpus: Corpus) -> LunrIndex:
+    """The whole index of a corpus: postings in lunr.js's key order and one vector per field
+    of every document (``Builder.createFieldVectors``)."""
+    width = len(corpus.fields)
+    n_docs = len(corpus.refs)
+    n_terms = len(corpus.terms)
+    key_order = js_key_order(range(n_docs), key=corpus.refs.__getitem__)
+    rank = np.empty(n_docs, dtype=np.int64)
+    rank[np.array(key_order, dtype=np.int64)] = np.arange(n_docs)
+    vectors: list[FieldVector] = [FieldVector((), ())] * (n_docs * width)
+    columns: list[list[tuple[int, ...]]] = []
+    for field, (column, scores) in enumerate(zip(corpus.columns, corpus.scores(), strict=True)):
+        terms = column.terms()
+        # postings: each term's documents in the order of a JavaScript object's keys
+        keyed = column.docs[np.argsort(terms * n_docs + rank[column.docs])].tolist()
+        bounds = column.bounds.tolist()
+        columns.append([tuple(keyed[bounds[t] : bounds[t + 1]]) for t in range(n_terms)])
+        # vectors: each document's terms ascending
+        by_doc = np.argsort(column.docs * n_terms + terms)
+        docs, terms_, values = (a[by_doc].tolist() for a in (column.docs, terms, scores))
+        start = 0
+        while start < len(docs):
+            doc = docs[start]
+            end = start + 1
+            while end < len(docs) and docs[end] == doc:
+                end += 1
+            vectors[doc * width + field] = FieldVector(
+                tuple(terms_[start:end]), tuple(values[start:end])
+            )
+            start = end
+    postings = tuple(zip(*columns, strict=True)) if columns else ((),) * n_terms
+    return LunrIndex(corpus.fields, corpus.refs, corpus.terms, tuple(postings), tuple(vectors))
 
 
 def _check_fields(names: list[str]) -> None:
@@ -120,74 +350,6 @@ def _check_fields(names: list[str]) -> None:
     for name in names:
         if "/" in name:
             raise ValueError(f"Field {name!r} contains illegal character '/'")
-
-
-def _count_terms(text: str, numbers: _TermNumbers) -> tuple[dict[int, int], int]:
-    """Term frequencies of one field (by term number) and its length in terms."""
-    found = [numbers[token] for token in split_tokens(text)]
-    tf = Counter(found)
-    return tf, len(found) - tf.pop(-1, 0)
-
-
-class _TermNumbers(dict[str, int]):
-    """Raw token to term number (-1 for a stop word). Tokens are looked up in order, so the
-    first token of a term is its first occurrence and terms are numbered as lunr numbers them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.terms: dict[str, int] = {}
-
-    def __missing__(self, token: str) -> int:
-        term = term_of(token)
-        number = self[token] = -1 if term is None else self.terms.setdefault(term, len(self.terms))
-        return number
-
-
-def _postings(
-    refs: tuple[str, ...], width: int, counts: list[dict[int, int]], n_terms: int
-) -> tuple[tuple[tuple[int, ...], ...], ...]:
-    """Documents per term and field, in the order lunr.js keeps a posting's keys."""
-    lists: list[list[list[int]]] = [[[] for _ in range(n_terms)] for _ in range(width)]
-    for doc in js_key_order(range(len(refs)), key=refs.__getitem__):
-        for field in range(width):
-            column = lists[field]
-            for term in counts[doc * width + field]:
-                column[term].append(doc)
-    return tuple(zip(*(map(tuple, column) for column in lists), strict=True))
-
-
-def _idf(posting: tuple[tuple[int, ...], ...], n_docs: int) -> float:
-    """``lunr.idf``: a document counts once per field that holds the term."""
-    with_term = sum(map(len, posting))
-    return js_log(1 + abs((n_docs - with_term + 0.5) / (with_term + 0.5)))
-
-
-def _vectors(
-    names: list[str],
-    boosts: list[float],
-    counts: list[dict[int, int]],
-    lengths: list[int],
-    idf: list[float],
-) -> tuple[FieldVector, ...]:
-    """``Builder.createFieldVectors``, with lunr's arithmetic in lunr's order."""
-    width = len(names)
-    n_docs = len(lengths) // width if width else 0
-    average = [sum(lengths[f::width]) / n_docs if n_docs else 0.0 for f in range(width)]
-    vectors: list[FieldVector] = []
-    for number, tf in enumerate(counts):
-        if not tf:
-            vectors.append(FieldVector((), ()))
-            continue
-        field = number % width
-        boost = boosts[field]
-        norm = K1 * (1 - B + B * (lengths[number] / average[field]))
-        terms = sorted(tf)
-        # score = idf * ((k1 + 1) * tf) / (norm + tf); score *= boost; Math.round(score * 1000)
-        raw = [idf[t] * ((K1 + 1) * tf[t]) / (norm + tf[t]) * boost * 1000 for t in terms]
-        floors = list(map(math.floor, raw))
-        scores = [f + (x - f >= 0.5) for x, f in zip(raw, floors, strict=True)]
-        vectors.append(FieldVector(tuple(terms), tuple(scores)))
-    return tuple(vectors)
 
 
 def posting_json(index: LunrIndex, term: int, ref_keys: Sequence[str]) -> str:

@@ -49,10 +49,15 @@ def term_of(token: str) -> str | None:
     """The term the builder's pipeline makes of one token; None for a stop word.
 
     A token of punctuation only becomes the empty term, which lunr.js indexes too."""
-    trimmed = _TRAILING.sub("", _LEADING.sub("", token, count=1), count=1)
+    trimmed = trim(token)
     if trimmed in STOP_WORDS:
         return None
     return stem(trimmed)
+
+
+def trim(token: str) -> str:
+    """``lunr.trimmer``: non-word characters (ASCII ``\\W``) off both ends."""
+    return _TRAILING.sub("", _LEADING.sub("", token, count=1), count=1)
 
 
 def terms(text: str) -> list[str]:
