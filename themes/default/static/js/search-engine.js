@@ -1,15 +1,31 @@
 /* The search engine behind the header box and the search page.
  *
- *   SiteSearchEngine.load({base, lunrUrl}) -> Promise<engine>
- *   engine.search(query)  -> Promise<[{ref, score, doc, terms}]>, best first; rejects with a
+ *   SiteSearchEngine.load({base, lunrUrl, index}) -> Promise<engine>
+ *   engine.search(query, {tags, documents})
+ *                         -> Promise<[{ref, score, doc, terms}]>, best first; rejects with a
  *                            SiteSearchEngine.QueryError when lunr.js cannot parse the query
+ *   engine.documents(results) -> Promise, resolved once every result's `doc` is complete
  *   engine.termOf(word)   -> the index term of a word (lowercased, trimmed, stemmed) or ""
  *   engine.size           -> number of documents
  *
  * `doc` is the paper's entry of search/documents.json ({title, url, date, tags, snippet});
- * `terms` are the index terms the paper matched, for highlighting. This loader reads the
- * whole index (search/lunr-index.json + search/documents.json); a loader for split indexes
- * keeps the same interface.
+ * `terms` are the index terms the paper matched, for highlighting.
+ *
+ * Two layouts, the same results. A small catalogue has the whole index in
+ * search/lunr-index.json and every document in search/documents.json: both are loaded at once
+ * and every `doc` is complete. A large one has search/manifest.json, which names term shards
+ * (each a slice of the index: the terms of a range, with their postings and their entries in
+ * the field vectors) and small document files: a query loads the shards of its terms (and of
+ * the ranges its wildcards cover), puts them in one lunr.Index and runs lunr.js's own query
+ * code on it. lunr scores a document by the dot products of the query vector with its field
+ * vectors, which involve only the query's terms, so the scores and the order are the ones the
+ * whole index gives. There, a result's `doc` starts with its tags only when the search asked
+ * for `{tags: true}` (they come in one file, for facets), and the rest arrives with
+ * `engine.documents(results)` or `{documents: n}` (the first n results).
+ *
+ * Which layout: `options.index` or the script's data-index attribute names the file to start
+ * from (search/manifest.json or search/lunr-index.json); without either, the engine reads
+ * lunr-index.json and falls back to the manifest when there is none.
  *
  * Queries: plain words are searched as written and as prefixes (`quant` finds `quantization`);
  * a query with lunr syntax (`title:x`, `x*`, `+x -y`, `x^2`, `x~1`) goes to lunr.js as it is,
@@ -25,11 +41,20 @@
   const PREFIX_BOOST = 0.2;
   const STEM_MIN = 4;
   const STEM_CUT = 6;
+  const SPLIT_LAYOUT = 'lunr-shards';
 
   class QueryError extends Error {
     constructor(message) {
       super(message);
       this.name = 'QueryError';
+    }
+  }
+
+  class MissingFile extends Error {
+    constructor(url, status) {
+      super(url + ': HTTP ' + status);
+      this.name = 'MissingFile';
+      this.status = status;
     }
   }
 
@@ -45,9 +70,9 @@
     });
   }
 
-  async function fetchJSON(url) {
-    const response = await fetch(url, { credentials: 'same-origin' });
-    if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+  async function fetchJSON(url, init) {
+    const response = await fetch(url, Object.assign({ credentials: 'same-origin' }, init));
+    if (!response.ok) throw new MissingFile(url, response.status);
     return response.json();
   }
 
@@ -55,12 +80,22 @@
     return !SYNTAX.test(query);
   }
 
+  function words(query) {
+    return query.toLowerCase().split(SEPARATOR)
+      .map((w) => w.replace(/^\W+/, '').replace(/\W+$/, ''))
+      .filter(Boolean);
+  }
+
+  function queryError(error) {
+    return new QueryError(error && error.message ? String(error.message) : 'query not understood');
+  }
+
+  /* What both layouts share: how a query becomes lunr.js clauses, run on `this.index`. */
   class Engine {
-    constructor(lunr, index, documents) {
+    constructor(lunr, index, size) {
       this.lunr = lunr;
       this.index = index;
-      this.documents = documents;
-      this.size = Object.keys(documents).length;
+      this.size = size;
       this.fields = new Set(index.fields);
       this.stopWords = lunr.stopWordFilter;
       this.cache = new Map();
@@ -81,20 +116,23 @@
       return term;
     }
 
+    /* Whether a plain word is also searched as a prefix (not a stop word or a single letter). */
+    prefixWord(word) {
+      return word.length >= PREFIX_MIN && Boolean(this.stopWords(new this.lunr.Token(word, {})));
+    }
+
     /* Plain words: each word as it is (through the search pipeline) and, unless it is a stop
      * word or a single letter, as a prefix of index terms, weighted less than a whole word.
      * A word that no index term starts with (`quantizat`, half-typed) also matches the
      * longest index term it starts with (`quantiz`): stemming cuts word endings. */
     plainQuery(query) {
       const lunr = this.lunr;
-      const words = query.toLowerCase().split(SEPARATOR)
-        .map((w) => w.replace(/^\W+/, '').replace(/\W+$/, ''))
-        .filter(Boolean);
-      if (!words.length) return [];
+      const list = words(query);
+      if (!list.length) return [];
       return this.index.query((q) => {
-        for (const word of words) {
+        for (const word of list) {
           q.term(word, { usePipeline: true });
-          if (word.length < PREFIX_MIN || !this.stopWords(new lunr.Token(word, {}))) continue;
+          if (!this.prefixWord(word)) continue;
           if (this.startsTerm(word)) {
             q.term(word, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: PREFIX_BOOST });
           } else {
@@ -115,14 +153,24 @@
       return true;
     }
 
+    /* The candidates of longestTermIn, longest first. */
+    stemCandidates(word) {
+      const shortest = Math.max(STEM_MIN, word.length - STEM_CUT);
+      const candidates = [];
+      for (let end = word.length - 1; end >= shortest; end--) candidates.push(word.slice(0, end));
+      return candidates;
+    }
+
     /* The longest index term that `word` starts with, cutting at most STEM_CUT letters. */
     longestTermIn(word) {
-      const shortest = Math.max(STEM_MIN, word.length - STEM_CUT);
-      for (let end = word.length - 1; end >= shortest; end--) {
-        const prefix = word.slice(0, end);
-        if (Object.prototype.hasOwnProperty.call(this.index.invertedIndex, prefix)) return prefix;
+      for (const prefix of this.stemCandidates(word)) {
+        if (this.hasTerm(prefix)) return prefix;
       }
       return '';
+    }
+
+    hasTerm(term) {
+      return Object.prototype.hasOwnProperty.call(this.index.invertedIndex, term);
     }
 
     /* A colon followed by a space, after a word that is not a field or after a space, is
@@ -137,34 +185,365 @@
       try {
         return this.index.search(query);
       } catch (error) {
-        throw new QueryError(error && error.message ? String(error.message) : 'query not understood');
+        throw queryError(error);
       }
+    }
+
+    /* lunr.js's results for the query text (plain words or lunr syntax). */
+    hits(text) {
+      return isPlain(text) ? this.plainQuery(text) : this.syntaxQuery(text);
+    }
+  }
+
+  /* The whole index and every document, loaded at once. */
+  class WholeEngine extends Engine {
+    constructor(lunr, index, documents) {
+      super(lunr, index, Object.keys(documents).length);
+      this.docs = documents;
     }
 
     async search(query) {
       const text = this.prose(String(query || '').trim());
       if (!text) return [];
-      const hits = isPlain(text) ? this.plainQuery(text) : this.syntaxQuery(text);
       const results = [];
-      for (const hit of hits) {
-        const doc = this.documents[hit.ref];
+      for (const hit of this.hits(text)) {
+        const doc = this.docs[hit.ref];
         if (doc) {
           results.push({ ref: hit.ref, score: hit.score, doc, terms: Object.keys(hit.matchData.metadata) });
         }
       }
       return results;
     }
+
+    documents() {
+      return Promise.resolve();
+    }
+  }
+
+  /* The index split by term (search/manifest.json): shards loaded as queries need them. */
+  class SplitEngine extends Engine {
+    constructor(lunr, manifest, base) {
+      super(lunr, SplitEngine.emptyIndex(lunr, manifest), manifest.documents);
+      this.base = base;
+      this.start(manifest);
+    }
+
+    static emptyIndex(lunr, manifest) {
+      return new lunr.Index({
+        invertedIndex: Object.create(null),
+        fieldVectors: {},
+        tokenSet: new lunr.TokenSet(),
+        fields: manifest.fields,
+        pipeline: lunr.Pipeline.load(manifest.pipeline),
+      });
+    }
+
+    start(manifest) {
+      this.manifest = manifest;
+      this.size = manifest.documents;
+      this.folder = this.base + 'search/' + manifest.base;
+      this.firsts = manifest.shards;
+      this.index = SplitEngine.emptyIndex(this.lunr, manifest);
+      this.shards = new Map(); // shard number -> Promise, settled once merged into this.index
+      this.terms = []; // every term merged so far
+      this.termsSorted = true;
+      this.canonical = false;
+      this.docs = new Map(); // document number -> doc (complete once its chunk arrived)
+      this.chunks = new Map(); // chunk number -> Promise
+      this.tagTable = null; // Promise<[tags of document 0, ...]>
+      this.dictionary = null; // Promise<lunr.TokenSet of every term>
+    }
+
+    /* The shard whose range holds `term`: the last whose first term is not after it. */
+    shardOf(term) {
+      const firsts = this.firsts;
+      let low = 0;
+      let high = firsts.length;
+      while (high - low > 1) {
+        const middle = (low + high) >> 1;
+        if (firsts[middle] <= term) low = middle;
+        else high = middle;
+      }
+      return low;
+    }
+
+    /* The shards holding terms that start with `prefix`. */
+    shardsOfPrefix(prefix) {
+      const found = [];
+      const first = this.shardOf(prefix);
+      // Shard k holds [firsts[k], firsts[k + 1]); past the prefix's own shard, a shard holds
+      // terms with the prefix exactly when its first term has it.
+      for (let k = first; k < this.firsts.length; k++) {
+        if (k > first && !this.firsts[k].startsWith(prefix)) break;
+        found.push(k);
+      }
+      return found;
+    }
+
+    loadShard(k) {
+      let pending = this.shards.get(k);
+      if (!pending) {
+        pending = fetchJSON(this.folder + 't' + k + '.json').then((records) => this.merge(records));
+        pending.catch(() => this.shards.delete(k));
+        this.shards.set(k, pending);
+      }
+      return pending;
+    }
+
+    loadShards(numbers) {
+      return Promise.all([...new Set(numbers)].map((k) => this.loadShard(k)));
+    }
+
+    /* A shard's terms into this.index: postings keyed by ref as lunr.js keeps them, and each
+     * document field's vector entry for the term (the vector stays sorted by term index). */
+    merge(records) {
+      const lunr = this.lunr;
+      const fields = this.index.fields;
+      const inverted = this.index.invertedIndex;
+      const vectors = this.index.fieldVectors;
+      for (const record of records) {
+        const term = record[0];
+        const termIndex = record[1];
+        const mask = record[2];
+        const posting = { _index: termIndex };
+        let at = 3;
+        for (let f = 0; f < fields.length; f++) {
+          const refs = {};
+          posting[fields[f]] = refs;
+          if (!(mask & (1 << f))) continue;
+          const gaps = record[at];
+          const scores = record[at + 1];
+          at += 2;
+          const prefix = fields[f] + '/';
+          let doc = 0;
+          for (let i = 0; i < gaps.length; i++) {
+            doc += gaps[i];
+            const ref = doc.toString(36);
+            refs[ref] = {};
+            const key = prefix + ref;
+            let vector = vectors[key];
+            if (vector === undefined) vector = vectors[key] = new lunr.Vector([]);
+            vector.insert(termIndex, scores[i] / 1000);
+          }
+        }
+        inverted[term] = posting;
+        this.terms.push(term);
+        this.termsSorted = false;
+      }
+    }
+
+    /* The token set of the merged terms, rebuilt when terms were added. */
+    refreshTokenSet() {
+      if (this.termsSorted) return;
+      this.terms.sort();
+      const builder = new this.lunr.TokenSet.Builder();
+      for (const term of this.terms) builder.insert(term);
+      builder.finish();
+      this.index.tokenSet = builder.root;
+      this.termsSorted = true;
+    }
+
+    /* lunr.js lists every field vector for a query of prohibited terms only: give this.index
+     * one for every document field, in the whole index's order (document, then field). */
+    canonicalVectors() {
+      if (this.canonical) return;
+      const vectors = this.index.fieldVectors;
+      const all = {};
+      for (let doc = 0; doc < this.size; doc++) {
+        const ref = doc.toString(36);
+        for (const field of this.index.fields) {
+          const key = field + '/' + ref;
+          all[key] = vectors[key] || new this.lunr.Vector([]);
+        }
+      }
+      this.index.fieldVectors = all;
+      this.canonical = true;
+    }
+
+    loadDictionary() {
+      if (!this.dictionary) {
+        this.dictionary = fetchJSON(this.folder + this.manifest.terms).then((text) => {
+          const builder = new this.lunr.TokenSet.Builder();
+          for (const term of text.split('\n')) builder.insert(term);
+          builder.finish();
+          return builder.root;
+        });
+        this.dictionary.catch(() => { this.dictionary = null; });
+      }
+      return this.dictionary;
+    }
+
+    /* Loads what lunr.js reads for this query text; rejects with a QueryError when lunr.js
+     * cannot parse it. */
+    async prepare(text) {
+      const shards = [];
+      const expand = []; // clauses that only the dictionary can expand (fuzzy, leading *)
+      const plain = isPlain(text);
+      const list = plain ? words(text) : [];
+      if (plain) {
+        for (const word of list) {
+          for (const term of this.index.pipeline.runString(word)) shards.push(this.shardOf(term));
+          if (this.prefixWord(word)) shards.push(...this.shardsOfPrefix(word));
+        }
+      } else {
+        const query = new this.lunr.Query(this.index.fields);
+        try {
+          new this.lunr.QueryParser(text, query).parse();
+        } catch (error) {
+          throw queryError(error);
+        }
+        for (const clause of query.clauses) {
+          const terms = clause.usePipeline
+            ? this.index.pipeline.runString(clause.term, { fields: clause.fields })
+            : [clause.term];
+          for (const term of terms) {
+            const fuzzy = 'editDistance' in clause && clause.editDistance > 0;
+            const star = fuzzy || 'editDistance' in clause ? -1 : term.indexOf('*');
+            if (fuzzy || star === 0) expand.push(Object.assign({}, clause, { term }));
+            else if (star > 0) shards.push(...this.shardsOfPrefix(term.slice(0, star)));
+            else shards.push(this.shardOf(term));
+          }
+        }
+        if (query.isNegated()) this.canonicalVectors();
+      }
+      if (expand.length) {
+        const dictionary = await this.loadDictionary();
+        for (const clause of expand) {
+          const matches = dictionary.intersect(this.lunr.TokenSet.fromClause(clause)).toArray();
+          for (const term of matches) shards.push(this.shardOf(term));
+        }
+      }
+      await this.loadShards(shards);
+      if (plain) {
+        // longestTermIn looks at the word's own shorter prefixes, longest first, when no term
+        // starts with the word: load their shards until one of them is a term.
+        for (const word of list) {
+          if (!this.prefixWord(word)) continue;
+          this.refreshTokenSet();
+          if (this.startsTerm(word)) continue;
+          for (const candidate of this.stemCandidates(word)) {
+            await this.loadShard(this.shardOf(candidate));
+            if (this.hasTerm(candidate)) break;
+          }
+        }
+      }
+      this.refreshTokenSet();
+    }
+
+    docFor(number) {
+      let doc = this.docs.get(number);
+      if (!doc) {
+        doc = { title: '', url: '', date: null, tags: [], snippet: '' };
+        Object.defineProperty(doc, 'complete', { value: false, writable: true, enumerable: false });
+        this.docs.set(number, doc);
+      }
+      return doc;
+    }
+
+    loadChunk(k) {
+      let pending = this.chunks.get(k);
+      if (!pending) {
+        const chunk = this.manifest.chunk;
+        pending = fetchJSON(this.folder + 'd' + k + '.json').then((rows) => {
+          rows.forEach((row, i) => {
+            const doc = this.docFor(k * chunk + i);
+            Object.assign(doc, { title: row[0], url: row[1], date: row[2], tags: row[3], snippet: row[4] });
+            doc.complete = true;
+          });
+        });
+        pending.catch(() => this.chunks.delete(k));
+        this.chunks.set(k, pending);
+      }
+      return pending;
+    }
+
+    documents(results) {
+      const chunk = this.manifest.chunk;
+      const wanted = new Set();
+      for (const result of results || []) {
+        if (!result.doc.complete) wanted.add(Math.floor(parseInt(result.ref, 36) / chunk));
+      }
+      return Promise.all([...wanted].map((k) => this.loadChunk(k))).then(() => undefined);
+    }
+
+    loadTags() {
+      if (!this.tagTable) {
+        this.tagTable = fetchJSON(this.folder + this.manifest.tags).then((table) => {
+          const names = table.tags;
+          return table.docs.split(',').map((row) => (row ? row.split('.').map((code) => names[parseInt(code, 36)]) : []));
+        });
+        this.tagTable.catch(() => { this.tagTable = null; });
+      }
+      return this.tagTable;
+    }
+
+    async run(text, options) {
+      const tags = options.tags ? this.loadTags() : null;
+      await this.prepare(text);
+      const results = [];
+      for (const hit of this.hits(text)) {
+        const doc = this.docFor(parseInt(hit.ref, 36));
+        results.push({ ref: hit.ref, score: hit.score, doc, terms: Object.keys(hit.matchData.metadata) });
+      }
+      const waits = [];
+      if (tags) {
+        waits.push(tags.then((table) => {
+          for (const result of results) {
+            if (!result.doc.complete) result.doc.tags = table[parseInt(result.ref, 36)] || [];
+          }
+        }));
+      }
+      if (options.documents) waits.push(this.documents(results.slice(0, options.documents)));
+      await Promise.all(waits);
+      return results;
+    }
+
+    async search(query, options) {
+      const text = this.prose(String(query || '').trim());
+      if (!text) return [];
+      try {
+        return await this.run(text, options || {});
+      } catch (error) {
+        if (!(error instanceof MissingFile)) throw error;
+        // A file of another build: the manifest was cached longer than the files it names.
+        const manifest = await fetchJSON(this.base + 'search/manifest.json', { cache: 'no-cache' });
+        if (manifest.base === this.manifest.base) throw error;
+        this.start(manifest);
+        return this.run(text, options || {});
+      }
+    }
+  }
+
+  async function loadSplit(lunrLoaded, base, entry) {
+    const [, manifest] = await Promise.all([lunrLoaded, fetchJSON(entry)]);
+    if (manifest.layout !== SPLIT_LAYOUT) throw new Error(entry + ': unknown layout ' + manifest.layout);
+    return new SplitEngine(window.lunr, manifest, base);
+  }
+
+  async function loadWhole(lunrLoaded, base, entry) {
+    const [, index, documents] = await Promise.all([
+      lunrLoaded,
+      fetchJSON(entry),
+      fetchJSON(base + 'search/documents.json'),
+    ]);
+    return new WholeEngine(window.lunr, window.lunr.Index.load(index), documents);
   }
 
   async function load(options) {
     const base = (options && options.base) || '/';
     const lunrUrl = (options && options.lunrUrl) || (script && script.dataset.lunr) || base + 'assets/js/lunr.min.js';
-    const [, index, documents] = await Promise.all([
-      loadScript(lunrUrl),
-      fetchJSON(base + 'search/lunr-index.json'),
-      fetchJSON(base + 'search/documents.json'),
-    ]);
-    return new Engine(window.lunr, window.lunr.Index.load(index), documents);
+    const named = (options && options.index) || (script && script.dataset.index);
+    const lunrLoaded = loadScript(lunrUrl);
+    if (named) {
+      const open = /manifest\.json(?:[?#].*)?$/.test(named) ? loadSplit : loadWhole;
+      return open(lunrLoaded, base, named);
+    }
+    try {
+      return await loadWhole(lunrLoaded, base, base + 'search/lunr-index.json');
+    } catch (error) {
+      if (!(error instanceof MissingFile && error.status === 404)) throw error;
+      return loadSplit(lunrLoaded, base, base + 'search/manifest.json');
+    }
   }
 
   window.SiteSearchEngine = Object.freeze({ load, QueryError, isPlain });

@@ -1,0 +1,63 @@
+// Runs the theme's search engine (themes/default/static/js/search-engine.js) in Node against a
+// built site folder: the browser globals it touches are stubbed, `fetch` reads the site's files
+// and every fetched file is recorded (path and bytes), and lunr.js 2.3.9 comes from
+// node_modules as the page's lunr.min.js would.
+//
+//   const { engine, fetched } = await openEngine(siteDir, { index: "search/manifest.json" });
+
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import vm from "node:vm";
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ENGINE = path.resolve(here, "../../themes/default/static/js/search-engine.js");
+const lunr = require("lunr");
+
+class Response {
+  constructor(status, body) {
+    this.status = status;
+    this.ok = status >= 200 && status < 300;
+    this.body = body;
+  }
+
+  async json() {
+    return JSON.parse(this.body);
+  }
+}
+
+// A fresh engine context: nothing cached between two calls, as in a new browser tab.
+export async function openEngine(siteDir, options = {}) {
+  const fetched = [];
+  const fetch = async (url) => {
+    const file = decodeURIComponent(new URL(url, "http://site.test/").pathname).replace(/^\/+/, "");
+    try {
+      const body = readFileSync(path.join(siteDir, file));
+      fetched.push({ path: file, bytes: body.length });
+      return new Response(200, body.toString("utf8"));
+    } catch (error) {
+      fetched.push({ path: file, bytes: 0, missing: true });
+      return new Response(404, "");
+    }
+  };
+  const window = { lunr, fetch };
+  window.window = window;
+  window.document = { currentScript: null, head: { appendChild() {} }, createElement() { return {}; } };
+  const context = vm.createContext(Object.assign(window, { console, URL, Promise, Set, Map, Object, Math, JSON }));
+  vm.runInContext(readFileSync(ENGINE, "utf8"), context, { filename: ENGINE });
+  const index = options.index === undefined ? undefined : "http://site.test/" + options.index;
+  const engine = await context.SiteSearchEngine.load({ base: "http://site.test/", lunrUrl: "lunr.js", index });
+  return { engine, fetched, api: context.SiteSearchEngine };
+}
+
+// The top `n` results as [ref, score] pairs, or the query's error (name: message).
+export async function top(engine, query, n = 10, options = {}) {
+  try {
+    const results = await engine.search(query, options);
+    return n === Infinity ? results.map((r) => [r.ref, r.score]) : results.slice(0, n).map((r) => [r.ref, r.score]);
+  } catch (error) {
+    return { error: error.name + ": " + error.message };
+  }
+}
