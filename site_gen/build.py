@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from . import content, feeds, output, related, taxonomy
@@ -152,7 +153,7 @@ def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras:
         folder = writer.folder
         tasks: list[Callable[[], tuple[int, int, list[str]]]] = [lambda: _write_search(renderer.site, folder)]
         pieces = jobs * 4 if len(specs) > 1000 else 1
-        tasks += [lambda c=chunk: _render_chunk(renderer, c, folder) for chunk in chunked(specs, pieces)]
+        tasks += [partial(_render_chunk, renderer, chunk, folder) for chunk in chunked(specs, pieces)]
         results, extra = run_tasks_while(tasks, extras, jobs)
         writer.write_all(extra)
         report.rendered = sum(r[0] for r in results)

@@ -43,7 +43,7 @@ _KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
 def bibtex_file(papers: Iterable[Paper]) -> str:
     """Entries for ``papers`` in the order given; a repeated key gets ``b``, ``c``, ... appended."""
     papers = list(papers)
-    return "\n".join(bibtex_entry(paper, key) for paper, key in zip(papers, citation_keys(papers)))
+    return "\n".join(bibtex_entry(paper, key) for paper, key in zip(papers, citation_keys(papers), strict=True))
 
 
 def citation_keys(papers: Iterable[Paper]) -> list[str]:

@@ -8,12 +8,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__, config as config_mod, content, store, taxonomy
+from . import __version__, content, store, taxonomy
+from . import config as config_mod
 from .build import build, load_site, load_taxonomy
 from .errors import BuildFailed, Diagnostic, SiteGenError, errors_only
 from .importers import IMPORTERS
 from .yamlio import YamlError, decode
-
 
 
 def _report(diagnostics: Sequence[Diagnostic]) -> None:

@@ -175,9 +175,9 @@ def find_duplicates(papers: Iterable[Paper]) -> list[Diagnostic]:
             key = (kind, value.lower())
             first = seen.setdefault(key, paper)
             if first is not paper:
-                severity = "error" if kind == "URL" else "warning"
                 problems.append(Diagnostic(paper.path, 1, f"same {kind} '{value}' as {first.path}",
-                                           "merge the two files or remove one", severity=severity))
+                                           "merge the two files or remove one",
+                                           severity="error" if kind == "URL" else "warning"))
     return problems
 
 

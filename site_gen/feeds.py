@@ -73,7 +73,8 @@ def sitemap(site: Site, pages: Sequence[str]) -> OutputFile:
 
 def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def files(site: Site, html_pages: Sequence[str]) -> Iterator[OutputFile]:

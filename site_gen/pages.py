@@ -14,7 +14,6 @@ from .cache import digest
 from .model import Listing, Paper
 from .site import Site, listings
 
-
 CITE_FILE = "cite.bib"
 
 
@@ -49,7 +48,8 @@ def plan(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple[str, .
     specs: list[PageSpec] = []
     for paper in site.papers:
         others = tuple(papers[s] for s in related.get(paper.slug, ()) if s in papers)
-        key = digest(salt, keys[paper.slug], [(o.slug, o.title, o.date) for o in others], [names.get(t) for t in paper.tags],
+        shown = [(o.slug, o.title, o.date) for o in others]
+        key = digest(salt, keys[paper.slug], shown, [names.get(t) for t in paper.tags],
                      [author_pages.get(a) for a in paper.authors], cite_keys.get(paper.slug))
         specs.append(PageSpec(urls.paper_url(paper.slug), "paper", key, paper=paper, related=others))
     for listing in listings(site):

@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -43,8 +44,8 @@ def run_tasks_while(tasks: Sequence[Callable[[], R]], meanwhile: Callable[[], T]
         return [task() for task in tasks], meanwhile()
     _TASKS = tasks
     try:
-        pool_args = {"initializer": signal.signal, "initargs": (signal.SIGINT, signal.SIG_IGN)}
-        with multiprocessing.get_context("fork").Pool(jobs, **pool_args) as pool:  # Ctrl-C is the parent's
+        ignore_sigint = (signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
+        with multiprocessing.get_context("fork").Pool(jobs, signal.signal, ignore_sigint) as pool:
             pending = pool.map_async(_call, range(len(tasks)), chunksize=1)
             other = meanwhile()
             return pending.get(), other
@@ -63,4 +64,4 @@ def map_chunks(fn: Callable[[Sequence[T]], R], items: Sequence[T], jobs: int | N
     jobs = jobs or jobs_default()
     if jobs < 2 or len(items) < min_parallel:
         return [fn(items)] if items else []
-    return run_tasks([lambda c=c: fn(c) for c in chunked(items, jobs * 4)], jobs)  # type: ignore[misc]
+    return run_tasks([partial(fn, c) for c in chunked(items, jobs * 4)], jobs)

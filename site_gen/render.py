@@ -10,15 +10,15 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from . import scholar
 from . import site as urls
+from .citation import bibtex_entry, citation_keys
 from .errors import BuildFailed, Diagnostic
 from .model import Listing, OutputFile, Paper, Tag
-from .citation import bibtex_entry, citation_keys
 from .pages import CITE_FILE, PageSpec
 from .site import Site
 from .textutil import has_math, plain_text, snippet
@@ -81,7 +81,7 @@ class Renderer:
         self._views: dict[str, PaperView] = {}
         self._authors = site.author_pages()
         self._cards: dict[str, Markup] = {}
-        self.cite_keys = dict(zip((p.slug for p in site.papers), citation_keys(site.papers)))
+        self.cite_keys = dict(zip((p.slug for p in site.papers), citation_keys(site.papers), strict=True))
 
     def url(self, path: str = "") -> str:
         """A link under the base path: url('tags/') -> '/base/tags/'."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from math import ceil
 
 from .config import SiteConfig
@@ -129,9 +130,9 @@ def listings(site: Site) -> Iterator[Listing]:
     size = site.config.page_size
     yield from paginate(site.papers, size, home_url, site.config.title)
     for tag in site.tags:
-        yield from paginate(site.by_tag[tag.slug], size, lambda n, s=tag.slug: tag_url(s, n), tag.name, tag, "tag")
+        yield from paginate(site.by_tag[tag.slug], size, partial(tag_url, tag.slug), tag.name, tag, "tag")
     for author in site.authors:
         papers = (site.by_author or {})[author.slug]
-        yield from paginate(papers, size, lambda n, s=author.slug: author_url(s, n), author.name, kind="author")
+        yield from paginate(papers, size, partial(author_url, author.slug), author.name, kind="author")
     for year, papers in (site.by_year or {}).items():
-        yield from paginate(papers, size, lambda n, y=year: year_url(y, n), year, kind="year")
+        yield from paginate(papers, size, partial(year_url, year), year, kind="year")

@@ -17,13 +17,13 @@ from .errors import Diagnostic
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class Loader(_Base):  # type: ignore[misc,valid-type]
+class Loader(_Base):  # type: ignore[misc]
     """The safe loader (libyaml when present), with dates kept as plain strings."""
 
 
 Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()  # type: ignore[attr-defined]
 }
 
 MAX_YAML_BYTES = 1_000_000
@@ -79,8 +79,8 @@ def _alias_line(text: str) -> int | None:
     """The 0-based line of the first alias (``*name``), if any."""
     if "*" not in text:
         return None
-    return next((ev.start_mark.line for ev in yaml.parse(text, Loader=_Base) if isinstance(ev, yaml.AliasEvent)),
-                None)
+    events = yaml.parse(text, Loader=_Base)
+    return next((ev.start_mark.line for ev in events if isinstance(ev, yaml.AliasEvent) and ev.start_mark), None)
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Diagnostic:

@@ -45,7 +45,7 @@ def resolve_year(month: int, day: int, year: int | None, today: date) -> date | 
 def _blocks(lines: list[str]) -> list[tuple[int, str]]:
     """(first line number, text) of each run of non-blank lines; a date line is a block of its own."""
     blocks: list[tuple[int, str]] = []
-    start, parts = 0, []
+    start, parts = 0, list[str]()
     for number, line in enumerate([*lines, ""], 1):
         dated = date_of(line) is not None
         if parts and (dated or not line.strip()):

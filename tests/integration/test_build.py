@@ -8,8 +8,6 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
-
 from site_gen import config
 from site_gen.build import build
 from site_gen.importers.daily import parse
@@ -133,7 +131,8 @@ def test_math_is_kept_for_katex_and_readable_elsewhere(tmp_path: Path):
 
     root = make_site(tmp_path / "m", {
         "math-paper.md": paper_text("Attention in $O(n \\\\log n)$ time",
-                                    "We reduce $\\mathcal{O}(n^2)$ to $a_b * c_d$ for \\$5 and \\$10.", tags="[speech]"),
+                                    "We reduce $\\mathcal{O}(n^2)$ to $a_b * c_d$ for \\$5 and \\$10.",
+                                    tags="[speech]"),
         "plain-paper.md": paper_text("Plain", "Costs $5 and $10.", tags="[speech]"),
     })
     out = build_at(root)
