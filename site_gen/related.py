@@ -17,14 +17,19 @@ postings of its kept terms, and each term's postings are capped at the ``POSTING
 papers that weigh it most. The sparse product and the selection run in numpy/scipy, a batch
 of papers at a time, so memory stays bounded. Equal scores are broken by slug, and the
 result depends only on the set of papers, not on their order: two builds of the same
-catalogue give the same lists.
+catalogue give the same lists. With ``cache=`` (a file under the build cache), the term weights
+of papers whose title and abstract did not change are read back instead of recomputed, and
+the lists are the same as without it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from itertools import count
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -79,14 +84,21 @@ _LEAD_BITS, _TITLE_BITS = 20, 40
 _BODY, _LEAD, _TITLE = 1, 1 << _LEAD_BITS, 1 << _TITLE_BITS
 
 
-def related(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
-    """Slug -> up to ``k`` slugs of the most similar other papers, best first (ties by slug)."""
-    return {slug: tuple(slugs[j] for j, _ in row) for slug, row, slugs in _rows(papers, k)}
+def related(papers: Sequence[Paper], k: int = 5,
+            cache: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Slug -> up to ``k`` slugs of the most similar other papers, best first (ties by slug).
+
+    ``cache``: a file that keeps each paper's term weights between builds (written anew each
+    time), so that only new and edited papers are tokenised; the result is the same."""
+    rows = _rows(papers, k, cache)
+    return {slug: tuple(slugs[j] for j, _ in row) for slug, row, slugs in rows}
 
 
-def related_scores(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[tuple[str, float], ...]]:
+def related_scores(papers: Sequence[Paper], k: int = 5,
+                   cache: Path | None = None) -> dict[str, tuple[tuple[str, float], ...]]:
     """Like ``related``, with each related paper's cosine similarity (0 to 1)."""
-    return {slug: tuple((slugs[j], s) for j, s in row) for slug, row, slugs in _rows(papers, k)}
+    rows = _rows(papers, k, cache)
+    return {slug: tuple((slugs[j], s) for j, s in row) for slug, row, slugs in rows}
 
 
 def stem(word: str) -> str:
@@ -117,21 +129,26 @@ def term_of(token: str) -> str | None:
 Row = list[tuple[int, float]]
 
 
-def _rows(papers: Sequence[Paper], k: int) -> Iterator[tuple[str, Row, list[str]]]:
+def _rows(papers: Sequence[Paper], k: int,
+          cache: Path | None) -> Iterator[tuple[str, Row, list[str]]]:
     """(slug, [(index in slugs, score), ...], slugs) for each paper, slugs in sorted order."""
     ordered = sorted(papers, key=lambda p: p.slug)
     slugs = [p.slug for p in ordered]
     if k <= 0 or len(ordered) < 2:
         yield from ((slug, [], slugs) for slug in slugs)
         return
-    vectors = weigh(*term_weights(ordered))
+    weights = term_weights(ordered)[0] if cache is None else cached_term_weights(ordered, cache)
+    vectors = weigh(weights)
     columns, scores = neighbours(vectors, cap_postings(vectors), k)
     for slug, cols, vals in zip(slugs, columns.tolist(), scores.tolist(), strict=True):
         yield slug, [(j, s) for j, s in zip(cols, vals, strict=True) if j >= 0], slugs
 
 
-def term_weights(papers: Sequence[Paper]) -> tuple[list[sparse.csr_matrix], int]:
-    """``(1 + log tf) * boost`` of each term before its idf, in blocks of rows; the term count."""
+def term_weights(papers: Sequence[Paper]) -> tuple[sparse.csr_matrix, list[str]]:
+    """Papers x terms, ``(1 + log tf) * boost`` of each term before its idf; and the terms.
+
+    Terms are in sorted order and only those that occur are kept, so the matrix of a paper
+    does not depend on the other papers."""
     tokens: defaultdict[bytes, int] = defaultdict(count().__next__)
     for marker in _MARKERS:
         tokens[marker]
@@ -164,7 +181,79 @@ def term_weights(papers: Sequence[Paper]) -> tuple[list[sparse.csr_matrix], int]
         boost = boosts[(title > 0) * (1 + (lead > 0))]
         blocks.append(sparse.csr_matrix(((1 + np.log(tf)) * boost, block.indices, block.indptr),
                                         shape=block.shape))
-    return blocks, max(1, len(terms))
+    matrix = sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix((0, 1 << 30))
+    return _canonical(matrix, list(terms))
+
+
+def _canonical(matrix: sparse.csr_matrix, vocab: list[str]) -> tuple[sparse.csr_matrix, list[str]]:
+    """The terms that occur, in sorted order, and the matrix with its columns renumbered so."""
+    used = np.flatnonzero(np.bincount(matrix.indices, minlength=len(vocab)))
+    names = [vocab[i] for i in used.tolist()]
+    order = sorted(range(len(names)), key=names.__getitem__)
+    number = np.zeros(len(vocab), dtype=np.int32)
+    number[used[order]] = np.arange(len(order), dtype=np.int32)
+    result = sparse.csr_matrix((matrix.data, number[matrix.indices], matrix.indptr),
+                               shape=(matrix.shape[0], max(1, len(order))))
+    result.sort_indices()
+    return result, [names[i] for i in order]
+
+
+def cached_term_weights(papers: Sequence[Paper], path: Path) -> sparse.csr_matrix:
+    """``term_weights`` reusing the rows of unchanged papers from ``path``, then saving to it."""
+    keys = [hashlib.blake2b(f"{p.title}\x00{p.abstract_md}".encode("utf-8", "replace"),
+                            digest_size=16).digest() for p in papers]
+    old_keys, old_vocab, old = _load(path)
+    where = {key: row for row, key in enumerate(old_keys)}
+    hits = np.array([where.get(key, -1) for key in keys], dtype=np.int64)
+    fresh = np.flatnonzero(hits < 0)
+    new, new_vocab = term_weights([papers[i] for i in fresh.tolist()])
+    number = {term: i for i, term in enumerate(old_vocab)}
+    renumber = np.array([number.setdefault(term, len(number)) for term in new_vocab] or [0])
+    width = max(1, len(number))
+    reused = old[hits[hits >= 0]]
+    parts = [sparse.csr_matrix((reused.data, reused.indices, reused.indptr),
+                               shape=(reused.shape[0], width)),
+             sparse.csr_matrix((new.data, renumber[new.indices], new.indptr),
+                               shape=(new.shape[0], width))]
+    source = np.empty(len(papers), dtype=np.int64)  # each paper's row in the stacked parts
+    source[hits >= 0] = np.arange(reused.shape[0])
+    source[fresh] = reused.shape[0] + np.arange(len(fresh))
+    matrix, vocab = _canonical(sparse.vstack(parts, format="csr")[source], list(number))
+    _save(path, keys, vocab, matrix)
+    return matrix
+
+
+_CACHE_FORMAT = hashlib.blake2b(repr((1, TITLE_BOOST, SUBJECT_BOOST, LEAD_CHARS, _BODY, _LEAD,
+                                      _TITLE, sorted(STOP_WORDS))).encode(),
+                                digest_size=8).hexdigest()
+
+
+def _load(path: Path) -> tuple[list[bytes], list[str], sparse.csr_matrix]:
+    """What ``_save`` wrote; nothing when the file is missing, damaged or of other settings."""
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            if str(saved["format"]) != _CACHE_FORMAT:
+                raise ValueError("made with other settings")
+            raw = saved["keys"].tobytes()
+            keys = [raw[i:i + 16] for i in range(0, len(raw), 16)]
+            text = saved["vocab"].tobytes().decode("utf-8")
+            vocab = text.split("\n") if text else []
+            matrix = sparse.csr_matrix((saved["data"], saved["indices"], saved["indptr"]),
+                                       shape=(len(keys), max(1, len(vocab))))
+            return keys, vocab, matrix
+    except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError):
+        return [], [], sparse.csr_matrix((0, 1), dtype=np.float32)
+
+
+def _save(path: Path, keys: list[bytes], vocab: list[str], matrix: sparse.csr_matrix) -> None:
+    """Write the cache atomically: a temporary file, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp.npz")
+    np.savez(temporary, format=np.array(_CACHE_FORMAT),
+             keys=np.frombuffer(b"".join(keys), dtype=np.uint8),
+             vocab=np.frombuffer("\n".join(vocab).encode("utf-8"), dtype=np.uint8),
+             data=matrix.data, indices=matrix.indices, indptr=matrix.indptr)
+    os.replace(temporary, path)
 
 
 def _marked(paper: Paper) -> str:
@@ -179,27 +268,23 @@ def _marked(paper: Paper) -> str:
 _NO_MARKERS = str.maketrans("\x01\x02\x03", "   ")
 
 
-def weigh(blocks: list[sparse.csr_matrix], terms: int) -> sparse.csr_matrix:
-    """Papers x terms: TF-IDF rows cut to each paper's heaviest terms, L2-normalised.
-
-    Takes the blocks of ``term_weights`` and empties the list as it goes, to keep memory low."""
-    n = sum(block.shape[0] for block in blocks)
-    df = sum((np.bincount(block.indices, minlength=terms) for block in blocks), np.zeros(terms))
+def weigh(weights: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Papers x terms: TF-IDF rows cut to each paper's heaviest terms, L2-normalised."""
+    n = weights.shape[0]
+    df = np.bincount(weights.indices, minlength=weights.shape[1])
     idf = np.log((1.0 + n) / np.maximum(df, 1))
     idf[df < 2] = 0.0
     rows: list[sparse.csr_matrix] = []
-    while blocks:
-        block = blocks.pop(0)
+    for start in range(0, n, BATCH):
+        block = weights[start:start + BATCH]
         data = block.data * idf[block.indices]
         block = _keep(block, data > 0, data)
-        block = _keep(block, top_per_row(block.indptr, block.data, TERMS_PER_PAPER))
+        block = _keep(block, top_per_row(block.indptr, block.data, TERMS_PER_PAPER, block.indices))
         norms = np.sqrt(np.bincount(_row_of(block.indptr), weights=block.data**2,
                                     minlength=block.shape[0]))
         block.data /= np.repeat(np.where(norms > 0, norms, 1.0), np.diff(block.indptr))
         rows.append(block)
-    matrix = sparse.vstack(rows, format="csr")
-    matrix.resize((n, terms))
-    return matrix
+    return sparse.vstack(rows, format="csr")
 
 
 def cap_postings(vectors: sparse.csr_matrix) -> sparse.csr_matrix:

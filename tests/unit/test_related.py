@@ -169,3 +169,33 @@ def test_capped_postings_still_find_close_papers(monkeypatch):
     for i in range(60):
         row = lists[f"p{i:02d}"]
         assert len(row) == 3 and all(int(s[1:]) % 3 == i % 3 for s in row), (i, row)
+
+
+def test_a_cache_of_term_weights_gives_the_same_lists_and_skips_unchanged_papers(
+        seed, tmp_path, monkeypatch):
+    cache = tmp_path / "cache" / "related.npz"
+    papers = list(seed.values())
+    cold = related(papers, 5)
+    assert related(papers, 5, cache) == cold and cache.is_file()
+    tokenised: list[int] = []
+    original = rel.term_weights
+    monkeypatch.setattr(rel, "term_weights", lambda ps: tokenised.append(len(ps)) or original(ps))
+    assert related(papers, 5, cache) == cold and tokenised == [0]
+    edited = [p for p in papers if not p.title.startswith(("OpenMoE", "Pheme"))]
+    first = edited[0]
+    edited[0] = paper(first.slug, first.title, first.abstract_md + " Speech separation again.")
+    edited.append(paper("renamed-moe", "OpenMoE under another slug", seed[next(
+        s for s, p in seed.items() if p.title.startswith("OpenMoE"))].abstract_md))
+    edited.append(paper("brand-new", "Streaming speech recognition on device", "Transducers."))
+    tokenised.clear()
+    assert related(edited, 5, cache) == related(edited, 5)
+    assert tokenised[0] == 3  # the edited paper, the renamed one (new title), the new one
+
+
+def test_a_damaged_or_foreign_cache_is_ignored(seed, tmp_path, monkeypatch):
+    papers = list(seed.values())
+    cache = tmp_path / "related.npz"
+    cache.write_bytes(b"not a cache")
+    assert related(papers, 5, cache) == related(papers, 5)
+    monkeypatch.setattr(rel, "_CACHE_FORMAT", "other settings")
+    assert related(papers, 5, cache) == related(papers, 5)
