@@ -235,7 +235,7 @@
       if (mine !== generation) return;
       let results;
       try {
-        results = await eng.search(query);
+        results = await eng.search(query, { documents: POPUP_LIMIT });
       } catch (error) {
         if (mine !== generation) return;
         shown = '';
@@ -414,9 +414,21 @@
       ]);
     }
 
+    /* The next results, once the engine has their documents (a large catalogue's search
+     * loads them in small files, for the results shown). */
+    let shownTicket = 0;
     function showMore() {
-      const fragment = document.createDocumentFragment();
       const next = filtered.slice(shownCount, shownCount + PAGE_STEP);
+      const ticket = ++shownTicket;
+      eng.documents(next).then(() => {
+        if (ticket === shownTicket) appendResults(next);
+      }, () => {
+        if (ticket === shownTicket) showNotice(['Search is not available right now.']);
+      });
+    }
+
+    function appendResults(next) {
+      const fragment = document.createDocumentFragment();
       next.forEach((result) => fragment.append(resultItem(result)));
       list.append(fragment);
       shownCount += next.length;
@@ -525,7 +537,7 @@
       }
       if (mine !== generation) return;
       try {
-        results = await eng.search(state.query);
+        results = await eng.search(state.query, { tags: true, documents: PAGE_STEP });
       } catch (error) {
         if (mine !== generation) return;
         results = [];
