@@ -1,22 +1,31 @@
-"""The search files: ``search/lunr-index.json`` (for lunr.js 2.3.9) and ``search/documents.json``.
+"""The search files: ``search/lunr-index.json`` (for lunr.js 2.3.9) and ``search/documents.json``,
+or above ``SHARD_ABOVE`` papers the same index split by term (``search_shards``).
 
-Each paper gets a short ref, its position in the given order in base 36. The index holds four
-fields, boosted as a reader ranks them: title, tags (display names and slugs), authors and
-abstract; it indexes the readable text (Markdown marks and TeX delimiters removed).
-``documents.json`` maps each ref to what a result shows and nothing else: title, URL (relative
-to the base path), date, tag slugs and a snippet of the abstract.
+The index holds four fields, boosted as a reader ranks them: title, tags (display names and
+slugs), authors and abstract; it indexes the readable text (Markdown marks and TeX delimiters
+removed). ``documents.json`` maps each ref to what a result shows and nothing else: title, URL
+(relative to the base path), date, tag slugs and a snippet of the abstract.
+
+Papers are indexed in order of abstract length (in terms, shortest first; equal lengths in the
+site's order, newest first), and each gets a short ref: its position in that order in base 36.
+In that order a term's abstract scores, which fall as abstracts grow, come in long runs of
+equal values: the index compresses to about two thirds. Both layouts number papers alike, so a
+catalogue built whole (``SITE_GEN_SEARCH_SHARD_ABOVE``) has the refs of its split build.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
-from typing import TypedDict
 
-from .lunr_index import build_index, dumps, html_safe
+import numpy as np
+
+from .lunr_index import count, dumps, html_safe, index_of
 from .model import OutputFile, Paper
+from .search_shards import Document, sharded_files
 from .site import paper_url
 from .textutil import plain_text, snippet
 
@@ -29,34 +38,46 @@ FIELDS: tuple[tuple[str, float], ...] = (
     ("abstract", 1),
 )
 SNIPPET_CHARS = 240
+SHARD_ABOVE = 2000  # papers; a larger catalogue gets the split layout
+SHARD_ABOVE_ENV = "SITE_GEN_SEARCH_SHARD_ABOVE"  # overrides SHARD_ABOVE (a number of papers)
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash escape: \% shows as %
 
 
-class Document(TypedDict):
-    """One entry of ``documents.json``."""
+def search_files(
+    papers: Sequence[Paper], tag_names: Mapping[str, str], shard_above: int | None = None
+) -> list[OutputFile]:
+    """The index and the documents of ``papers``; ``tag_names`` maps tag slugs to names.
 
-    title: str
-    url: str
-    date: str | None
-    tags: list[str]
-    snippet: str
-
-
-def search_files(papers: Sequence[Paper], tag_names: Mapping[str, str]) -> list[OutputFile]:
-    """The index and the documents of ``papers``; ``tag_names`` maps tag slugs to names."""
+    Up to ``shard_above`` papers (default ``shard_threshold()``) the two files of the contract,
+    above it the split layout with ``search/manifest.json``."""
     indexed, documents = search_records(papers, tag_names)
-    index = build_index(indexed, FIELDS, ref="id")
+    counts = count(indexed, FIELDS, ref="id")
+    order = np.argsort(counts.lengths("abstract"), kind="stable").tolist()
+    refs = [ref(n) for n in range(len(order))]
+    corpus = counts.corpus(order, refs)
+    in_order = [documents[ref(i)] for i in order]
+    del indexed, documents, counts
+    if len(papers) > (shard_threshold() if shard_above is None else shard_above):
+        return sharded_files(corpus, in_order)
     return [
-        OutputFile(INDEX_PATH, dumps(index).encode("utf-8")),
-        OutputFile(DOCUMENTS_PATH, documents_json(documents).encode("utf-8")),
+        OutputFile(INDEX_PATH, dumps(index_of(corpus)).encode("utf-8")),
+        OutputFile(DOCUMENTS_PATH, documents_json(dict(zip(refs, in_order, strict=True))).encode()),
     ]
+
+
+def shard_threshold() -> int:
+    """Papers up to which the search is one index: ``SHARD_ABOVE``, or the environment's
+    ``SITE_GEN_SEARCH_SHARD_ABOVE`` (a number; a huge one keeps large catalogues whole)."""
+    value = os.environ.get(SHARD_ABOVE_ENV, "").strip()
+    return int(value) if value.isdigit() else SHARD_ABOVE
 
 
 def search_records(
     papers: Sequence[Paper], tag_names: Mapping[str, str]
 ) -> tuple[list[dict[str, str]], dict[str, Document]]:
-    """What the index reads for each paper (field name to text, and ``id``), and the documents."""
+    """What the index reads for each paper (field name to text, and ``id``: the position in
+    ``papers`` in base 36), and the documents by that id."""
     indexed: list[dict[str, str]] = []
     documents: dict[str, Document] = {}
     for position, paper in enumerate(papers):

@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
-from site_gen import lunr_text
+from site_gen import lunr_text, search_shards
 from site_gen.lunr_index import build_index, dumps
-from site_gen.search import FIELDS, search_records
+from site_gen.model import OutputFile
+from site_gen.search import FIELDS, search_files, search_records
 from tests.fixtures.search.corpus import TAGS, seed_papers, synthetic_papers
 
 pytestmark = pytest.mark.node
@@ -52,6 +53,53 @@ QUERIES = [
     "state space",
     "llm",
     "the",
+]
+# Every kind of query the engine handles: plain words (whole, prefixes, half-typed, stop words,
+# pasted titles), fields, wildcards (trailing, inner, leading), presence, boosts, fuzzy terms,
+# queries of prohibited terms only, and queries lunr.js cannot parse.
+LAYOUT_QUERIES = [
+    "transformer",
+    "speech separation",
+    "mixture of experts",
+    "language model benchmark evaluation",
+    "quant",
+    "quantizat",
+    "tr",
+    "mamba",
+    "state space models",
+    "the",
+    "a",
+    "zzzzunknown",
+    "MossFormer2: Combining Transformer and RNN-Free",
+    "o'brien 1.3b e.g survey",
+    "speech-separation",
+    "Zhao Müller",
+    "title:mamba",
+    "authors:zhao",
+    "tags:speech",
+    "abstract:quantization title:speech",
+    "quantiz*",
+    "trans*",
+    "sp*ch",
+    "*former",
+    "t*",
+    "+speech -diffusion",
+    "+speech +separation",
+    "+mamba",
+    "+zzzzunknown speech",
+    "-speech",
+    "-speech -model",
+    "-zzzzunknown",
+    "monaural^10 speech",
+    "speech^0.1 separation",
+    "transformr~1",
+    "speach~1",
+    "model~2",
+    "title:speech +tags:speech -abstract:diffusion",
+    "speech~1 sep*",
+    "title:",
+    "foo^",
+    "bogus:word",
 ]
 TRICKY = [
     "A survey of key ideas: day, delay, display and today (1.3b params, (e.g., o'brien, et al.)",
@@ -203,3 +251,47 @@ def _random_words(rng: random.Random, n: int) -> list[str]:
         else:
             words.append("".join(rng.choice(odd) for _ in range(rng.randint(1, 9))))
     return words
+
+
+def write_site(folder: Path, files: Sequence[OutputFile]) -> Path:
+    for file in files:
+        target = folder / file.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.data)
+    return folder
+
+
+def compare_layouts(
+    node: str, tmp_path: Path, papers: Sequence[Any], queries: Sequence[str], shard_bytes: int
+) -> dict[str, Any]:
+    saved = search_shards.SHARD_BYTES
+    search_shards.SHARD_BYTES = shard_bytes
+    try:
+        split = write_site(tmp_path / "split", search_files(papers, TAGS, shard_above=0))
+    finally:
+        search_shards.SHARD_BYTES = saved
+    whole = write_site(tmp_path / "whole", search_files(papers, TAGS, shard_above=len(papers)))
+    spec = {"split": str(split), "whole": str(whole), "queries": queries, "all": True}
+    spec["documents"] = 10
+    (tmp_path / "layouts.json").write_text(json.dumps(spec), encoding="utf-8")
+    status, report = run_json(node, "compare_layouts.mjs", tmp_path / "layouts.json")
+    assert report["failures"] == [], json.dumps(report, ensure_ascii=False)[:3000]
+    assert status == 0
+    return report
+
+
+def test_split_layout_gives_the_whole_index_results(node: str, tmp_path: Path) -> None:
+    # Small shards: terms, prefixes and fuzzy expansions fall across many shard boundaries.
+    papers = seed_papers() + synthetic_papers(2000)
+    report = compare_layouts(node, tmp_path, papers, LAYOUT_QUERIES, shard_bytes=4000)
+    by_query = {entry["q"]: entry for entry in report["queries"]}
+    assert by_query["-speech"]["hits"] > 100  # every document without the term, in order
+    assert by_query["bogus:word"]["hits"].startswith("QueryError")
+    assert by_query["transformer"]["files"] <= 4  # the manifest and the shards of its terms
+
+
+def test_split_layout_with_default_shards(node: str, tmp_path: Path) -> None:
+    papers = synthetic_papers(2500, seed=7)
+    queries = ["transformer", "speech separation", "quant", "title:mamba", "model~1", "-speech"]
+    report = compare_layouts(node, tmp_path, papers, queries, shard_bytes=search_shards.SHARD_BYTES)
+    assert all(entry["same"] for entry in report["queries"])

@@ -78,12 +78,13 @@ def test_documents_hold_what_a_result_shows() -> None:
 
 def test_snippet_is_plain_text_cut_at_a_word() -> None:
     _, documents = built([paper(abstract_md=LONG), paper("b", abstract_md="Short *one*.")])
-    snippet = str(documents["0"]["snippet"])
+    assert documents["0"]["url"] == "papers/b/"  # the shorter abstract comes first
+    snippet = str(documents["1"]["snippet"])
     assert 200 <= len(snippet) <= 241
     assert snippet.endswith("…")
     assert LONG.startswith(snippet[:-1])
     assert LONG[len(snippet) - 1] in " ,.;:"
-    assert documents["1"]["snippet"] == "Short one."
+    assert documents["0"]["snippet"] == "Short one."
 
 
 def test_markdown_and_tex_become_readable_text() -> None:

@@ -1,0 +1,220 @@
+"""The search index split by term, for catalogues too large to fetch whole.
+
+Layout (all under ``search/``; ``<h>`` is a hash of everything the folder holds, so a new build
+never reuses a cached file of an old one):
+
+- ``manifest.json``: what the engine reads first (format below);
+- ``<h>/t<k>.json``: term shard k, the terms from ``first[k]`` (inclusive) to ``first[k + 1]``
+  (exclusive) in JavaScript's string order. Each term is
+  ``[term, termIndex, fieldMask, docs, scores, docs, scores, ...]`` with one ``docs, scores``
+  pair per field whose bit is set in ``fieldMask`` (bit f for ``fields[f]``): ``docs`` are
+  document numbers, the first as it is and each next as the difference from the one before;
+  ``scores`` are the document's field-vector entries for the term in thousandths;
+- ``<h>/d<k>.json``: documents ``k * chunk`` to ``k * chunk + chunk - 1``, each
+  ``[title, url, date, tags, snippet]`` (what ``documents.json`` holds);
+- ``<h>/tags.json``: ``{"tags": [slug, ...], "docs": "..."}``: every document's tags, for the
+  facets of the search page: ``docs`` separates documents with ``,`` and a document's tags (as
+  base-36 positions in ``tags``) with ``.``;
+- ``<h>/terms.json``: every term in order, one string, joined by newlines: what a fuzzy query
+  (``word~1``) or a wildcard with no leading letters (``*former``) expands against.
+
+Document number n has the ref ``n.toString(36)``. A term's record is exactly its posting and
+its entries in the field vectors of the whole index (lunr.js's ``termIndex``, scores rounded as
+lunr.js rounds them), so the shards a query's terms fall in hold all that lunr.js's scoring
+reads for that query: a sum over fields of the dot product of the query vector with the field
+vector, which only involves the query's terms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import PurePosixPath
+from typing import Any, TypedDict
+
+import numpy as np
+
+from .lunr_index import Corpus
+from .lunr_text import LUNR_VERSION
+from .model import OutputFile
+
+LAYOUT = "lunr-shards"
+FORMAT = 1
+MANIFEST_PATH = PurePosixPath("search/manifest.json")
+SHARD_BYTES = 24_000  # raw JSON bytes of terms per shard (a term larger than that is alone)
+CHUNK = 8  # documents per document file: results are scattered, so chunks stay small
+_ESCAPED = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+_ESCAPED.update({0x2028: "\\u2028", 0x2029: "\\u2029"})
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+class Document(TypedDict):
+    """What a result shows (one entry of ``documents.json``)."""
+
+    title: str
+    url: str
+    date: str | None
+    tags: list[str]
+    snippet: str
+
+
+def sharded_files(corpus: Corpus, documents: Sequence[Document]) -> list[OutputFile]:
+    """The manifest and the files it names, for ``corpus`` and its ``documents`` (in the
+    corpus's document order)."""
+    if len(documents) != len(corpus.refs):
+        raise ValueError("one document per indexed paper")
+    payload: list[tuple[str, bytes]] = []
+    firsts = []
+    for k, (first, text) in enumerate(_shards(corpus)):
+        firsts.append(first)
+        payload.append((f"t{k}.json", text))
+    chunks = range(0, len(documents), CHUNK)
+    for k, start in enumerate(chunks):
+        rows = [_document_row(d) for d in documents[start : start + CHUNK]]
+        payload.append((f"d{k}.json", _json(rows)))
+    payload.append(("tags.json", _json(_tag_table(documents))))
+    payload.append(("terms.json", _json("\n".join(_js_sorted(corpus.terms)))))
+    digest = hashlib.blake2b(digest_size=6)
+    for name, data in payload:
+        digest.update(b"%s\0%d\0" % (name.encode(), len(data)))
+        digest.update(data)
+    folder = digest.hexdigest()
+    n_docs = len(corpus.refs)
+    manifest: dict[str, Any] = {
+        "layout": LAYOUT,
+        "format": FORMAT,
+        "version": LUNR_VERSION,
+        "fields": list(corpus.fields),
+        "boosts": {f: _number(b) for f, b in zip(corpus.fields, corpus.boosts, strict=True)},
+        "pipeline": ["stemmer"],
+        "documents": n_docs,
+        "averageFieldLength": dict(zip(corpus.fields, corpus.average_lengths(), strict=True)),
+        "base": f"{folder}/",
+        "shards": firsts,
+        "chunk": CHUNK,
+        "chunks": len(chunks),
+        "tags": "tags.json",
+        "terms": "terms.json",
+    }
+    base = MANIFEST_PATH.parent / folder
+    files = [OutputFile(MANIFEST_PATH, _json(manifest))]
+    files += [OutputFile(base / name, data) for name, data in payload]
+    return files
+
+
+def _shards(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
+    """(first term, JSON) of each shard: terms in JavaScript's order, cut into runs of about
+    ``SHARD_BYTES``. The first shard's first term is ``""``, so that every string has one."""
+    records: list[str] = []
+    first = ""
+    size = 0
+    for term, record in _term_records(corpus):
+        if records and size + len(record) > SHARD_BYTES:
+            yield first, _shard_json(records)
+            records, size, first = [], 0, term
+        records.append(record)
+        size += len(record) + 1
+    yield first, _shard_json(records)
+
+
+def _shard_json(records: list[str]) -> bytes:
+    return ("[" + ",".join(records) + "]").translate(_ESCAPED).encode("utf-8")
+
+
+def _term_records(corpus: Corpus) -> Iterator[tuple[str, str]]:
+    """(term, its record) for every term, in JavaScript's string order."""
+    scores = corpus.scores()
+    width = len(corpus.fields)
+    gaps = []
+    for column in corpus.columns:
+        gap = column.docs.copy()
+        gap[1:] -= column.docs[:-1]
+        starts = column.bounds[:-1][np.diff(column.bounds) > 0]
+        gap[starts] = column.docs[starts]  # each term's first document as it is
+        gaps.append(gap)
+    largest = max([int(a.max()) for a in (*gaps, *scores) if len(a)], default=0)
+    text = [str(i) for i in range(largest + 1)].__getitem__
+    bounds = [column.bounds.tolist() for column in corpus.columns]
+    for term in _js_order(corpus.terms):
+        mask = 0
+        parts = [_string(corpus.terms[term]), str(term), ""]
+        for field in range(width):
+            start, end = bounds[field][term], bounds[field][term + 1]
+            if start == end:
+                continue
+            mask |= 1 << field
+            parts.append("[" + ",".join(map(text, gaps[field][start:end].tolist())) + "]")
+            parts.append("[" + ",".join(map(text, scores[field][start:end].tolist())) + "]")
+        parts[2] = str(mask)
+        yield corpus.terms[term], "[" + ",".join(parts) + "]"
+
+
+def _document_row(doc: Document) -> list[object]:
+    return [doc["title"], doc["url"], doc["date"], doc["tags"], doc["snippet"]]
+
+
+def _tag_table(documents: Sequence[Document]) -> dict[str, object]:
+    """Tags by frequency (ties by name), and each document's tags as positions in that list."""
+    counts: dict[str, int] = {}
+    for doc in documents:
+        for tag in doc["tags"]:
+            counts[tag] = counts.get(tag, 0) + 1
+    tags = sorted(counts, key=lambda t: (-counts[t], t))
+    code = {tag: _base36(i) for i, tag in enumerate(tags)}
+    rows = ",".join(".".join(code[t] for t in doc["tags"]) for doc in documents)
+    return {"tags": tags, "docs": rows}
+
+
+def _number(value: float) -> float | int:
+    return int(value) if value.is_integer() else value
+
+
+def _base36(number: int) -> str:
+    digits = ""
+    while True:
+        number, digit = divmod(number, 36)
+        digits = _DIGITS[digit] + digits
+        if not number:
+            return digits
+
+
+def _js_order(terms: Sequence[str]) -> list[int]:
+    """Term numbers in JavaScript's default string order (UTF-16 code units)."""
+    if any(max(term, default="") > "\uffff" for term in terms):
+        return sorted(range(len(terms)), key=lambda i: _utf16(terms[i]))
+    return sorted(range(len(terms)), key=terms.__getitem__)
+
+
+def _js_sorted(terms: Sequence[str]) -> list[str]:
+    if any(max(term, default="") > "\uffff" for term in terms):
+        return sorted(terms, key=_utf16)
+    return sorted(terms)
+
+
+def _utf16(text: str) -> bytes:
+    return text.encode("utf-16-be", "surrogatepass")
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _json(value: object) -> bytes:
+    """Compact JSON, safe to embed in HTML (``<``, ``>``, ``&``, U+2028, U+2029 escaped)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(_ESCAPED).encode("utf-8")
+
+
+def shard_of(first_terms: Sequence[str], term: str) -> int:
+    """The shard holding ``term`` (if the index has it): the last whose first term is not
+    after it, in JavaScript's string order."""
+    key = _utf16(term)
+    low, high = 0, len(first_terms)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _utf16(first_terms[middle]) <= key:
+            low = middle
+        else:
+            high = middle
+    return low

@@ -1,0 +1,88 @@
+// Checks the split search layout against the whole index, through the theme's engine.
+//
+//   node tests/js/compare_layouts.mjs SPEC.json
+//
+// SPEC.json: {"split": DIR, "whole": DIR, "queries": ["...", ...], "all": true,
+//             "documents": 10}
+// DIR: a site folder with search/manifest.json (split) or search/lunr-index.json and
+// search/documents.json (whole), built from the same papers.
+//
+// For each query, an engine that has loaded nothing yet (a fresh page) runs it on the split
+// layout, and one engine runs it on the whole index. The check passes when
+//   1. both give the same results: the same refs with the same scores in the same order (all
+//      of them with "all", else the top ten), or the same query error;
+//   2. on the whole layout, a query in lunr syntax gives lunr.js's own top ten
+//      (lunr.Index.load of lunr-index.json, then index.search);
+//   3. the first "documents" results of the split engine, once documents(results) resolved,
+//      hold what documents.json holds for them, and with {tags: true} every result holds its
+//      tags.
+// It prints a JSON report (per query: hits, files and bytes the split engine fetched) and exits
+// with status 1 when a check fails.
+
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { openEngine, top } from "./engine_harness.mjs";
+
+const require = createRequire(import.meta.url);
+const lunr = require("lunr");
+const spec = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const whole = await openEngine(spec.whole, { index: "search/lunr-index.json" });
+const documents = JSON.parse(readFileSync(path.join(spec.whole, "search/documents.json"), "utf8"));
+const lunrIndex = lunr.Index.load(JSON.parse(readFileSync(path.join(spec.whole, "search/lunr-index.json"), "utf8")));
+const n = spec.all ? Infinity : 10;
+const report = { failures: [], queries: [] };
+
+for (const q of spec.queries) {
+  const split = await openEngine(spec.split, { index: "search/manifest.json" });
+  const started = process.hrtime.bigint();
+  const got = await top(split.engine, q, n);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const want = await top(whole.engine, q, n);
+  const entry = {
+    q,
+    same: JSON.stringify(got) === JSON.stringify(want),
+    hits: Array.isArray(got) ? got.length : got.error,
+    files: split.fetched.length,
+    bytes: split.fetched.reduce((sum, f) => sum + f.bytes, 0),
+    ms: Math.round(ms),
+  };
+  if (!entry.same) {
+    report.failures.push(`query ${JSON.stringify(q)}: split and whole layouts differ`);
+    entry.split = Array.isArray(got) ? got.slice(0, 5) : got;
+    entry.whole = Array.isArray(want) ? want.slice(0, 5) : want;
+  }
+  // The engine reads "word: " as punctuation (pasted titles): such queries are not lunr syntax.
+  if (!whole.api.isPlain(q) && !/\S: /.test(q)) {
+    let raw;
+    try {
+      raw = lunrIndex.search(q).slice(0, 10).map((r) => [r.ref, r.score]);
+    } catch (error) {
+      raw = { error: "QueryError: " + error.message };
+    }
+    const mine = Array.isArray(want) ? want.slice(0, 10) : want;
+    if (JSON.stringify(raw) !== JSON.stringify(mine)) {
+      report.failures.push(`query ${JSON.stringify(q)}: the engine's top ten is not lunr.js's`);
+    }
+  }
+  if (spec.documents && Array.isArray(got)) {
+    const results = await split.engine.search(q, { tags: true });
+    const shown = results.slice(0, spec.documents);
+    await split.engine.documents(shown);
+    for (const result of shown) {
+      const expected = documents[result.ref];
+      const actual = { title: result.doc.title, url: result.doc.url, date: result.doc.date, tags: result.doc.tags, snippet: result.doc.snippet };
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+        report.failures.push(`query ${JSON.stringify(q)}: document ${result.ref} differs`);
+        break;
+      }
+    }
+    const wrongTags = results.find((r) => JSON.stringify(r.doc.tags) !== JSON.stringify(documents[r.ref].tags));
+    if (wrongTags) report.failures.push(`query ${JSON.stringify(q)}: tags of ${wrongTags.ref} differ`);
+  }
+  report.queries.push(entry);
+}
+
+report.ok = report.failures.length === 0;
+process.stdout.write(JSON.stringify(report, null, 1) + "\n");
+process.exit(report.ok ? 0 : 1);

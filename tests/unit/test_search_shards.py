@@ -1,0 +1,218 @@
+"""The split search layout: search/manifest.json and the files it names.
+
+Decoding the shards must give back exactly the whole index (every posting, every field-vector
+entry, every term index); the Node checks in tests/integration/test_lunr_node.py run the
+browser engine on both layouts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+from typing import Any
+
+import pytest
+
+from site_gen import search, search_shards
+from site_gen.lunr_index import count, index_of
+from site_gen.model import OutputFile
+from site_gen.search import FIELDS, search_files, search_records
+from site_gen.search_shards import MANIFEST_PATH, shard_of
+from tests.fixtures.search.corpus import TAGS, seed_papers, synthetic_papers
+
+WHOLE = {search.INDEX_PATH, search.DOCUMENTS_PATH}
+
+
+def split(files: list[OutputFile]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The manifest and the files it names (by name, parsed)."""
+    by_path = {f.path: f.data for f in files}
+    manifest = json.loads(by_path.pop(MANIFEST_PATH))
+    folder = MANIFEST_PATH.parent / manifest["base"]
+    named = {}
+    for path, data in by_path.items():
+        assert path.parent == folder, path
+        named[path.name] = json.loads(data)
+    return manifest, named
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> list[Any]:
+    return seed_papers() + synthetic_papers(400)
+
+
+@pytest.fixture(scope="module")
+def layouts(catalogue: list[Any]) -> tuple[list[OutputFile], list[OutputFile]]:
+    """The same catalogue split (small shards, so that terms spread over many) and whole."""
+    saved = search_shards.SHARD_BYTES
+    search_shards.SHARD_BYTES = 3000
+    try:
+        parts = search_files(catalogue, TAGS, shard_above=0)
+    finally:
+        search_shards.SHARD_BYTES = saved
+    return parts, search_files(catalogue, TAGS, shard_above=len(catalogue))
+
+
+def test_threshold_chooses_the_layout(catalogue: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    papers = catalogue[:60]
+    assert {f.path for f in search_files(papers, TAGS, shard_above=60)} == WHOLE
+    assert MANIFEST_PATH in {f.path for f in search_files(papers, TAGS, shard_above=59)}
+    assert search.SHARD_ABOVE == 2000
+    assert {f.path for f in search_files(papers, TAGS)} == WHOLE
+    monkeypatch.setenv(search.SHARD_ABOVE_ENV, "10")
+    assert MANIFEST_PATH in {f.path for f in search_files(papers, TAGS)}
+    monkeypatch.setenv(search.SHARD_ABOVE_ENV, "1000000000")
+    assert search.shard_threshold() == 1_000_000_000
+
+
+def test_manifest_format(layouts: tuple[list[OutputFile], list[OutputFile]]) -> None:
+    manifest, named = split(layouts[0])
+    whole = json.loads({f.path: f.data for f in layouts[1]}[search.INDEX_PATH])
+    assert manifest["layout"] == "lunr-shards" and manifest["format"] == 1
+    assert manifest["version"] == "2.3.9"
+    assert manifest["fields"] == whole["fields"] == ["title", "tags", "authors", "abstract"]
+    assert manifest["boosts"] == {"title": 10, "tags": 5, "authors": 3, "abstract": 1}
+    assert manifest["pipeline"] == whole["pipeline"] == ["stemmer"]
+    assert manifest["documents"] == len(whole["fieldVectors"]) // 4
+    assert set(manifest["averageFieldLength"]) == set(manifest["fields"])
+    assert len(manifest["base"]) == 13 and manifest["base"].endswith("/")
+    firsts = manifest["shards"]
+    assert firsts[0] == "" and firsts == sorted(firsts) and len(set(firsts)) == len(firsts)
+    assert len(firsts) > 20
+    chunks = -(-manifest["documents"] // manifest["chunk"])
+    assert manifest["chunks"] == chunks
+    expected = {f"t{k}.json" for k in range(len(firsts))} | {f"d{k}.json" for k in range(chunks)}
+    assert set(named) == expected | {manifest["tags"], manifest["terms"]}
+
+
+def test_shards_hold_exactly_the_whole_index(
+    layouts: tuple[list[OutputFile], list[OutputFile]],
+) -> None:
+    manifest, named = split(layouts[0])
+    whole = json.loads({f.path: f.data for f in layouts[1]}[search.INDEX_PATH])
+    assert decode(manifest, named) == whole
+
+
+def decode(manifest: Mapping[str, Any], named: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole serialized index, rebuilt from the shards (what lunr.Index.load would read)."""
+    fields = manifest["fields"]
+    n_docs = manifest["documents"]
+    refs = [search.ref(n) for n in range(n_docs)]
+    vectors: dict[str, list[tuple[int, float]]] = {f"{f}/{r}": [] for r in refs for f in fields}
+    inverted = []
+    firsts = manifest["shards"]
+    for k in range(len(firsts)):
+        for term, index, mask, *lists in named[f"t{k}.json"]:
+            assert shard_of(firsts, term) == k
+            posting: dict[str, Any] = {"_index": index}
+            pairs = iter(lists)
+            for f, field in enumerate(fields):
+                posting[field] = {}
+                if not mask & 1 << f:
+                    continue
+                gaps, scores = next(pairs), next(pairs)
+                assert len(gaps) == len(scores) > 0
+                doc = 0
+                for gap, score in zip(gaps, scores, strict=True):
+                    doc += gap
+                    posting[field][refs[doc]] = {}
+                    vectors[f"{field}/{refs[doc]}"].append((index, score / 1000))
+            assert next(pairs, None) is None
+            inverted.append([term, posting])
+    field_vectors = []
+    for name, entries in vectors.items():
+        entries.sort()
+        field_vectors.append([name, [x for pair in entries for x in pair]])
+    return {
+        "version": manifest["version"],
+        "fields": fields,
+        "fieldVectors": field_vectors,
+        "invertedIndex": inverted,
+        "pipeline": manifest["pipeline"],
+    }
+
+
+def test_documents_tags_and_terms(layouts: tuple[list[OutputFile], list[OutputFile]]) -> None:
+    manifest, named = split(layouts[0])
+    whole_files = {f.path: f.data for f in layouts[1]}
+    documents = json.loads(whole_files[search.DOCUMENTS_PATH])
+    chunk = manifest["chunk"]
+    rows = [row for k in range(manifest["chunks"]) for row in named[f"d{k}.json"]]
+    assert len(rows) == manifest["documents"] == len(documents)
+    for n, row in enumerate(rows):
+        title, url, date, tags, snippet = row
+        assert documents[search.ref(n)] == {
+            "title": title,
+            "url": url,
+            "date": date,
+            "tags": tags,
+            "snippet": snippet,
+        }
+        assert n // chunk < manifest["chunks"]
+    table = named[manifest["tags"]]
+    coded = table["docs"].split(",")
+    assert len(coded) == len(rows)
+    for row, codes in zip(rows, coded, strict=True):
+        assert [table["tags"][int(c, 36)] for c in codes.split(".") if c] == row[3]
+    index = json.loads(whole_files[search.INDEX_PATH])
+    assert named[manifest["terms"]].split("\n") == [term for term, _ in index["invertedIndex"]]
+
+
+def test_deterministic_and_safe_in_html(catalogue: list[Any]) -> None:
+    title = "</script><b>A & B</b>\u2028\u2029 café"
+    papers = [*catalogue[:50], catalogue[50].__class__(**{**_fields(catalogue[50]), "title": title})]
+    first = search_files(papers, TAGS, shard_above=0)
+    assert first == search_files(list(papers), TAGS, shard_above=0)
+    for file in first:
+        text = file.data.decode("utf-8")
+        assert not any(c in text for c in "<>&\u2028\u2029"), file.path
+        json.loads(text)
+    changed = [*papers[:-1], papers[-1].__class__(**{**_fields(papers[-1]), "title": "Other"})]
+    other = search_files(changed, TAGS, shard_above=0)
+    assert json.loads(other[0].data)["base"] != json.loads(first[0].data)["base"]
+
+
+def _fields(paper: Any) -> dict[str, Any]:
+    return {name: getattr(paper, name) for name in paper.__slots__}
+
+
+def test_papers_are_numbered_by_abstract_length(catalogue: list[Any]) -> None:
+    indexed, _ = search_records(catalogue, TAGS)
+    lengths = count(indexed, FIELDS).lengths("abstract").tolist()
+    manifest, named = split(search_files(catalogue, TAGS, shard_above=0))
+    rows = [row for k in range(manifest["chunks"]) for row in named[f"d{k}.json"]]
+    by_url = {f"papers/{p.slug}/": i for i, p in enumerate(catalogue)}
+    order = [by_url[row[1]] for row in rows]
+    assert order == sorted(range(len(catalogue)), key=lambda i: (lengths[i], i))
+
+
+def test_shard_of_uses_javascript_string_order() -> None:
+    firsts = ["", "b", "\uffff", "\U0001f600"]  # JavaScript puts U+1F600 (a surrogate pair) first
+    assert sorted(firsts, key=lambda t: t.encode("utf-16-be", "surrogatepass")) == [
+        "",
+        "b",
+        "\U0001f600",
+        "\uffff",
+    ]
+    ordered = ["", "b", "\U0001f600", "\uffff"]
+    assert shard_of(ordered, "a") == 0
+    assert shard_of(ordered, "b") == 1
+    assert shard_of(ordered, "zz") == 1
+    assert shard_of(ordered, "\ue000") == 2
+    assert shard_of(ordered, "\uffff") == 3
+
+
+def test_empty_and_tiny_catalogues() -> None:
+    manifest, named = split(search_files([], TAGS, shard_above=-1))
+    assert manifest["documents"] == 0 and manifest["shards"] == [""]
+    assert named["t0.json"] == [] and named[manifest["terms"]] == ""
+    papers = seed_papers()[:1]
+    manifest, named = split(search_files(papers, TAGS, shard_above=0))
+    corpus = count(search_records(papers, TAGS)[0], FIELDS).corpus()
+    assert decode(manifest, named) == index_of(corpus).as_dict()
+
+
+def test_paths_are_under_search() -> None:
+    files = search_files(seed_papers(), TAGS, shard_above=0)
+    assert files[0].path == PurePosixPath("search/manifest.json")
+    assert all(f.path.parts[0] == "search" and len(f.path.parts) in (2, 3) for f in files)
