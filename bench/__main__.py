@@ -39,10 +39,11 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def measured(builder: builds.Builder) -> dict[str, Any]:
+def measured(builder: builds.Builder, max_load: float | None = None) -> dict[str, Any]:
     """Build with `builder` as it stands (cold or warm) and measure the build and its output."""
+    load = measure.settle(max_load)
     run = measure.run(builder.command, cwd=builder.project)
-    row: dict[str, Any] = asdict(run)
+    row: dict[str, Any] = {**asdict(run), "load_at_start": load}
     if run.status == 0:
         stats = measure.output_stats(builder.out)
         row.update(asdict(stats), pages_per_s=stats.html_pages / run.wall_s)
@@ -52,16 +53,16 @@ def measured(builder: builds.Builder) -> dict[str, Any]:
     return row
 
 
-def cold(builder: builds.Builder) -> dict[str, Any]:
+def cold(builder: builds.Builder, max_load: float | None) -> dict[str, Any]:
     builder.clean()
-    return measured(builder)
+    return measured(builder, max_load)
 
 
 def one_paper_rebuild(builder: builds.Builder, paper: Path) -> dict[str, Any]:
     """Edit one abstract, rebuild with the warm cache, check the page shows it, restore."""
     original = builds.edit_paper(paper)
     try:
-        row = measured(builder)
+        row = measured(builder)  # no settling: the cache is warm now
     finally:
         builds.replace_file(paper, original)
     page = builder.out / "papers" / paper.stem / "index.html"
@@ -85,9 +86,7 @@ def node_summary(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 def search_costs(site: Path, with_browser: bool) -> dict[str, Any]:
     """Sizes and fetch plans (deterministic, so measured once), and Chromium's fetches."""
     costs = {k: v for k, v in search.measure(site).items() if k != "node"}
-    costs["browser"] = (
-        browser.first_result_fetches(site) if with_browser else {"skipped": "--no-browser"}
-    )
+    costs["browser"] = browser.first_result_fetches(site) if with_browser else {"skipped": "--no-browser"}
     return costs
 
 
@@ -111,38 +110,39 @@ def after_build(mine: builds.Builder, paper: Path, rounds: Rounds, browse: bool)
 
 
 def run_rounds(
-    n: int, runs: int, mine: builds.Builder, peer: builds.Builder | None, paper: Path, browse: bool
+    n: int, mine: builds.Builder, peer: builds.Builder | None, paper: Path, options: argparse.Namespace
 ) -> Rounds:
     rounds = Rounds()
-    for round_ in range(runs):
+    for round_ in range(options.runs):
         order = [mine, peer] if round_ % 2 == 0 else [peer, mine]  # alternate who goes first
         for builder in (b for b in order if b is not None):
-            row = cold(builder)
-            log(f"N={n} round {round_ + 1}/{runs}: {builder.name} {row['wall_s']:.2f} s")
+            row = cold(builder, options.max_load)
+            log(
+                f"N={n} round {round_ + 1}/{options.runs}: {builder.name} {row['wall_s']:.2f} s "
+                f"(load {row['load_at_start']:.1f})"
+            )
             (rounds.mine if builder is mine else rounds.peer).append(row)
             if builder is mine and row["status"] == 0:
-                after_build(mine, paper, rounds, browse)
+                after_build(mine, paper, rounds, not options.no_browser)
     return rounds
 
 
-def bench_size(
-    n: int, runs: int, work: Path, seed: int, options: argparse.Namespace
-) -> dict[str, Any]:
+def bench_size(n: int, work: Path, options: argparse.Namespace) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     hugo_root = work / "hugo" if not options.no_hugo and builds.hugo_executable() else None
-    catalogue = generate(work / "site", n, seed, hugo_root=hugo_root)
+    catalogue = generate(work / "site", n, options.seed, hugo_root=hugo_root)
     generated = time.perf_counter() - started
     log(f"N={n}: generated in {generated:.1f} s")
     mine = builds.site_gen(catalogue.root)
     peer = builds.hugo(hugo_root) if hugo_root else None
     paper = catalogue.root / "content" / "papers" / f"{sorted(catalogue.slugs)[n // 2]}.md"
-    rounds = run_rounds(n, runs, mine, peer, paper, not options.no_browser)
+    rounds = run_rounds(n, mine, peer, paper, options)
     mine_summary = summary(rounds.mine)
     peer_summary = summary(rounds.peer) if peer else None
     return {
         "n": n,
-        "seed": seed,
+        "seed": options.seed,
         "generate_s": generated,
         "load_average": [load_before, os.getloadavg()[0]],  # 1-minute, before and after
         "site_gen": mine_summary,
@@ -178,6 +178,12 @@ def main(argv: list[str] | None = None) -> int:
         help="results and work folder (default .cache/bench)",
     )
     parser.add_argument("--seed", type=int, default=0, help="catalogue seed (default 0)")
+    parser.add_argument(
+        "--max-load",
+        type=float,
+        default=None,
+        help="before each cold build, wait (up to 5 min) for the 1-minute load average to drop below this",
+    )
     parser.add_argument("--no-hugo", action="store_true", help="do not build with Hugo")
     parser.add_argument(
         "--no-browser",
@@ -195,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, Any] = {"machine": report.machine(), "runs": args.runs, "sizes": []}
     for n in args.sizes:
         work = args.out / "work" / f"n{n}"
-        result["sizes"].append(bench_size(n, args.runs, work, args.seed, args))
+        result["sizes"].append(bench_size(n, work, args))
         report.write(args.out, result)  # partial results survive an interrupted long run
         if not args.keep:
             shutil.rmtree(work)

@@ -59,9 +59,7 @@ def first_result_fetches(site: Path, query: str = TYPICAL_QUERY) -> dict[str, An
     finished: list[str] = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-            )
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
             page = browser.new_page()
             page.on("requestfinished", lambda request: finished.append(request.url))
             port = server.server_address[1]
@@ -86,9 +84,7 @@ def _sizes(site: Path, urls: list[str], query: str) -> dict[str, Any]:
         data = path.read_bytes()
         name = str(path.relative_to(site))
         kind = "page" if name.endswith(PAGE_KINDS) else "search"
-        files.append(
-            {"path": name, "kind": kind, "raw_bytes": len(data), "gzip_bytes": gzip_size(data)}
-        )
+        files.append({"path": name, "kind": kind, "raw_bytes": len(data), "gzip_bytes": gzip_size(data)})
     counted = [f for f in files if f["kind"] == "search"]
     return {
         "query": query,

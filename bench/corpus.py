@@ -38,11 +38,7 @@ def seed_papers(path: Path = SEED) -> list[tuple[str, str]]:
     """(title, abstract) pairs of a daily dump: after the first date line, title/blank/abstract."""
     lines = path.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if _DATE_LINE.fullmatch(line.strip()))
-    rest = [
-        line.strip()
-        for line in lines[start + 1 :]
-        if line.strip() and not _DATE_LINE.fullmatch(line.strip())
-    ]
+    rest = [line.strip() for line in lines[start + 1 :] if line.strip() and not _DATE_LINE.fullmatch(line.strip())]
     return list(zip(rest[0::2], rest[1::2], strict=False))
 
 

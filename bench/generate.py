@@ -44,8 +44,7 @@ _PROPOSE = (
     "We release {model}, a {adj} model trained on {count} examples from {ds1}.",
 )
 _RESULT = (
-    "On {ds1}, {model} improves accuracy by {pct}% over {other} while using {ratio}x fewer "
-    "parameters.",
+    "On {ds1}, {model} improves accuracy by {pct}% over {other} while using {ratio}x fewer parameters.",
     "{model} reaches {score} on {ds1} and transfers to {ds2} without fine-tuning.",
     "Compared with {other}, {model} reduces the error rate on {ds2} by {pct}%.",
     "Code, checkpoints and the {ds1} evaluation split for {model} are publicly available.",

@@ -139,6 +139,20 @@ def run(
         )
 
 
+def settle(max_load: float | None, limit_s: float = 300.0) -> float:
+    """Wait until the 1-minute load average is below `max_load` (at most `limit_s`).
+
+    Returns the load average when the wait ended. On a shared machine other work dilates
+    wall times, and more for a single-threaded program than for a many-threaded one.
+    """
+    deadline = time.monotonic() + limit_s
+    while max_load is not None and os.getloadavg()[0] >= max_load:
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(5)
+    return os.getloadavg()[0]
+
+
 def output_stats(folder: Path) -> OutputStats:
     """Files, bytes and HTML pages under `folder`."""
     files = size = pages = 0

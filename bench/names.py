@@ -89,9 +89,7 @@ def dataset_names(rng: random.Random, count: int) -> list[str]:
     return names
 
 
-def author_names(
-    rng: random.Random, count: int, firsts: Sequence[str], lasts: Sequence[str]
-) -> list[str]:
+def author_names(rng: random.Random, count: int, firsts: Sequence[str], lasts: Sequence[str]) -> list[str]:
     """`count` distinct "First Last" names; middle initials once the plain pairs run out."""
     pairs = [(f, ln) for f in firsts for ln in lasts]
     rng.shuffle(pairs)

@@ -59,10 +59,7 @@ def medians(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 def ratios(mine: dict[str, Any], peer: dict[str, Any]) -> dict[str, float | None]:
     keys = ("wall_s", "cpu_s", "peak_rss_mib", "tree_pss_mib", "pages_per_s", "bytes")
-    return {
-        key: (mine[key] / peer[key] if peer.get(key) and mine.get(key) is not None else None)
-        for key in keys
-    }
+    return {key: (mine[key] / peer[key] if peer.get(key) and mine.get(key) is not None else None) for key in keys}
 
 
 def _num(value: float | None, digits: int = 2) -> str:
@@ -114,10 +111,7 @@ def markdown(result: dict[str, Any]) -> str:
     ]
     for size in result["sizes"]:
         lines.append(_search_row(size))
-    loads = ", ".join(
-        f"N={s['n']:,} {s['load_average'][0]:.1f} → {s['load_average'][1]:.1f}"
-        for s in result["sizes"]
-    )
+    loads = ", ".join(f"N={s['n']:,} {s['load_average'][0]:.1f} → {s['load_average'][1]:.1f}" for s in result["sizes"])
     lines += ["", f"1-minute load average before → after each size: {loads}."]
     return "\n".join(lines) + "\n"
 

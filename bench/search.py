@@ -101,9 +101,7 @@ def data_plan(site: Path, query: str) -> tuple[str, list[str], bool]:
     layout = str(manifest.get("layout", "unknown"))
     planner = PLANNERS.get(layout)
     if planner is None:
-        everything = sorted(
-            str(p.relative_to(site)) for p in (site / "search").rglob("*.json") if p.is_file()
-        )
+        everything = sorted(str(p.relative_to(site)) for p in (site / "search").rglob("*.json") if p.is_file())
         return f"manifest:{layout}", everything, True
     return f"manifest:{layout}", ["search/manifest.json", *planner(site, manifest, query)], False
 

@@ -17,11 +17,7 @@ SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def front_matter(path: Path) -> tuple[dict[str, Any], str]:
@@ -91,9 +87,7 @@ def test_slugs_are_unique_and_well_formed(catalogue: Path) -> None:
 
 def test_tags_follow_a_skewed_distribution(catalogue: Path) -> None:
     counts = Counter(
-        tag
-        for path in (catalogue / "content" / "papers").glob("*.md")
-        for tag in front_matter(path)[0]["tags"]
+        tag for path in (catalogue / "content" / "papers").glob("*.md") for tag in front_matter(path)[0]["tags"]
     )
     ranked = [count for _, count in counts.most_common()]
     assert ranked[0] > 0.3 * 600  # the most popular tag is on about half the papers
