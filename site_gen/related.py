@@ -181,21 +181,32 @@ def term_weights(papers: Sequence[Paper]) -> tuple[sparse.csr_matrix, list[str]]
         boost = boosts[(title > 0) * (1 + (lead > 0))]
         blocks.append(sparse.csr_matrix(((1 + np.log(tf)) * boost, block.indices, block.indptr),
                                         shape=block.shape))
-    matrix = sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix((0, 1 << 30))
-    return _canonical(matrix, list(terms))
+    number, names = _sorted_terms(list(terms), [block.indices for block in blocks])
+    rows = sum(block.shape[0] for block in blocks)
+    data = np.empty(sum(block.nnz for block in blocks), dtype=np.float32)
+    indices = np.empty(len(data), dtype=np.int32)
+    indptr = np.zeros(rows + 1, dtype=np.int64)
+    done = at = 0
+    while blocks:  # one matrix, its blocks freed as they are copied in
+        block = blocks.pop(0)
+        data[at:at + block.nnz] = block.data
+        indices[at:at + block.nnz] = number[block.indices]
+        indptr[done + 1:done + block.shape[0] + 1] = block.indptr[1:] + at
+        done, at = done + block.shape[0], at + block.nnz
+    return sparse.csr_matrix((data, indices, indptr), shape=(rows, max(1, len(names)))), names
 
 
-def _canonical(matrix: sparse.csr_matrix, vocab: list[str]) -> tuple[sparse.csr_matrix, list[str]]:
-    """The terms that occur, in sorted order, and the matrix with its columns renumbered so."""
-    used = np.flatnonzero(np.bincount(matrix.indices, minlength=len(vocab)))
+def _sorted_terms(vocab: list[str], columns: list[Ints]) -> tuple[Ints, list[str]]:
+    """A new number for each term (in sorted order of the terms that occur) and those terms."""
+    found = np.zeros(len(vocab), dtype=bool)
+    for part in columns:
+        found[part] = True
+    used = np.flatnonzero(found)
     names = [vocab[i] for i in used.tolist()]
     order = sorted(range(len(names)), key=names.__getitem__)
-    number = np.zeros(len(vocab), dtype=np.int32)
-    number[used[order]] = np.arange(len(order), dtype=np.int32)
-    result = sparse.csr_matrix((matrix.data, number[matrix.indices], matrix.indptr),
-                               shape=(matrix.shape[0], max(1, len(order))))
-    result.sort_indices()
-    return result, [names[i] for i in order]
+    number = np.zeros(len(vocab), dtype=np.int64)
+    number[used[order]] = np.arange(len(order))
+    return number, [names[i] for i in order]
 
 
 def cached_term_weights(papers: Sequence[Paper], path: Path) -> sparse.csr_matrix:
@@ -218,7 +229,10 @@ def cached_term_weights(papers: Sequence[Paper], path: Path) -> sparse.csr_matri
     source = np.empty(len(papers), dtype=np.int64)  # each paper's row in the stacked parts
     source[hits >= 0] = np.arange(reused.shape[0])
     source[fresh] = reused.shape[0] + np.arange(len(fresh))
-    matrix, vocab = _canonical(sparse.vstack(parts, format="csr")[source], list(number))
+    matrix = sparse.vstack(parts, format="csr")[source]
+    renumbered, vocab = _sorted_terms(list(number), [matrix.indices])
+    matrix.indices = renumbered[matrix.indices].astype(matrix.indices.dtype)
+    matrix.resize((matrix.shape[0], max(1, len(vocab))))
     _save(path, keys, vocab, matrix)
     return matrix
 
@@ -284,7 +298,9 @@ def weigh(weights: sparse.csr_matrix) -> sparse.csr_matrix:
                                     minlength=block.shape[0]))
         block.data /= np.repeat(np.where(norms > 0, norms, 1.0), np.diff(block.indptr))
         rows.append(block)
-    return sparse.vstack(rows, format="csr")
+    vectors = sparse.vstack(rows, format="csr")
+    vectors.sort_indices()  # sums in term order, whatever order the terms were counted in
+    return vectors
 
 
 def cap_postings(vectors: sparse.csr_matrix) -> sparse.csr_matrix:
