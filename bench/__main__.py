@@ -2,8 +2,9 @@
 
 For each N: generate the catalogue once (for both generators), then R interleaved rounds of
 a cold site-gen build (its `_site*` and `.cache` removed first) and, when `hugo` is on PATH,
-a cold Hugo build of the same papers. After each site-gen build: the search costs (sizes
-once, lunr.js timings in Node every round) and a one-paper rebuild with the warm cache.
+a cold Hugo build of the same papers. After each site-gen build: search timings in Node
+(every round), the search's bytes (once: they are deterministic) and a one-paper rebuild
+with the warm cache.
 Medians go to stdout, `<out>/results.md` and `<out>/results.json`.
 """
 
@@ -18,10 +19,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import browser, builds, measure, report, search
+from bench import browser, builds, measure, node, report, search
 from bench.generate import generate
 
-NODE_KEYS = ("read_ms", "parse_ms", "load_ms", "load_total_ms", "query_ms")
+NODE_KEYS = {
+    "lunr": ("read_ms", "parse_ms", "load_ms", "load_total_ms", "query_ms"),
+    "engine": ("load_ms", "first_ms", "warm_ms"),
+}
 
 
 def sizes(text: str) -> list[int]:
@@ -77,17 +81,25 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def node_summary(rounds: list[dict[str, Any]]) -> dict[str, Any]:
-    timed = [r for r in rounds if "skipped" not in r]
-    if not timed:
-        return rounds[0] if rounds else {"skipped": "no successful build"}
-    return {**report.medians([{k: r[k] for k in NODE_KEYS} for r in timed]), "rounds": timed}
+    """Per runner (lunr, engine): medians over the rounds it was not skipped in."""
+    summary: dict[str, Any] = {}
+    for runner, keys in NODE_KEYS.items():
+        timed = [r[runner] for r in rounds if "skipped" not in r[runner]]
+        if not timed:
+            summary[runner] = rounds[0][runner] if rounds else {"skipped": "no successful build"}
+            continue
+        summary[runner] = {**report.medians([{k: r[k] for k in keys} for r in timed]), "rounds": timed}
+    return summary
 
 
-def search_costs(site: Path, with_browser: bool) -> dict[str, Any]:
-    """Sizes and fetch plans (deterministic, so measured once), and Chromium's fetches."""
-    costs = {k: v for k, v in search.measure(site).items() if k != "node"}
-    costs["browser"] = browser.first_result_fetches(site) if with_browser else {"skipped": "--no-browser"}
-    return costs
+def search_costs(site: Path, timing: dict[str, Any], with_browser: bool) -> dict[str, Any]:
+    """Sizes and a first query's fetches (deterministic, so measured once), also in Chromium."""
+    fetched = timing["engine"].get("typical_fetched")
+    return {
+        "search_files": search.search_files(site),
+        "first_query": search.first_query(site, fetched),
+        "browser": browser.first_result_fetches(site) if with_browser else {"skipped": "--no-browser"},
+    }
 
 
 @dataclass
@@ -103,9 +115,10 @@ class Rounds:
 
 def after_build(mine: builds.Builder, paper: Path, rounds: Rounds, browse: bool) -> None:
     """After a good cold build: search costs (sizes once), lunr.js timings, a rebuild."""
+    timing = node.timings(mine.out, search.engine_script(mine.out))
+    rounds.node.append(timing)
     if rounds.search is None:
-        rounds.search = search_costs(mine.out, browse)
-    rounds.node.append(search.node_timings(mine.out))
+        rounds.search = search_costs(mine.out, timing, browse)
     rounds.rebuilds.append(one_paper_rebuild(mine, paper))
 
 

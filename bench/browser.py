@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from bench.search import TYPICAL_QUERY, gzip_size
+from bench.node import TYPICAL_QUERY
+from bench.search import gzip_size
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

@@ -105,9 +105,10 @@ def markdown(result: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "| N | search files (raw / gzip) | first query fetches, gzip (plan / Chromium) "
-        "| lunr.js read+parse+load | lunr.js query (median) | one-paper rebuild |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| N | search layout | search files (raw / gzip) | first query fetches, gzip (Node / Chromium) "
+        "| engine: load / first query / warm query | lunr.js, whole index: read+parse+load / query "
+        "| one-paper rebuild |",
+        "| ---: | :--- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size in result["sizes"]:
         lines.append(_search_row(size))
@@ -116,21 +117,26 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f} ms" if value >= 10 else f"{value:.1f} ms"
+
+
 def _search_row(size: dict[str, Any]) -> str:
     search = size.get("search") or {}
     files, first = search.get("search_files", {}), search.get("first_query", {})
     chromium = search.get("browser", {})
-    node = search.get("node", {})
-    rebuild = size.get("rebuild", {}).get("median", {})
+    lunr, engine = search.get("node", {}).get("lunr", {}), search.get("node", {}).get("engine", {})
+    wall = size.get("rebuild", {}).get("median", {}).get("wall_s")
     bound = " (upper bound)" if first.get("upper_bound") else ""
-    load = f"{_num(node.get('load_total_ms'), 0)} ms" if "load_total_ms" in node else "–"
-    query = f"{_num(node.get('query_ms'), 1)} ms" if "query_ms" in node else "–"
-    wall = rebuild.get("wall_s")
+    engine_times = " / ".join(_ms(engine.get(k)) for k in ("load_ms", "first_ms", "warm_ms"))
+    lunr_times = " / ".join(_ms(lunr.get(k)) for k in ("load_total_ms", "query_ms"))
     return (
-        f"| {size['n']:,} | {_size(files.get('raw_bytes'))} / {_size(files.get('gzip_bytes'))} "
+        f"| {size['n']:,} | {first.get('layout', '–')} "
+        f"| {_size(files.get('raw_bytes'))} / {_size(files.get('gzip_bytes'))} "
         f"| {_size(first.get('gzip_bytes'))}{bound} / {_size(chromium.get('gzip_bytes'))} "
-        f"| {load} | {query} "
-        f"| {_num(wall) + ' s' if wall is not None else '–'} |"
+        f"| {engine_times} | {lunr_times} | {_num(wall) + ' s' if wall is not None else '–'} |"
     )
 
 

@@ -1,50 +1,28 @@
-"""What the search costs a reader: bytes on the wire and lunr.js time in Node.
+"""What the search costs a reader in bytes: the search files, and a first query's fetches.
 
-Gzip sizes use level 6 (gzip's and most web servers' default). "First query" bytes are
-what a browser fetches on `/search/?q=QUERY` before it can show a result, HTML and CSS
-aside: the scripts the search page loads plus the search data the query needs. Which data a
-query needs depends on the layout of `_site/search/`:
-
-- monolithic (the contract up to at least 2,000 papers): `lunr-index.json` and
-  `documents.json`, whatever the query;
-- with `search/manifest.json`: the files that the layout named by the manifest's `layout`
-  key says the query needs. Register a planner for a layout in `PLANNERS`; an unknown
-  layout is measured as the upper bound (every file under `search/`), flagged as such.
+Gzip sizes use level 6 (gzip's and most web servers' default), file by file, as a host
+compresses each response. "First query" bytes are what `/search/?q=QUERY` fetches before it
+can show its first results, HTML, CSS and icons aside: the scripts the search page loads
+plus the search data. Which data depends on the layout of `_site/search/`, so the site's own
+engine says: the files it fetched for the query when run in Node (`bench.node`). Without
+Node, the plan falls back to what the layout implies: for the whole index
+(`lunr-index.json` and `documents.json`) that is exact; for a manifest it is every file
+under `search/`, flagged as an upper bound. `bench.browser` measures the same in Chromium.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import statistics
-import subprocess
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
-NODE_SCRIPT = Path(__file__).resolve().parent / "lunr_query.js"
-TYPICAL_QUERY = "transformer"
-QUERIES = (
-    "transformer",
-    "speech separation",
-    "diffusion video generation",
-    "reinforcement learning agents",
-    "language models benchmark evaluation",
-    "quantization",
-)
-NODE_REPEAT = 15
-NODE_MAX_INDEX_BYTES = 400 * 1024 * 1024  # V8 cannot hold much larger strings
+from bench.node import TYPICAL_QUERY
+
 _SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
 # src, and data-* attributes naming scripts that a loader fetches later (data-lunr="...js")
 _SCRIPT_URL = re.compile(r"""\b(?:src|data-[\w-]+)\s*=\s*["']([^"']+\.js(?:\?[^"']*)?)["']""")
-
-# A planner gets (site folder, parsed manifest, query) and returns the data files (relative
-# to the site) that the query fetches before its first result is shown.
-Planner = Callable[[Path, dict[str, Any], str], list[str]]
-PLANNERS: dict[str, Planner] = {}
 
 
 def gzip_size(data: bytes) -> int:
@@ -92,57 +70,30 @@ def page_scripts(site: Path, page: str = "search/") -> list[str]:
     return scripts
 
 
-def data_plan(site: Path, query: str) -> tuple[str, list[str], bool]:
-    """(layout, data files the query fetches, whether that is only an upper bound)."""
-    manifest_path = site / "search" / "manifest.json"
-    if not manifest_path.exists():
-        return "monolithic", ["search/lunr-index.json", "search/documents.json"], False
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    layout = str(manifest.get("layout", "unknown"))
-    planner = PLANNERS.get(layout)
-    if planner is None:
-        everything = sorted(str(p.relative_to(site)) for p in (site / "search").rglob("*.json") if p.is_file())
-        return f"manifest:{layout}", everything, True
-    return f"manifest:{layout}", ["search/manifest.json", *planner(site, manifest, query)], False
+def engine_script(site: Path) -> str | None:
+    """The search engine among the search page's scripts (assets/js/search-engine.js)."""
+    return next((s for s in page_scripts(site) if "search-engine" in Path(s).name), None)
 
 
-def first_query(site: Path, query: str = TYPICAL_QUERY) -> dict[str, Any]:
-    layout, data, upper_bound = data_plan(site, query)
-    files = file_sizes(site, page_scripts(site) + data)
-    return {"query": query, "layout": layout, "upper_bound": upper_bound, **_totals(files)}
+def layout(site: Path) -> str:
+    return "manifest" if (site / "search" / "manifest.json").exists() else "monolithic"
 
 
-def node_timings(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, Any]:
-    """lunr.js read/parse/load times and median query times, or why they were skipped."""
-    node = shutil.which("node")
-    index = site / "search" / "lunr-index.json"
-    if node is None:
-        return {"skipped": "node is not on PATH"}
-    if not index.exists():
-        return {"skipped": "no search/lunr-index.json (sharded layout: not measured yet)"}
-    if index.stat().st_size > NODE_MAX_INDEX_BYTES:
-        return {"skipped": f"lunr-index.json is {index.stat().st_size} bytes"}
-    command = [
-        node,
-        "--max-old-space-size=4096",
-        str(NODE_SCRIPT),
-        str(index),
-        str(NODE_REPEAT),
-        *queries,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-    if done.returncode != 0:
-        return {"skipped": f"node failed: {done.stderr.strip()[-500:]}"}
-    result: dict[str, Any] = json.loads(done.stdout)
-    result["query_ms"] = statistics.median(q["median_ms"] for q in result["queries"])
-    result["load_total_ms"] = result["read_ms"] + result["parse_ms"] + result["load_ms"]
-    return result
-
-
-def measure(site: Path) -> dict[str, Any]:
-    """Sizes (deterministic: measured once) and one round of Node timings."""
+def first_query(site: Path, engine_fetched: list[str] | None, query: str = TYPICAL_QUERY) -> dict[str, Any]:
+    """The scripts and data a first query fetches: as the engine fetched them, else planned."""
+    upper_bound = False
+    if engine_fetched is not None:
+        data, method = [f for f in engine_fetched if (site / f).is_file()], "engine in Node"
+    elif layout(site) == "monolithic":
+        data, method = ["search/lunr-index.json", "search/documents.json"], "layout"
+    else:
+        data = sorted(str(p.relative_to(site)) for p in (site / "search").rglob("*.json"))
+        method, upper_bound = "layout (every search file)", True
+    files = file_sizes(site, list(dict.fromkeys(page_scripts(site) + data)))
     return {
-        "search_files": search_files(site),
-        "first_query": first_query(site),
-        "node": node_timings(site),
+        "query": query,
+        "layout": layout(site),
+        "method": method,
+        "upper_bound": upper_bound,
+        **_totals(files),
     }

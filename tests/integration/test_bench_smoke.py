@@ -51,6 +51,10 @@ def test_reports_the_full_build(results: tuple[dict[str, Any], str]) -> None:
     assert "| 50 |" in markdown
 
 
+def node_available() -> bool:
+    return shutil.which("node") is not None and (REPO / "node_modules" / "lunr").exists()
+
+
 def test_reports_the_search_costs(results: tuple[dict[str, Any], str]) -> None:
     search = results[0]["sizes"][0]["search"]
     files, first = search["search_files"], search["first_query"]
@@ -59,16 +63,22 @@ def test_reports_the_search_costs(results: tuple[dict[str, Any], str]) -> None:
     fetched = {f["path"] for f in first["files"]}
     assert {"search/lunr-index.json", "search/documents.json"} <= fetched
     assert any(Path(p).name.startswith("lunr") and p.endswith(".js") for p in fetched)
+    assert first["method"] == ("engine in Node" if node_available() else "layout")
     chromium = search["browser"]
-    if "skipped" not in chromium:  # a real browser fetched what the plan says, and no more
+    if "skipped" not in chromium:  # a real browser fetched what the engine in Node fetched
         assert {f["path"] for f in chromium["files"] if f["kind"] == "search"} == fetched
         assert chromium["gzip_bytes"] == first["gzip_bytes"]
-    node = search["node"]
-    if shutil.which("node") and (REPO / "node_modules" / "lunr").exists():
-        assert node["load_total_ms"] > 0 and node["query_ms"] >= 0, node
-        assert all(q["hits"] >= 0 for q in node["rounds"][0]["queries"])
-    else:
-        assert "skipped" in node
+
+
+@pytest.mark.skipif(not node_available(), reason="needs node and node_modules/lunr")
+def test_times_lunr_and_the_engine_in_node(results: tuple[dict[str, Any], str]) -> None:
+    timings = results[0]["sizes"][0]["search"]["node"]
+    lunr, engine = timings["lunr"], timings["engine"]
+    assert lunr["load_total_ms"] > 0 and lunr["query_ms"] >= 0, lunr
+    assert engine["load_ms"] > 0 and engine["first_ms"] > 0 and engine["warm_ms"] >= 0, engine
+    (round_,) = engine["rounds"]
+    assert [q["query"] for q in round_["queries"]][0] == "transformer"
+    assert all(q["hits"] > 0 for q in round_["queries"])  # the generated text has these words
 
 
 def test_reports_the_one_paper_rebuild(results: tuple[dict[str, Any], str]) -> None:
