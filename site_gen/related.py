@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from itertools import count
@@ -237,6 +238,7 @@ def cached_term_weights(papers: Sequence[Paper], path: Path) -> sparse.csr_matri
     return matrix
 
 
+# Bump the first number when the tokenisation changes: a cache of other settings is ignored.
 _CACHE_FORMAT = hashlib.blake2b(repr((1, TITLE_BOOST, SUBJECT_BOOST, LEAD_CHARS, _BODY, _LEAD,
                                       _TITLE, sorted(STOP_WORDS))).encode(),
                                 digest_size=8).hexdigest()
@@ -255,7 +257,7 @@ def _load(path: Path) -> tuple[list[bytes], list[str], sparse.csr_matrix]:
             matrix = sparse.csr_matrix((saved["data"], saved["indices"], saved["indptr"]),
                                        shape=(len(keys), max(1, len(vocab))))
             return keys, vocab, matrix
-    except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError):
+    except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError, zipfile.BadZipFile):
         return [], [], sparse.csr_matrix((0, 1), dtype=np.float32)
 
 
