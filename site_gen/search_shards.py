@@ -12,9 +12,10 @@ never reuses a cached file of an old one):
   ``scores`` are the document's field-vector entries for the term in thousandths;
 - ``<h>/d<k>.json``: documents ``k * chunk`` to ``k * chunk + chunk - 1``, each
   ``[title, url, date, tags, snippet]`` (what ``documents.json`` holds);
-- ``<h>/tags.json``: ``{"tags": [slug, ...], "docs": "..."}``: every document's tags, for the
-  facets of the search page: ``docs`` separates documents with ``,`` and a document's tags (as
-  base-36 positions in ``tags``) with ``.``;
+- ``<h>/tags.json``: ``{"tags": [slug, ...], "width": w, "docs": "..."}``: every document's
+  tags, for the facets of the search page: ``docs`` separates documents with ``,``; a
+  document's tags are its tags' positions in ``tags`` in base 36, ``w`` digits each, ascending
+  (the documents' own files list them in the paper's order);
 - ``<h>/terms.json``: every term in order, one string, joined by newlines: what a fuzzy query
   (``word~1``) or a wildcard with no leading letters (``*former``) expands against.
 
@@ -155,15 +156,17 @@ def _document_row(doc: Document) -> list[object]:
 
 
 def _tag_table(documents: Sequence[Document]) -> dict[str, object]:
-    """Tags by frequency (ties by name), and each document's tags as positions in that list."""
+    """Tags by frequency (ties by slug), and each document's tags as a string of codes: the
+    tags' positions in that list in base 36, ``width`` digits each, in ascending order."""
     counts: dict[str, int] = {}
     for doc in documents:
         for tag in doc["tags"]:
             counts[tag] = counts.get(tag, 0) + 1
     tags = sorted(counts, key=lambda t: (-counts[t], t))
-    code = {tag: _base36(i) for i, tag in enumerate(tags)}
-    rows = ",".join(".".join(code[t] for t in doc["tags"]) for doc in documents)
-    return {"tags": tags, "docs": rows}
+    width = len(_base36(max(len(tags) - 1, 0)))
+    code = {tag: _base36(i).rjust(width, "0") for i, tag in enumerate(tags)}
+    rows = ",".join("".join(sorted(code[t] for t in set(doc["tags"]))) for doc in documents)
+    return {"tags": tags, "width": width, "docs": rows}
 
 
 def _number(value: float) -> float | int:

@@ -151,11 +151,25 @@ def test_documents_tags_and_terms(layouts: tuple[list[OutputFile], list[OutputFi
         assert n // chunk < manifest["chunks"]
     table = named[manifest["tags"]]
     coded = table["docs"].split(",")
-    assert len(coded) == len(rows)
+    width = table["width"]
+    assert len(coded) == len(rows) and width == 1
     for row, codes in zip(rows, coded, strict=True):
-        assert [table["tags"][int(c, 36)] for c in codes.split(".") if c] == row[3]
+        positions = [int(codes[i : i + width], 36) for i in range(0, len(codes), width)]
+        assert positions == sorted(positions)
+        assert sorted(table["tags"][p] for p in positions) == sorted(row[3])
     index = json.loads(whole_files[search.INDEX_PATH])
     assert named[manifest["terms"]].split("\n") == [term for term, _ in index["invertedIndex"]]
+
+
+def test_tag_codes_widen_past_36_tags() -> None:
+    docs: list[search_shards.Document] = [
+        {"title": "t", "url": "u", "date": None, "tags": [f"tag-{i}", "common"], "snippet": ""}
+        for i in range(40)
+    ]
+    table = search_shards._tag_table(docs)
+    assert table["width"] == 2 and table["tags"][0] == "common"
+    rows = str(table["docs"]).split(",")
+    assert all(len(row) == 4 and row.startswith("00") for row in rows)
 
 
 def test_deterministic_and_safe_in_html(catalogue: list[Any]) -> None:

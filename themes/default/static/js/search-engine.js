@@ -42,6 +42,9 @@
   const STEM_MIN = 4;
   const STEM_CUT = 6;
   const SPLIT_LAYOUT = 'lunr-shards';
+  // A posting's metadata: the index keeps none, and lunr.js only reads a posting's (cloning
+  // its keys), so every posting of a merged shard shares one frozen empty object.
+  const NO_METADATA = Object.freeze({});
 
   class QueryError extends Error {
     constructor(message) {
@@ -246,6 +249,7 @@
       this.index = SplitEngine.emptyIndex(this.lunr, manifest);
       this.shards = new Map(); // shard number -> Promise, settled once merged into this.index
       this.terms = []; // every term merged so far
+      this.refs = []; // document number -> ref (its number in base 36)
       this.termsSorted = true;
       this.canonical = false;
       this.docs = new Map(); // document number -> doc (complete once its chunk arrived)
@@ -301,6 +305,7 @@
       const fields = this.index.fields;
       const inverted = this.index.invertedIndex;
       const vectors = this.index.fieldVectors;
+      const refs = this.refs;
       for (const record of records) {
         const term = record[0];
         const termIndex = record[1];
@@ -308,8 +313,8 @@
         const posting = { _index: termIndex };
         let at = 3;
         for (let f = 0; f < fields.length; f++) {
-          const refs = {};
-          posting[fields[f]] = refs;
+          const keyed = {};
+          posting[fields[f]] = keyed;
           if (!(mask & (1 << f))) continue;
           const gaps = record[at];
           const scores = record[at + 1];
@@ -318,8 +323,9 @@
           let doc = 0;
           for (let i = 0; i < gaps.length; i++) {
             doc += gaps[i];
-            const ref = doc.toString(36);
-            refs[ref] = {};
+            let ref = refs[doc];
+            if (ref === undefined) ref = refs[doc] = doc.toString(36);
+            keyed[ref] = NO_METADATA;
             const key = prefix + ref;
             let vector = vectors[key];
             if (vector === undefined) vector = vectors[key] = new lunr.Vector([]);
@@ -470,7 +476,12 @@
       if (!this.tagTable) {
         this.tagTable = fetchJSON(this.folder + this.manifest.tags).then((table) => {
           const names = table.tags;
-          return table.docs.split(',').map((row) => (row ? row.split('.').map((code) => names[parseInt(code, 36)]) : []));
+          const width = table.width;
+          return table.docs.split(',').map((row) => {
+            const tags = [];
+            for (let i = 0; i < row.length; i += width) tags.push(names[parseInt(row.slice(i, i + width), 36)]);
+            return tags;
+          });
         });
         this.tagTable.catch(() => { this.tagTable = null; });
       }
