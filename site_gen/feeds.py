@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 
 from . import site as urls
@@ -34,7 +34,8 @@ def _entry_id(site: Site, path: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, site.config.title + "/" + path))
 
 
-def atom(site: Site, papers: Sequence[Paper], path: str, title: str, html_path: str) -> OutputFile:
+def atom(site: Site, papers: Sequence[Paper], path: str, title: str, html_path: str,
+         entry: Callable[[Paper], ET.Element] | None = None) -> OutputFile:
     """An Atom feed of the newest ``papers``; dates come from the papers, so builds are reproducible."""
     cfg = site.config
     newest = papers[: cfg.feed_size]
@@ -48,20 +49,26 @@ def atom(site: Site, papers: Sequence[Paper], path: str, title: str, html_path: 
         _sub(feed, "subtitle", cfg.description)
     _sub(_sub(feed, "author"), "name", cfg.author or cfg.title)
     _sub(feed, "generator", "site-gen")
-    for paper in newest:
-        entry = _sub(feed, "entry")
-        _sub(entry, "title", plain_text(paper.title))
-        _sub(entry, "id", _entry_id(site, urls.paper_url(paper.slug)))
-        _sub(entry, "link", rel="alternate", href=cfg.absolute(urls.paper_url(paper.slug)), type="text/html")
-        _sub(entry, "updated", _timestamp(paper.date))
-        if paper.date:
-            _sub(entry, "published", _timestamp(paper.date))
-        for name in paper.authors:
-            _sub(_sub(entry, "author"), "name", name)
-        for tag in paper.tags:
-            _sub(entry, "category", term=tag, label=site.tag_names.get(tag, tag))
-        _sub(entry, "summary", snippet(plain_text(paper.abstract_md), 1000))
+    names = site.tag_names if entry is None else {}
+    feed.extend(entry(paper) if entry else _entry(site, paper, names) for paper in newest)
     return OutputFile(PurePosixPath(path), _xml(feed))
+
+
+def _entry(site: Site, paper: Paper, tag_names: Mapping[str, str]) -> ET.Element:
+    cfg = site.config
+    entry = ET.Element("entry")
+    _sub(entry, "title", plain_text(paper.title))
+    _sub(entry, "id", _entry_id(site, urls.paper_url(paper.slug)))
+    _sub(entry, "link", rel="alternate", href=cfg.absolute(urls.paper_url(paper.slug)), type="text/html")
+    _sub(entry, "updated", _timestamp(paper.date))
+    if paper.date:
+        _sub(entry, "published", _timestamp(paper.date))
+    for name in paper.authors:
+        _sub(_sub(entry, "author"), "name", name)
+    for tag in paper.tags:
+        _sub(entry, "category", term=tag, label=tag_names.get(tag, tag))
+    _sub(entry, "summary", snippet(plain_text(paper.abstract_md), 1000))
+    return entry
 
 
 def sitemap(site: Site, pages: Sequence[str]) -> OutputFile:
@@ -79,10 +86,18 @@ def _xml(root: ET.Element) -> bytes:
 
 def files(site: Site, html_pages: Sequence[str]) -> Iterator[OutputFile]:
     """The feed, one feed per tag, the sitemap, robots.txt and .nojekyll."""
-    yield atom(site, site.papers, "feed.xml", site.config.title, "")
+    names = site.tag_names
+    entries: dict[str, ET.Element] = {}  # a paper's entry is the same in every feed it is in
+
+    def entry(paper: Paper) -> ET.Element:
+        if paper.slug not in entries:
+            entries[paper.slug] = _entry(site, paper, names)
+        return entries[paper.slug]
+
+    yield atom(site, site.papers, "feed.xml", site.config.title, "", entry)
     for tag in site.tags:
         yield atom(site, site.by_tag[tag.slug], urls.tag_url(tag.slug) + "feed.xml",
-                   f"{site.config.title}: {tag.name}", urls.tag_url(tag.slug))
+                   f"{site.config.title}: {tag.name}", urls.tag_url(tag.slug), entry)
     yield sitemap(site, html_pages)
     robots = f"User-agent: *\nAllow: /\nSitemap: {site.config.absolute('sitemap.xml')}\n"
     yield OutputFile(PurePosixPath("robots.txt"), robots.encode())
