@@ -36,7 +36,7 @@ from typing import Any, TypedDict
 
 import numpy as np
 
-from .lunr_index import Corpus
+from .lunr_index import Corpus, html_safe
 from .lunr_text import LUNR_VERSION
 from .model import OutputFile
 
@@ -45,8 +45,6 @@ FORMAT = 1
 MANIFEST_PATH = PurePosixPath("search/manifest.json")
 SHARD_BYTES = 24_000  # raw JSON bytes of terms per shard (a term larger than that is alone)
 CHUNK = 8  # documents per document file: results are scattered, so chunks stay small
-_ESCAPED = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
-_ESCAPED.update({0x2028: "\\u2028", 0x2029: "\\u2029"})
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -120,7 +118,7 @@ def _shards(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
 
 
 def _shard_json(records: list[str]) -> bytes:
-    return ("[" + ",".join(records) + "]").translate(_ESCAPED).encode("utf-8")
+    return html_safe("[" + ",".join(records) + "]").encode("utf-8")
 
 
 def _term_records(corpus: Corpus) -> Iterator[tuple[str, str]]:
@@ -165,8 +163,12 @@ def _tag_table(documents: Sequence[Document]) -> dict[str, object]:
     tags = sorted(counts, key=lambda t: (-counts[t], t))
     width = len(_base36(max(len(tags) - 1, 0)))
     code = {tag: _base36(i).rjust(width, "0") for i, tag in enumerate(tags)}
-    rows = ",".join("".join(sorted(code[t] for t in set(doc["tags"]))) for doc in documents)
-    return {"tags": tags, "width": width, "docs": rows}
+    rows: dict[tuple[str, ...], str] = {}  # papers share tag sets
+    for doc in documents:
+        key = tuple(doc["tags"])
+        if key not in rows:
+            rows[key] = "".join(sorted({code[t] for t in key}))
+    return {"tags": tags, "width": width, "docs": ",".join([rows[tuple(d["tags"])] for d in documents])}
 
 
 def _number(value: float) -> float | int:
@@ -205,8 +207,7 @@ def _string(text: str) -> str:
 
 def _json(value: object) -> bytes:
     """Compact JSON, safe to embed in HTML (``<``, ``>``, ``&``, U+2028, U+2029 escaped)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.translate(_ESCAPED).encode("utf-8")
+    return html_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":"))).encode("utf-8")
 
 
 def shard_of(first_terms: Sequence[str], term: str) -> int:
