@@ -124,6 +124,7 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
 
 
 def related_papers(site: Site) -> dict[str, tuple[str, ...]]:
+    """Related papers by text similarity of title and abstract."""
     return related.related(site.papers, site.config.related) if site.config.related else {}
 
 

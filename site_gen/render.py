@@ -79,6 +79,7 @@ class Renderer:
         self._tags = {t.slug: t for t in site.tags}
         self._asset_versions: dict[str, str] = {}
         self._views: dict[str, PaperView] = {}
+        self._tag_names = site.tag_names
         self._authors = site.author_pages()
         self._cards: dict[str, Markup] = {}
         self.cite_keys = dict(zip((p.slug for p in site.papers), citation_keys(site.papers), strict=True))
@@ -133,11 +134,8 @@ class Renderer:
         view = self.view(paper)
         page = replace(view, abstract_html=self.md.render(paper.abstract_md))
         bibtex = bibtex_entry(paper, self.cite_keys.get(paper.slug))
-        names = self.site.tag_names
-        meta = {"highwire": scholar.highwire_meta(paper, self.config, names),
-                "open_graph": scholar.open_graph(paper, self.config, names),
-                "twitter": scholar.twitter_card(paper, self.config),
-                "json_ld": Markup(scholar.json_ld_paper(paper, self.config, names))}
+        head = scholar.paper_head(paper, self.config, self._tag_names, plain_text(paper.abstract_md))
+        meta = replace(head, json_ld=Markup(head.json_ld))
         html = self.page("paper.html", view.link, paper=page, related=[self.view(p) for p in related],
                          bibtex=bibtex, cite_url=view.link + CITE_FILE, meta=meta,
                          math=has_math(paper.title) or 'class="math' in page.abstract_html)
