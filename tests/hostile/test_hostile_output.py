@@ -1,0 +1,108 @@
+"""Nothing lost: the output folder cannot be a source folder, and symlinks out of content/ are not followed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.hostile.support import CASES, site_build, tree
+
+GOOD = CASES / "accepted-bom-crlf"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with its own theme (so no test can come near the repository's theme) and a built site."""
+    root = tmp_path / "project"
+    shutil.copytree(GOOD, root, ignore=shutil.ignore_patterns("expected.txt"))
+    shutil.copytree(REPO / "themes" / "default", root / "themes" / "mine")
+    (root / "site.yaml").write_text((root / "site.yaml").read_text() + "theme: mine\ntheme_dir: overrides\n")
+    (root / "overrides" / "templates").mkdir(parents=True)
+    assert site_build(root).returncode == 0
+    return root
+
+
+@pytest.mark.parametrize("out", ["content", "content/papers", "themes/mine", "themes", "overrides", ".", "..",
+                                 "/"])
+def test_refuses_an_output_folder_that_is_or_holds_a_source(project: Path, out: str):
+    before = tree(project.parent, skip=("project/.cache",))
+    result = site_build(project, "--out", str(project / out) if out != "/" else "/")
+    assert result.returncode == 1
+    assert "refusing to" in result.stderr and "Traceback" not in result.stderr
+    assert tree(project.parent, skip=("project/.cache",)) == before
+
+
+
+@pytest.mark.parametrize("out", ["content/site", "themes/mine/static/site", "overrides/site"])
+def test_refuses_an_output_folder_inside_a_source(project: Path, out: str):
+    result = site_build(project, "--out", str(project / out))
+    assert result.returncode == 1 and "refusing to write the site into" in result.stderr
+    assert not (project / out).exists()
+
+
+def test_a_folder_that_is_not_a_site_is_never_replaced(project: Path):
+    (project / "docs").mkdir()
+    (project / "docs" / "keep.txt").write_text("mine")
+    result = site_build(project, "--out", str(project / "docs"))
+    assert result.returncode == 1 and "not a built site" in result.stderr
+    assert (project / "docs" / "keep.txt").read_text() == "mine"
+    (project / "notes.txt").write_text("a file, not a folder")
+    result = site_build(project, "--out", str(project / "notes.txt"))
+    assert result.returncode == 1 and (project / "notes.txt").read_text() == "a file, not a folder"
+
+
+SECRET = '---\ntitle: "SECRET paper outside the content folder"\n---\nSECRET abstract.\n'
+
+
+def built_text(site: Path) -> str:
+    return "".join(p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*") if p.is_file()
+                   and p.suffix in (".html", ".json", ".xml", ".bib"))
+
+
+def test_symlinked_papers_outside_content_are_not_followed(project: Path, tmp_path: Path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text(SECRET)
+    papers = project / "content" / "papers"
+    (papers / "secret.md").symlink_to(outside / "secret.md")
+    (papers / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    (papers / "device.md").symlink_to("/dev/zero")
+    (papers / "inside.md").symlink_to("good-paper.md")  # inside content/: an ordinary alias
+    os.mkfifo(papers / "pipe.md")  # reading it would block forever
+    result = site_build(project)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"content/papers/{name}.md: warning: symlink leads outside the content folder; not followed"
+        for name in ("dangling", "device")] + [
+        "content/papers/inside.md:1: warning: same arXiv id '2401.00001' as content/papers/good-paper.md "
+        "(merge the two files or remove one)",
+        "content/papers/secret.md: warning: symlink leads outside the content folder; not followed"]
+    assert "SECRET" not in built_text(project / "_site")
+    assert (project / "_site/papers/inside/index.html").is_file()
+
+
+def test_a_symlinked_papers_folder_outside_content_is_not_followed(project: Path, tmp_path: Path):
+    outside = tmp_path / "outside"
+    shutil.move(project / "content" / "papers", outside)
+    (outside / "secret.md").write_text(SECRET)
+    (project / "content" / "papers").symlink_to(outside)
+    result = site_build(project)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "content/papers: warning: symlink leads outside the content folder; not followed"]
+    assert "SECRET" not in built_text(project / "_site")
+
+
+
+def test_a_symlinked_tags_file_outside_content_is_not_followed(project: Path, tmp_path: Path):
+    outside = tmp_path / "outside.yaml"
+    shutil.move(project / "content" / "tags.yaml", outside)
+    outside.write_text(outside.read_text().replace("name: Speech", "name: SECRET tag name"))
+    (project / "content" / "tags.yaml").symlink_to(outside)
+    result = site_build(project)
+    assert "content/tags.yaml: warning: symlink leads outside the content folder; not followed" in result.stderr
+    assert "SECRET" not in built_text(project / "_site")
