@@ -22,6 +22,7 @@ from site_gen.lunr_index import build_index, dumps
 from site_gen.model import OutputFile
 from site_gen.search import FIELDS, search_files, search_records
 from tests.fixtures.search.corpus import TAGS, seed_papers, synthetic_papers
+from tests.fixtures.search.queries import LAYOUT_QUERIES
 
 pytestmark = pytest.mark.node
 
@@ -53,53 +54,6 @@ QUERIES = [
     "state space",
     "llm",
     "the",
-]
-# Every kind of query the engine handles: plain words (whole, prefixes, half-typed, stop words,
-# pasted titles), fields, wildcards (trailing, inner, leading), presence, boosts, fuzzy terms,
-# queries of prohibited terms only, and queries lunr.js cannot parse.
-LAYOUT_QUERIES = [
-    "transformer",
-    "speech separation",
-    "mixture of experts",
-    "language model benchmark evaluation",
-    "quant",
-    "quantizat",
-    "tr",
-    "mamba",
-    "state space models",
-    "the",
-    "a",
-    "zzzzunknown",
-    "MossFormer2: Combining Transformer and RNN-Free",
-    "o'brien 1.3b e.g survey",
-    "speech-separation",
-    "Zhao Müller",
-    "title:mamba",
-    "authors:zhao",
-    "tags:speech",
-    "abstract:quantization title:speech",
-    "quantiz*",
-    "trans*",
-    "sp*ch",
-    "*former",
-    "t*",
-    "+speech -diffusion",
-    "+speech +separation",
-    "+mamba",
-    "+zzzzunknown speech",
-    "-speech",
-    "-speech -model",
-    "-zzzzunknown",
-    "monaural^10 speech",
-    "speech^0.1 separation",
-    "transformr~1",
-    "speach~1",
-    "model~2",
-    "title:speech +tags:speech -abstract:diffusion",
-    "speech~1 sep*",
-    "title:",
-    "foo^",
-    "bogus:word",
 ]
 TRICKY = [
     "A survey of key ideas: day, delay, display and today (1.3b params, (e.g., o'brien, et al.)",

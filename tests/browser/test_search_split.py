@@ -1,0 +1,131 @@
+"""Search on a catalogue above the split threshold, in Chromium.
+
+One generated catalogue of 2,500 papers is built twice: as it comes (above 2,000 papers: the
+index split by term, search/manifest.json) under /split/, and whole (SITE_GEN_SEARCH_SHARD_ABOVE
+above its size: lunr-index.json and documents.json) under /whole/. Both are served by one
+server. The split site must show the results of the whole one, fetching a small part of it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page
+
+from bench.generate import generate
+from tests.browser.conftest import Console, _serve, site_gen
+from tests.fixtures.search.queries import LAYOUT_QUERIES
+
+PAPERS = 2500
+RESULT = "#search-results .paper-card-title a"
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str  # the server's root: the sites are at url + "split/" and url + "whole/"
+    folder: Path
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    root = tmp_path_factory.mktemp("split-search")
+    project = generate(root / "project", PAPERS, seed=3).root
+    site = root / "served"
+    site_gen("build", "--root", str(project), "--base-url", "/split/", "--out", str(site / "split"), cwd=project)
+    saved = os.environ.get("SITE_GEN_SEARCH_SHARD_ABOVE")
+    os.environ["SITE_GEN_SEARCH_SHARD_ABOVE"] = str(10 * PAPERS)
+    try:
+        site_gen("build", "--root", str(project), "--base-url", "/whole/", "--out", str(site / "whole"), cwd=project)
+    finally:
+        if saved is None:
+            del os.environ["SITE_GEN_SEARCH_SHARD_ABOVE"]
+        else:
+            os.environ["SITE_GEN_SEARCH_SHARD_ABOVE"] = saved
+    assert (site / "split" / "search" / "manifest.json").is_file()
+    assert not (site / "split" / "search" / "lunr-index.json").exists()
+    assert (site / "whole" / "search" / "lunr-index.json").is_file()
+    for url in _serve(site, "/"):
+        yield Served(url, site)
+
+
+def gzip_size(data: bytes) -> int:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    return len(compressor.compress(data) + compressor.flush())
+
+
+def results_page(page: Page, url: str) -> tuple[list[str], str]:
+    page.goto(url)
+    page.wait_for_selector(RESULT)
+    hrefs = page.eval_on_selector_all(RESULT, "links => links.map((a) => a.getAttribute('href'))")
+    status = page.text_content("#search-status") or ""
+    return [re.sub(r"^/(split|whole)/", "/", h) for h in hrefs], status
+
+
+def test_search_page_shows_the_whole_index_results_for_a_few_files(
+    page: Page, served: Served, console: Console
+) -> None:
+    fetched: list[str] = []
+    page.on("requestfinished", lambda request: fetched.append(urlsplit(request.url).path))
+    split, split_status = results_page(page, served.url + "split/search/?q=transformer")
+    data = [path.lstrip("/") for path in fetched if path.startswith("/split/search/")]
+    whole, whole_status = results_page(page, served.url + "whole/search/?q=transformer")
+    assert split == whole and len(split) == 50
+    assert split_status == whole_status and "papers match" in split_status
+    files = [served.folder / path for path in data if (served.folder / path).is_file()]
+    assert served.folder / "split/search/manifest.json" in files
+    assert not any(f.name in ("lunr-index.json", "documents.json") for f in files)
+    gzipped = sum(gzip_size(f.read_bytes()) for f in files)
+    everything = sum(gzip_size(f.read_bytes()) for f in (served.folder / "split/search").rglob("*.json"))
+    assert gzipped < min(200_000, everything / 10), (gzipped, everything)
+    # Until the page names its index (data-index), the engine first asks for the whole one.
+    assert all("lunr-index.json" in e or "documents.json" in e for e in console.errors), console.errors
+
+
+def test_header_box_shows_the_same_papers(page: Page, served: Served) -> None:
+    titles = {}
+    for name in ("split", "whole"):
+        page.goto(served.url + name + "/")
+        page.fill(".site-header .search-input", "speech separation")
+        page.wait_for_selector(".search-option-title")
+        titles[name] = page.eval_on_selector_all(".search-option-title", "els => els.map((e) => e.textContent)")
+    assert titles["split"] == titles["whole"] and len(titles["split"]) == 8
+
+
+def test_engine_gives_the_whole_index_top_ten_for_every_kind_of_query(
+    page: Page, served: Served
+) -> None:
+    page.goto(served.url + "split/search/")
+    page.wait_for_function("() => window.SiteSearchEngine")
+    report: dict[str, Any] = page.evaluate(
+        """async (queries) => {
+          const top = async (engine, q) => {
+            try {
+              return (await engine.search(q)).slice(0, 10).map((r) => [r.ref, r.score]);
+            } catch (error) {
+              return error.name + ': ' + error.message;
+            }
+          };
+          const whole = await SiteSearchEngine.load({ base: '/whole/', index: '/whole/search/lunr-index.json' });
+          const differ = [];
+          let compared = 0;
+          for (const q of queries) {
+            const split = await SiteSearchEngine.load({ base: '/split/', index: '/split/search/manifest.json' });
+            const a = await top(split, q);
+            const b = await top(whole, q);
+            compared += 1;
+            if (JSON.stringify(a) !== JSON.stringify(b)) differ.push({ q, split: a, whole: b });
+          }
+          return { compared, differ };
+        }""",
+        LAYOUT_QUERIES,
+    )
+    assert report["compared"] == len(LAYOUT_QUERIES)
+    assert report["differ"] == []
