@@ -111,7 +111,7 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     previous = cache.manifest()
     written = None
     if previous and previous.out == str(out.resolve()) and (out / output.MARKER).is_file():
-        written = update(out, renderer, specs, extras, previous, search_key, report)
+        written = update(out, renderer, specs, extras, previous, search_key, report, jobs)
     if written is None:
         written = full_build(out, renderer, specs, extras, report, jobs)
     files, search = written
@@ -166,19 +166,24 @@ def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras:
 
 
 def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
-           previous: Manifest, search_key: str, report: BuildReport) -> Written | None:
-    """Render only pages whose inputs changed, then replace them in ``out`` one file at a time.
+           previous: Manifest, search_key: str, report: BuildReport, jobs: int | None) -> Written | None:
+    """Render only pages whose inputs changed, then replace them in ``out`` one file at a time;
+    everything is made before anything is written.
 
     None when so much changed that a full build is as fast (and swaps the whole site atomically).
     """
     changed = [s for s in specs if any(previous.pages.get(p) != s.key or not (out / p).is_file() for p in s.paths)]
     if len(changed) > INCREMENTAL_LIMIT * max(1, len(specs)):
         return None
-    pages = [f for s in changed for f in renderer.render_spec(s)]  # all rendered before anything is written
-    search: list[OutputFile] = []
-    if previous.search_key != search_key or not all((out / p).is_file() for p in previous.search):
-        search = search_files(renderer.site.papers, renderer.site.tag_names)
-    extra = extras()
+    site = renderer.site
+    stale = previous.search_key != search_key or not all((out / p).is_file() for p in previous.search)
+    tasks = [partial(search_files, site.papers, site.tag_names)] if stale else []
+
+    def render() -> tuple[list[OutputFile], list[OutputFile]]:  # while a worker makes the search files
+        return [f for s in changed for f in renderer.render_spec(s)], extras()
+
+    results, (pages, extra) = run_tasks_while(tasks, render, jobs)
+    search: list[OutputFile] = results[0] if results else []
     writer = output.Writer(out, atomic=True)
     writer.write_all(pages)
     for item in [*search, *extra]:

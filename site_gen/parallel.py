@@ -32,6 +32,8 @@ def _call(index: int) -> Any:
 
 def run_tasks(tasks: Sequence[Callable[[], R]], jobs: int | None = None) -> list[R]:
     """The results of ``tasks`` in order; the first tasks start first, so put long ones there."""
+    if len(tasks) < 2:
+        return [task() for task in tasks]
     return run_tasks_while(tasks, lambda: None, jobs)[0]
 
 
@@ -39,9 +41,10 @@ def run_tasks_while(tasks: Sequence[Callable[[], R]], meanwhile: Callable[[], T]
                     jobs: int | None = None) -> tuple[list[R], T]:
     """``run_tasks``, with ``meanwhile()`` running in this process while the workers work."""
     global _TASKS
-    jobs = min(jobs or jobs_default(), len(tasks))
-    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    jobs = jobs or jobs_default()
+    if jobs < 2 or not tasks or "fork" not in multiprocessing.get_all_start_methods():
         return [task() for task in tasks], meanwhile()
+    jobs = min(jobs, len(tasks))
     _TASKS = tasks
     try:
         ignore_sigint = (signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
