@@ -322,13 +322,13 @@ def index_of(corpus: Corpus) -> LunrIndex:
     vectors: list[FieldVector] = [FieldVector((), ())] * (n_docs * width)
     columns: list[list[tuple[int, ...]]] = []
     for field, (column, scores) in enumerate(zip(corpus.columns, corpus.scores(), strict=True)):
-        terms = column.terms()
+        terms = column.terms().astype(np.int64)  # products below pass 2**31
         # postings: each term's documents in the order of a JavaScript object's keys
         keyed = column.docs[np.argsort(terms * n_docs + rank[column.docs])].tolist()
         bounds = column.bounds.tolist()
         columns.append([tuple(keyed[bounds[t] : bounds[t + 1]]) for t in range(n_terms)])
         # vectors: each document's terms ascending
-        by_doc = np.argsort(column.docs * n_terms + terms)
+        by_doc = np.argsort(column.docs.astype(np.int64) * n_terms + terms)
         docs, terms_, values = (a[by_doc].tolist() for a in (column.docs, terms, scores))
         start = 0
         while start < len(docs):

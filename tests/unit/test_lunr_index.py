@@ -259,3 +259,15 @@ def _check_consistent(index: LunrIndex, docs: list[dict[str, str]]) -> None:
         assert set(vector.terms) == expected
         for term in vector.terms:
             assert doc in index.postings[term][field]
+
+
+def test_large_catalogues_keep_postings_and_vectors_in_place() -> None:
+    # 60,000 documents and as many terms: document x term products pass 2**31.
+    n = 60_000
+    docs = [{"id": format(i, "x"), "t": f"w{i}x"} for i in range(n)]
+    index = build_index(docs, [("t", 1)])
+    assert len(index.terms) == n
+    for i in (0, 1, 40_000, n - 1):
+        term = index.terms.index(f"w{i}x")
+        assert term == i and index.postings[term] == ((i,),)
+        assert index.vectors[i].terms == (i,)
