@@ -209,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the generated projects and their output under OUT/work",
     )
     args = parser.parse_args(argv)
+    args.out = args.out.resolve()  # the builds run in their project folders
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     result: dict[str, Any] = {"machine": report.machine(), "runs": args.runs, "sizes": []}
