@@ -16,10 +16,13 @@ from .parallel import map_chunks
 from .slug import is_slug, slugify
 from .yamlio import YamlError, decode, split_front_matter
 
+MAX_FILE_BYTES = 500_000  # the worst Markdown shapes we know take seconds to render at this size, not minutes
+MAX_TAGS = 100  # each tag page lists the paper with all its tags: the output grows as the square
 PAPER_FIELDS: dict[str, s.Field] = {
     "title": s.Field(s.text, "the paper's title", required=True),
     "date": s.Field(s.partial_date, "YYYY-MM-DD, YYYY-MM or YYYY: the listing day or publication date"),
-    "tags": s.Field(s.string_list, "tag slugs from content/tags.yaml", default=()),
+    "tags": s.Field(s.short_list(MAX_TAGS, "a paper is listed under a few subjects, not every one"),
+                    "tag slugs from content/tags.yaml", default=()),
     "authors": s.Field(s.string_list, "author display names", default=()),
     "arxiv": s.Field(s.identifier, "arXiv id without version, quoted"),
     "doi": s.Field(s.identifier, "DOI, such as 10.1000/xyz"),
@@ -107,12 +110,22 @@ def make_paper(values: dict[str, Any], slug: str, path: str, body: str, body_lin
                  extra=extra, tags_line=tags_line, **core)
 
 
-def load_file(path: Path, display: str) -> tuple[Paper | None, list[Diagnostic]]:
+def read_paper(path: Path, display: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """A paper file's bytes, never more than ``MAX_FILE_BYTES`` of them."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, [Diagnostic(display, 0, f"cannot read: {exc.strerror}")]
-    return parse_paper(raw, display, path.name[:-3])
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Diagnostic(display, 1, f"file too large: more than {MAX_FILE_BYTES:,} bytes",
+                                 "a paper file holds an abstract; link the full text with url or pdf")]
+    return raw, []
+
+
+def load_file(path: Path, display: str) -> tuple[Paper | None, list[Diagnostic]]:
+    raw, problems = read_paper(path, display)
+    return parse_paper(raw, display, path.name[:-3]) if raw is not None else (None, problems)
 
 
 Loaded = tuple[str, str, Paper | None, list[Diagnostic]]  # display path, digest, paper, problems
@@ -121,10 +134,9 @@ Loaded = tuple[str, str, Paper | None, list[Diagnostic]]  # display path, digest
 def _load_chunk(jobs: Sequence[tuple[Path, str, tuple[str, Paper] | None]]) -> list[Loaded]:
     results: list[Loaded] = []
     for path, display, cached in jobs:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            results.append((display, "", None, [Diagnostic(display, 0, f"cannot read: {exc.strerror}")]))
+        raw, problems = read_paper(path, display)
+        if raw is None:
+            results.append((display, "", None, problems))
             continue
         key = digest(raw)
         if cached is not None and cached[0] == key:

@@ -81,6 +81,15 @@ def string_list(value: Any) -> tuple[str, ...]:
     return tuple(items)
 
 
+def short_list(limit: int, what: str) -> Converter:
+    """A list of strings with at most ``limit`` items."""
+    def convert(value: Any) -> tuple[str, ...]:
+        if isinstance(value, list) and len(value) > limit:
+            raise Invalid(f"has {len(value)} items; at most {limit} are allowed", what)
+        return string_list(value)
+    return convert
+
+
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
