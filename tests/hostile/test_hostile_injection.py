@@ -30,31 +30,34 @@ RISKY_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "apple
               "video", "audio", "source", "portal", "noscript"}
 DATA_SCRIPTS = {"application/json", "application/ld+json"}  # inline scripts a browser does not run
 BAD_SCHEME = re.compile(r"^(?:javascript|data|vbscript):", re.I)
-HARMLESS_PAPER = """---
-title: "A harmless paper with $x^2$"
-date: 2025-03-11
-tags: [xss, quotes, json]
-authors: [Ada Lovelace]
-arxiv: "2401.00001"
-doi: "10.1000/xyz"
-venue: "A venue"
-url: "https://example.org/paper"
-pdf: "https://example.org/paper.pdf"
-code: "https://example.org/code"
-project: "https://example.org/project"
----
-Text with *emphasis*, a [link](https://example.org/), ![a figure](https://example.org/f.png), `code` and $y$.
-"""
-HARMLESS_TAGS = """tags:
-  - slug: xss
-    name: XSS
-    description: Harmless.
-  - slug: quotes
-    name: Quotes
-    description: Harmless.
-  - slug: json
-    name: JSON
-"""
+HARMLESS_VALUES = {
+    "arxiv": '"2401.00001"', "doi": '"10.1000/xyz"', "venue": "A venue", "url": "https://example.org/paper",
+    "pdf": "https://example.org/paper.pdf", "code": "https://example.org/code", "project": "https://example.org/p",
+    "source": "daily", "categories": "[cs.CL]", "publisher": "A publisher", "pages": '"1--2"', "volume": '"1"',
+    "bibtex_key": "key2025", "entry_type": "article", "year": "2025", "month": "3",
+}
+HARMLESS_BODY = ("Text with *emphasis*, a [link](https://example.org/), ![a figure](https://example.org/f.png), "
+                 "`code` and $y$.\n\n```\nfenced\n```\n")
+
+
+def harmless_twin(root: Path) -> None:
+    """The hostile site with every value replaced by a harmless one of the same shape: the same papers,
+    dates, tags, number of authors and keys, so that every conditional of the theme goes the same way."""
+    (root / "content" / "papers").mkdir(parents=True)
+    (root / "site.yaml").write_text("title: Harmless\ndescription: Harmless.\nauthor: Someone\n"
+                                    "site_url: https://example.org/hostile/\npage_size: 3\nauthor_pages: 1\n",
+                                    encoding="utf-8")
+    tags = "".join(f"  - slug: {slug}\n    name: Tag {slug}\n    description: Harmless.\n"
+                   for slug in ("xss", "quotes", "json"))
+    (root / "content" / "tags.yaml").write_text("tags:\n" + tags, encoding="utf-8")
+    for n, paper in enumerate(load_papers(HOSTILE / "content", HOSTILE).papers):
+        lines = ["---", f'title: "Harmless paper {n}' + (' $x$"' if "$" in paper.title else '"'),
+                 f"date: {paper.date}", f"tags: [{', '.join(paper.tags)}]",
+                 f"authors: [{', '.join(f'Author {n}-{i}' for i in range(len(paper.authors)))}]"]
+        present = {k for k in HARMLESS_VALUES if getattr(paper, k, None) or k in dict(paper.extra)}
+        lines += [f"{k}: {v}" for k, v in HARMLESS_VALUES.items() if k in present]
+        text = "\n".join([*lines, "---", HARMLESS_BODY])
+        (root / "content" / "papers" / Path(paper.path).name).write_text(text, encoding="utf-8")
 
 
 class Page(HTMLParser):
@@ -139,12 +142,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def theme_own(tmp_path_factory: pytest.TempPathFactory) -> set[tuple[object, ...]]:
     """Signatures of the risky elements the theme writes, from the same site with harmless content."""
     root = tmp_path_factory.mktemp("harmless") / "site"
-    (root / "content" / "papers").mkdir(parents=True)
-    (root / "site.yaml").write_text("title: Harmless\ndescription: Harmless.\nauthor: Someone\n"
-                                    "site_url: https://example.org/hostile/\npage_size: 3\nauthor_pages: 1\n",
-                                    encoding="utf-8")
-    (root / "content" / "tags.yaml").write_text(HARMLESS_TAGS, encoding="utf-8")
-    (root / "content" / "papers" / "harmless.md").write_text(HARMLESS_PAPER, encoding="utf-8")
+    harmless_twin(root)
     own: set[tuple[object, ...]] = set()
     for path in html_files(build(root)):
         for tag, attrs in parse(path).elements:
