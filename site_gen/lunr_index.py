@@ -23,7 +23,7 @@ import json
 import re
 from array import array
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,21 +106,19 @@ class LunrIndex:
         }
 
 
-def count(
-    docs: Sequence[Mapping[str, str]], fields: Sequence[tuple[str, float]], ref: str = "id"
-) -> Counts:
+def count(docs: Iterable[Mapping[str, str]], fields: Sequence[tuple[str, float]], ref: str = "id") -> Counts:
     """Read ``docs`` once through lunr's builder pipeline (tokenizer, trimmer, stop word filter,
-    stemmer): each field's distinct terms with their frequencies, in order of first occurrence."""
+    stemmer): each field's distinct terms with their frequencies, in order of first occurrence.
+    ``docs`` may be a generator: no document is kept."""
     _check_fields([name for name, _ in fields])
     names = js_key_order([name for name, _ in fields])
     boosts = dict(fields)
-    refs = tuple(str(doc[ref]) for doc in docs)
-    if len(set(refs)) != len(refs):
-        raise ValueError(f"documents share a ref ({ref!r} must be unique)")
+    refs: list[str] = []
     numbers = _TermNumbers()
     lookup = numbers.__getitem__
     flat = [(array("i"), array("i"), array("i"), array("i")) for _ in names]
     for doc in docs:
+        refs.append(str(doc[ref]))
         for field, name in enumerate(names):
             terms, tfs, sizes, lengths = flat[field]
             found = split_tokens(doc.get(name) or "")
@@ -129,10 +127,12 @@ def count(
             sizes.append(len(tf))
             terms.extend(tf)
             tfs.extend(tf.values())
+    if len(set(refs)) != len(refs):
+        raise ValueError(f"documents share a ref ({ref!r} must be unique)")
     return Counts(
         fields=tuple(names),
         boosts=tuple(float(boosts[name] or 1) for name in names),
-        refs=refs,
+        refs=tuple(refs),
         terms=tuple(numbers.terms),
         flat=tuple((_ints(a), _ints(b), _ints(c), _ints(d)) for a, b, c, d in flat),
     )
@@ -182,9 +182,7 @@ class Counts:
         """Each document's length of ``field`` in terms (as lunr counts it)."""
         return self.flat[self.fields.index(field)][3]
 
-    def corpus(
-        self, order: Sequence[int] | None = None, refs: Sequence[str] | None = None
-    ) -> Corpus:
+    def corpus(self, order: Sequence[int] | None = None, refs: Sequence[str] | None = None) -> Corpus:
         """The index of the documents added in ``order`` (positions, default as read), with
         ``refs`` (default their own): documents are numbered in that order and terms by first
         occurrence in it (document, then field, then position), as lunr.js numbers them."""
@@ -303,9 +301,7 @@ class Corpus:
         return tuple(float(lengths.sum()) / n_docs if n_docs else 0.0 for lengths in self.lengths)
 
 
-def build_index(
-    docs: Sequence[Mapping[str, str]], fields: Sequence[tuple[str, float]], ref: str = "id"
-) -> LunrIndex:
+def build_index(docs: Sequence[Mapping[str, str]], fields: Sequence[tuple[str, float]], ref: str = "id") -> LunrIndex:
     """Index ``docs`` as lunr.js 2.3.9 would, with ``fields`` as (name, boost) pairs."""
     return index_of(count(docs, fields, ref).corpus())
 
@@ -336,9 +332,7 @@ def index_of(corpus: Corpus) -> LunrIndex:
             end = start + 1
             while end < len(docs) and docs[end] == doc:
                 end += 1
-            vectors[doc * width + field] = FieldVector(
-                tuple(terms_[start:end]), tuple(values[start:end])
-            )
+            vectors[doc * width + field] = FieldVector(tuple(terms_[start:end]), tuple(values[start:end]))
             start = end
     postings = tuple(zip(*columns, strict=True)) if columns else ((),) * n_terms
     return LunrIndex(corpus.fields, corpus.refs, corpus.terms, tuple(postings), tuple(vectors))
@@ -365,9 +359,7 @@ def vector_json(index: LunrIndex, number: int, numbers: Mapping[int, str]) -> st
     width = len(index.fields)
     name = f"{index.fields[number % width]}/{index.refs[number // width]}"
     vector = index.vectors[number]
-    elements = ",".join(
-        [f"{t},{numbers[s]}" for t, s in zip(vector.terms, vector.scores, strict=True)]
-    )
+    elements = ",".join([f"{t},{numbers[s]}" for t, s in zip(vector.terms, vector.scores, strict=True)])
     return f"[{_string(name)},[{elements}]]"
 
 

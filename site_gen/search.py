@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 
 import numpy as np
@@ -51,13 +51,14 @@ def search_files(
 
     Up to ``shard_above`` papers (default ``shard_threshold()``) the two files of the contract,
     above it the split layout with ``search/manifest.json``."""
-    indexed, documents = search_records(papers, tag_names)
-    counts = count(indexed, FIELDS, ref="id")
+    documents: list[Document] = []
+    counts = count(_records(papers, tag_names, documents), FIELDS, ref="id")
     order = np.argsort(counts.lengths("abstract"), kind="stable").tolist()
     refs = [ref(n) for n in range(len(order))]
     corpus = counts.corpus(order, refs)
-    in_order = [documents[ref(i)] for i in order]
-    del indexed, documents, counts
+    del counts
+    in_order = [documents[i] for i in order]
+    del documents
     if len(papers) > (shard_threshold() if shard_above is None else shard_above):
         return sharded_files(corpus, in_order)
     return [
@@ -78,28 +79,34 @@ def search_records(
 ) -> tuple[list[dict[str, str]], dict[str, Document]]:
     """What the index reads for each paper (field name to text, and ``id``: the position in
     ``papers`` in base 36), and the documents by that id."""
-    indexed: list[dict[str, str]] = []
-    documents: dict[str, Document] = {}
+    documents: list[Document] = []
+    indexed = list(_records(papers, tag_names, documents))
+    return indexed, {record["id"]: doc for record, doc in zip(indexed, documents, strict=True)}
+
+
+def _records(
+    papers: Sequence[Paper], tag_names: Mapping[str, str], documents: list[Document]
+) -> Iterator[dict[str, str]]:
+    """``search_records`` one paper at a time (the index reads each once): yields what the
+    index reads and appends the paper's document to ``documents``."""
     for position, paper in enumerate(papers):
-        key = ref(position)
         abstract = readable(paper.abstract_md)
-        indexed.append(
+        documents.append(
             {
-                "id": key,
-                "title": readable(paper.title),
-                "tags": tag_text(paper.tags, tag_names),
-                "authors": ", ".join(paper.authors),
-                "abstract": abstract,
+                "title": paper.title,
+                "url": paper_url(paper.slug),
+                "date": paper.date,
+                "tags": list(paper.tags),
+                "snippet": snippet(abstract, SNIPPET_CHARS),
             }
         )
-        documents[key] = {
-            "title": paper.title,
-            "url": paper_url(paper.slug),
-            "date": paper.date,
-            "tags": list(paper.tags),
-            "snippet": snippet(abstract, SNIPPET_CHARS),
+        yield {
+            "id": ref(position),
+            "title": readable(paper.title),
+            "tags": tag_text(paper.tags, tag_names),
+            "authors": ", ".join(paper.authors),
+            "abstract": abstract,
         }
-    return indexed, documents
 
 
 def readable(markdown: str) -> str:
