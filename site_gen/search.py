@@ -25,7 +25,7 @@ import numpy as np
 
 from .lunr_index import count, dumps, html_safe, index_of
 from .model import OutputFile, Paper
-from .search_shards import Document, sharded_files
+from .search_shards import MANIFEST_PATH, Document, sharded_files
 from .site import paper_url
 from .textutil import plain_text, snippet
 
@@ -65,6 +65,13 @@ def search_files(
         OutputFile(INDEX_PATH, dumps(index_of(corpus)).encode("utf-8")),
         OutputFile(DOCUMENTS_PATH, documents_json(dict(zip(refs, in_order, strict=True))).encode()),
     ]
+
+
+def index_path(n_papers: int) -> PurePosixPath:
+    """The search file a page's engine starts from, for a catalogue of ``n_papers``:
+    ``search/lunr-index.json`` (whole) or ``search/manifest.json`` (split). Pages can name it
+    (``data-index`` on the engine's script) so that the engine need not look for it."""
+    return MANIFEST_PATH if n_papers > shard_threshold() else INDEX_PATH
 
 
 def shard_threshold() -> int:

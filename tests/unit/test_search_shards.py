@@ -61,8 +61,12 @@ def test_threshold_chooses_the_layout(catalogue: list[Any], monkeypatch: pytest.
     assert {f.path for f in search_files(papers, TAGS)} == WHOLE
     monkeypatch.setenv(search.SHARD_ABOVE_ENV, "10")
     assert MANIFEST_PATH in {f.path for f in search_files(papers, TAGS)}
+    assert search.index_path(11) == MANIFEST_PATH and search.index_path(10) == search.INDEX_PATH
     monkeypatch.setenv(search.SHARD_ABOVE_ENV, "1000000000")
     assert search.shard_threshold() == 1_000_000_000
+    monkeypatch.delenv(search.SHARD_ABOVE_ENV)
+    assert search.index_path(2000) == search.INDEX_PATH
+    assert search.index_path(2001) == PurePosixPath("search/manifest.json")
 
 
 def test_manifest_format(layouts: tuple[list[OutputFile], list[OutputFile]]) -> None:
