@@ -73,7 +73,7 @@ def _mib(value: float | None) -> str:
 def _size(count: float | None) -> str:
     if count is None:
         return "–"
-    return f"{count / MIB:,.1f} MB" if count >= 0.1 * MIB else f"{count / 1024:,.0f} KB"
+    return f"{count / MIB:,.1f} MB" if count >= MIB else f"{count / 1024:,.0f} KB"
 
 
 def _pair(mine: dict[str, Any], peer: dict[str, Any] | None, key: str, fmt: Any) -> str:
