@@ -23,26 +23,31 @@ _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 .,()'/+-]*[A-Za-z0-9.)]|[A-Za-z]")
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
 
+# What YAML may not hold as it is (outside its printable set, such as DEL and the C1 controls)
+# or reads as a line break or a byte-order mark: written as \u escapes.
+_YAML_ESCAPE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+
+
 def _quoted(text: str) -> str:
-    """A YAML double-quoted scalar (JSON syntax), with YAML's extra line breaks escaped."""
-    return json.dumps(text, ensure_ascii=False).replace("\u2028", "\\u2028").replace(
-        "\u2029", "\\u2029").replace("\x85", "\\u0085").replace("\ufeff", "\\ufeff")
+    """A YAML double-quoted scalar (JSON syntax), with what YAML would refuse or misread escaped."""
+    return _YAML_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
-def _scalar(value: Any) -> str:
+def _scalar(value: Any, in_list: bool = False) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED and ": " not in text and " #" not in text:
+    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED and ": " not in text and " #" not in text \
+            and not (in_list and "," in text):  # in [a, b] a comma ends the item: "Zhao, Shengkui" is quoted
         return text
     return _quoted(text)
 
 
 def _yaml_value(key: str, value: Any) -> str:
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+        return "[" + ", ".join(_scalar(v, in_list=True) for v in value) + "]"
     if key == "date" and re.fullmatch(r"\d{4}(-\d{2}){0,2}", str(value)):
         return str(value)
     if key in ("title", "arxiv", "doi"):
@@ -72,7 +77,9 @@ def draft_values(draft: PaperDraft, tags: Sequence[str]) -> dict[str, Any]:
                               "venue": draft.venue, "url": draft.url, "pdf": draft.pdf, "code": draft.code,
                               "source": draft.source}
     values.update(dict(draft.extra))
-    values = {k: clean_text(v) if isinstance(v, str) else v for k, v in values.items()}
+    values = {k: clean_text(v) if isinstance(v, str) else
+              [clean_text(i) if isinstance(i, str) else i for i in v] if isinstance(v, (list, tuple)) else v
+              for k, v in values.items()}
     return {k: v for k, v in values.items() if k == "tags" or v not in (None, "", [], ())}
 
 

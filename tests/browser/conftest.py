@@ -88,6 +88,56 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> SeedBuild:
     return SeedBuild(root, root / "_site", root / "_sub")
 
 
+AUTHORS = (
+    "Shengkui Zhao", "Yukun Ma", "Ana García", "Zoë Müller", "Wei Chen",
+    "Priya Natarajan", "Tomás Ribeiro", "Kenji Sato", "Olusegun Adeyemi", "Marie Dubois",
+)  # fmt: skip
+MATH_PAPER = "papers/fast-attention-in-subquadratic-time/"
+LINKED_PAPER = "papers/mossformer2-combining-transformer-and-rnn-free-recurrent-network-for-enhanced/"
+MATH_TEXT = r"""---
+title: "Fast attention in $O(n \\log n)$ time"
+date: 2024-06-02
+tags: [benchmarks]
+authors: [Wei Chen, Marie Dubois]
+---
+Self-attention costs $O(n^2)$ in the sequence length $n$. We give an algorithm with cost
+$\mathcal{O}(n \log n)$ and show that
+
+$$\sum_{i=1}^{n} \alpha_i v_i \approx \mathrm{softmax}(QK^\top) V$$
+
+holds within $\epsilon$ for every input.
+"""
+LINKS = """\
+venue: "Interspeech"
+doi: "10.1000/example.2312.11825"
+arxiv: "2312.11825"
+pdf: "https://arxiv.org/pdf/2312.11825"
+code: "https://github.com/example/mossformer2"
+"""
+
+
+@pytest.fixture(scope="session")
+def rich_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every kind of page: the seed papers given authors (so author pages exist), dates over three
+    years (and one undated paper), a paper with every link, and a paper with TeX math; built for /."""
+    root = tmp_path_factory.mktemp("rich-site")
+    (root / "content").mkdir()
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    shutil.copy(SEED_TAGS, root / "content" / "tags.yaml")
+    site_gen("import", "daily", str(SEED), "--year", "2025", "--root", str(root), cwd=root)
+    papers = root / "content" / "papers"
+    for i, path in enumerate(sorted(papers.glob("*.md"))):
+        names = ", ".join(AUTHORS[(i + 3 * k) % len(AUTHORS)] for k in range(2 + i % 4))
+        date = "" if i == 7 else f"date: {2025 - i % 3}-{(i * 5) % 12 + 1:02d}-{(i * 7) % 28 + 1:02d}\n"
+        extra = LINKS if LINKED_PAPER.split("/")[1] == path.stem else ""
+        text = path.read_text(encoding="utf-8")
+        assert "\ndate: 2025-03-11\n" in text, f"{path.name}: the seed's date line has changed"
+        path.write_text(text.replace("date: 2025-03-11\n", f"{date}authors: [{names}]\n{extra}", 1), encoding="utf-8")
+    (papers / (MATH_PAPER.split("/")[1] + ".md")).write_text(MATH_TEXT, encoding="utf-8")
+    site_gen("build", "--root", str(root), "--out", str(root / "_site"), cwd=root)
+    return root / "_site"
+
+
 class _StaticHandler(http.server.SimpleHTTPRequestHandler):
     """Serves `directory` under `prefix`; anything outside the prefix is a 404."""
 
@@ -128,6 +178,12 @@ def root_url(seed_build: SeedBuild) -> Iterator[str]:
 def sub_url(seed_build: SeedBuild) -> Iterator[str]:
     """The site built with --base-url /paper-catalogue/ served under that path only."""
     yield from _serve(seed_build.sub, SUB_PATH)
+
+
+@pytest.fixture(scope="session")
+def rich_url(rich_build: Path) -> Iterator[str]:
+    """The catalogue of `rich_build` served at http://127.0.0.1:PORT/."""
+    yield from _serve(rich_build, "/")
 
 
 # Module scope: a test module that starts its own sync_playwright() must not find one running.
