@@ -1,5 +1,6 @@
 // Typeset TeX with KaTeX: the abstract's math spans (kept intact by the Markdown renderer)
-// and $...$ in the title. Without JavaScript the TeX source stays readable.
+// and $...$ in paper titles (the page's heading and listing cards).
+// Without JavaScript the TeX source stays readable.
 (function () {
   "use strict";
   if (!window.katex) return;
@@ -9,7 +10,8 @@
     katex.render(el.textContent.trim(), el, Object.assign({ displayMode: display }, options));
   });
   if (window.renderMathInElement) {
-    document.querySelectorAll(".paper-header h1").forEach(function (el) {
+    document.querySelectorAll(".paper-header h1, .paper-card-title a").forEach(function (el) {
+      if (el.textContent.indexOf("$") < 0 && el.textContent.indexOf("\\(") < 0) return;
       renderMathInElement(el, Object.assign({
         delimiters: [
           { left: "$$", right: "$$", display: false },

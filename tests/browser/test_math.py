@@ -1,0 +1,55 @@
+"""TeX math in the browser: KaTeX typesets a paper's title and abstract and the titles of listing
+cards; listings without math do not load it; related-paper titles read as plain text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+MATH_PAPER = "papers/fast-attention-in-subquadratic-time/"  # see rich_build in conftest.py
+
+
+def katex_requests(page: Page) -> list[str]:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url) if "/katex/" in request.url else None)
+    return requested
+
+
+def test_a_paper_with_math_is_typeset(page: Page, rich_url: str, console: Any) -> None:
+    page.goto(rich_url + MATH_PAPER)
+    expect(page.locator(".paper-header h1 .katex")).to_have_count(1)
+    expect(page.locator(".abstract .katex-display")).to_have_count(1)
+    assert page.locator(".abstract .katex").count() >= 4
+    expect(page.locator(".paper-header h1")).not_to_contain_text("$")
+    expect(page.locator(".katex-error")).to_have_count(0)
+    assert console.errors == []
+
+
+def test_listing_cards_typeset_math_titles_only_where_there_are_some(
+    page: Page, rich_url: str, console: Any
+) -> None:
+    requested = katex_requests(page)
+    page.goto(rich_url + "authors/wei-chen/", wait_until="networkidle")
+    card = page.locator(f'.paper-card-title a[href$="{MATH_PAPER}"]')
+    expect(card.locator(".katex")).to_have_count(1)
+    expect(card).not_to_contain_text("$")
+    assert any(url.endswith("katex.min.js") for url in requested)
+    requested.clear()
+    page.goto(rich_url + "tags/speech/", wait_until="networkidle")
+    assert requested == [], "a listing without math loads no KaTeX"
+    assert console.errors == []
+
+
+def test_related_titles_are_plain_text(page: Page, rich_url: str) -> None:
+    page.goto(rich_url + MATH_PAPER)
+    links = page.locator(".related li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    shown = []
+    for href in links:  # the math paper is related to some of its own related papers
+        page.goto(rich_url + href.lstrip("/"))
+        shown += page.locator(".related li a").all_inner_texts()
+    assert "Fast attention in O(n log n) time" in shown
+    assert not [title for title in shown if "$" in title]
