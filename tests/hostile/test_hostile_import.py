@@ -1,0 +1,72 @@
+"""Hostile files given to ``site-gen import``: a clear message or a clean import, never a traceback."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.support import CASES, site_build, site_gen, tree
+
+FORMATS = ("daily", "hf-json", "arxiv", "bibtex")
+LOLS = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(2, 10))
+FILES: dict[str, bytes] = {
+    "random.bin": random.Random(5).randbytes(20_000),
+    "empty.txt": b"",
+    "latin1.txt": "Mar 11\n\nCaf\xe9 paper\n\nAbstract.\n".encode("latin-1"),
+    "billion-laughs.xml": (f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol1 "lol">{LOLS}]>'
+                           '<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>&lol9;</title></entry></feed>'
+                           ).encode(),
+    "external-entity.xml": (b'<?xml version="1.0"?><!DOCTYPE f [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                            b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2401.00001v1'
+                            b'</id><title>&x;</title><summary>s</summary></entry></feed>'),
+    "hostile.bib": (b"@article{k,\n title={<script>alert(1)</script> and {\\\"a}},\n author={Zhao, Shengkui and Ma,"
+                    b" Yukun},\n url={javascript:alert(1)},\n doi={10.1000/\"><svg onload=alert(1)>},\n year={2024}}\n"),
+    "hostile.json": (b'[{"paper": {"id": "../../etc/passwd", "title": "<script>alert(1)</script>", "summary": "s",'
+                     b' "authors": [{"name": 42}, {"name": "Zhao, Shengkui"}]}}]'),
+}
+DEEP = {
+    "deep.json": ("hf-json", b"[" * 100_000 + b"]" * 100_000),
+    "deep.bib": ("bibtex", b"@article{k, title={" + b"{" * 50_000 + b"x" + b"}" * 50_000 + b"}}"),
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(CASES / "accepted-bom-crlf", root, ignore=shutil.ignore_patterns("expected.txt"))
+    return root
+
+
+def import_file(project: Path, fmt: str, name: str, data: bytes):  # type: ignore[no-untyped-def]
+    source = project.parent / name
+    source.write_bytes(data)
+    return site_gen("import", fmt, str(source), "--root", str(project), "--year", "2025", timeout=120)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_hostile_file_is_imported_cleanly_or_refused_clearly(project: Path, fmt: str, name: str):
+    result = import_file(project, fmt, name, FILES[name])
+    assert "Traceback" not in result.stderr
+    assert result.returncode in (0, 1)
+    if result.returncode == 1:
+        assert result.stderr.strip(), "a refusal says why"
+    for path in (project / "content" / "papers").glob("*.md"):
+        assert "root:" not in path.read_text(encoding="utf-8"), "an external entity was read"
+    build = site_build(project)
+    assert build.returncode == 0, f"what the importer wrote must build:\n{build.stderr}"
+
+
+@pytest.mark.xfail(strict=True, reason="json.loads (hf-json) and pylatexenc (bibtex) raise RecursionError, "
+                   "which reaches the user as a traceback")
+@pytest.mark.parametrize("name", sorted(DEEP))
+def test_deeply_nested_input_is_refused_clearly(project: Path, name: str):
+    fmt, data = DEEP[name]
+    before = tree(project)
+    result = import_file(project, fmt, name, data)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1 and "nested too deeply" in result.stderr
+    assert tree(project) == before
