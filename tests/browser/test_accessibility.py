@@ -1,0 +1,230 @@
+"""Accessibility in a real browser: axe-core (node_modules/axe-core, from the npm registry) finds no
+violation on every kind of page, in the light and the dark colour scheme, at desktop and phone
+widths; and the site can be used with the keyboard alone, with a visible focus at every stop.
+
+Like every browser test, these fail (they never skip) when Chromium, Playwright or axe-core is
+missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+# Pages of the catalogue that the rich_url fixture serves (see conftest.py)
+LINKED_PAPER = "papers/mossformer2-combining-transformer-and-rnn-free-recurrent-network-for-enhanced/"
+MATH_PAPER = "papers/fast-attention-in-subquadratic-time/"
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+PAGES = {
+    "home": "",
+    "home-page-2": "page/2/",
+    "paper": LINKED_PAPER,
+    "paper-with-math": MATH_PAPER,
+    "tag": "tags/speech/",
+    "tags": "tags/",
+    "author": "authors/wei-chen/",
+    "authors": "authors/",
+    "year": "years/2024/",
+    "years": "years/",
+    "search": "search/?q=speech+separation",
+    "search-with-popup": "search/?q=speech+separation",
+    "not-found": "404.html",
+}
+# What focus may land on is drawn with an outline; for these the outline is on the label.
+FOCUS_STATE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const drawn = el.matches('.sort-option input, .facet input') ? el.closest('label') : el;
+  const style = getComputedStyle(drawn);
+  const box = drawn.getBoundingClientRect();
+  return {
+    element: el.outerHTML.slice(0, 120),
+    outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+    inView: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight
+      && box.right > 0 && box.left < innerWidth,
+  };
+}"""
+
+
+STOP = """() => {
+  const el = document.activeElement;
+  if (el.type === 'radio') return 'radio:' + el.value;
+  return el.tagName.toLowerCase() + ':' + el.textContent.trim().slice(0, 40);
+}"""
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> Path:
+    if not AXE.is_file():
+        pytest.fail(f"the accessibility tests need axe-core at {AXE}: run `npm ci` (or `make test`)")
+    return AXE
+
+
+def run_axe(page: Page, script: Path) -> list[str]:
+    """axe-core's violations (default rule set: WCAG 2.x A and AA, and best practices), one line each."""
+    page.add_script_tag(path=str(script))
+    result: dict[str, Any] = page.evaluate("() => axe.run(document, { resultTypes: ['violations'] })")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(str(n['target']) for n in v['nodes'][:5])}"
+        for v in result["violations"]
+    ]
+
+
+def open_page(page: Page, url: str, name: str) -> None:
+    """The page in the state to check: results shown, the header popup open, math typeset."""
+    page.goto(url)
+    if name.startswith("search"):
+        expect(page.locator("#search-results > li").first).to_be_visible()
+        expect(page.locator("#search-facets")).to_be_visible()
+    if name == "search-with-popup":
+        box = page.locator("#site-search")
+        box.click()
+        box.press_sequentially("mossformer", delay=10)
+        expect(page.locator("#search-listbox [role=option]").first).to_be_visible()
+        page.keyboard.press("ArrowDown")
+        expect(page.locator("#search-listbox [aria-selected=true]")).to_have_count(1)
+    if name == "paper":
+        expect(page.locator(".paper-header .authors a")).not_to_have_count(0)
+        expect(page.locator(".related li")).not_to_have_count(0)
+        expect(page.locator(".copy-button")).to_be_visible()
+        expect(page.locator(".links li")).to_have_count(4)
+    if name == "paper-with-math":
+        expect(page.locator(".abstract .katex").first).to_be_visible()
+        expect(page.locator(".paper-header h1 .katex")).to_have_count(1)
+    if name in ("home", "home-page-2", "tag", "author", "year"):
+        expect(page.locator(".sort-control")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_no_violations(
+    page: Page, rich_url: str, axe_script: Path, console: Any, name: str, scheme: str, viewport: str
+) -> None:
+    page.set_viewport_size(VIEWPORTS[viewport])
+    page.emulate_media(color_scheme=scheme)
+    open_page(page, rich_url + PAGES[name], name)
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+    violations = run_axe(page, axe_script)
+    assert violations == [], f"{name} ({scheme}, {viewport}):\n" + "\n".join(violations)
+    assert console.errors == []
+
+
+def focus_state(page: Page) -> dict[str, Any]:
+    state = page.evaluate(FOCUS_STATE)
+    assert state is not None, "Tab left the page's controls"
+    return state
+
+
+def assert_focus_visible(page: Page) -> None:
+    state = focus_state(page)
+    assert state["outline"] != "none" and state["width"] >= 2, f"no visible focus on {state['element']}"
+    assert state["inView"], f"focused element out of view: {state['element']}"
+
+
+def tab(page: Page) -> None:
+    page.keyboard.press("Tab")
+    assert_focus_visible(page)
+
+
+def tab_until(page: Page, selector: str, limit: int) -> list[str]:
+    """Press Tab until the first element that `selector` matches has the focus; the stops on the way."""
+    stops = []
+    for _ in range(limit):
+        tab(page)
+        stops.append(page.evaluate(STOP))
+        if page.evaluate("s => document.activeElement === document.querySelector(s)", selector):
+            return stops
+    raise AssertionError(f"{selector} not reached in {limit} Tab presses: {stops}")
+
+
+def test_keyboard_header_order_then_open_a_paper_from_a_listing_with_enter(
+    page: Page, rich_url: str, console: Any
+) -> None:
+    page.goto(rich_url + "tags/speech/")
+    header = [
+        page.locator(".skip-link"),
+        page.locator(".brand"),
+        page.locator(".site-nav a", has_text="Papers"),
+        page.locator(".site-nav a", has_text="Tags"),
+        page.locator(".site-nav a", has_text="Authors"),
+        page.locator(".site-nav a", has_text="Years"),
+        page.locator("#site-search"),
+    ]
+    for stop in header:
+        tab(page)
+        expect(stop).to_be_focused()
+    expect(page.locator(".site-nav a", has_text="Tags")).to_have_attribute("aria-current", "true")
+
+    for _ in header[1:]:
+        page.keyboard.press("Shift+Tab")
+        assert_focus_visible(page)
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")  # skip to the content
+    expect(page.locator("main")).to_be_focused()
+    stops = tab_until(page, ".paper-card-title a", limit=10)  # the heading's links, then the sort control
+    assert stops[-2] == "radio:date", stops
+    first = page.locator(".paper-card-title a").first
+    expect(first).to_be_focused()
+    href = first.get_attribute("href") or ""
+    page.keyboard.press("Enter")
+    page.wait_for_url(rich_url + href.lstrip("/"))
+    expect(page.locator("h1")).to_be_visible()
+    assert console.errors == []
+
+
+def test_keyboard_copies_the_bibtex_entry(page: Page, rich_url: str, console: Any) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(rich_url + LINKED_PAPER)
+    button = page.locator(".copy-button")
+    stops = tab_until(page, ".copy-button", limit=60)
+    assert stops[-2] == "pre:" + (page.locator("#bibtex").text_content() or "")[:40], "the entry scrolls by keyboard"
+    expect(button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(button).to_have_text("Copied")
+    expect(page.locator(".cite-box [role=status]")).to_have_text("Copied to the clipboard.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#bibtex").text_content()
+    assert copied.startswith("@") and "MossFormer2" in copied
+    page.keyboard.press("Space")  # the button keeps the focus and works again
+    expect(button).to_be_focused()
+    assert console.errors == []
+
+
+@pytest.mark.parametrize("name", ["home", "paper", "paper-with-math", "tag", "tags", "author", "search"])
+def test_tabbing_through_a_page_shows_the_focus_at_every_stop_and_reaches_the_footer(
+    page: Page, rich_url: str, console: Any, name: str
+) -> None:
+    open_page(page, rich_url + PAGES[name], name)
+    stops = tab_until(page, ".site-footer p:last-child a:last-child", limit=200)
+    if name != "search":  # the search page starts with the focus in its field
+        assert stops[0] == "a:Skip to content", stops
+    assert console.errors == []
+
+
+def test_the_search_popup_is_usable_with_the_keyboard_at_phone_width(
+    page: Page, rich_url: str, console: Any
+) -> None:
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.goto(rich_url)
+    for _ in range(7):  # skip link, brand, four nav links, then the search box
+        tab(page)
+    box = page.locator("#site-search")
+    expect(box).to_be_focused()
+    page.keyboard.type("mossformer")
+    option = page.locator("#search-listbox [role=option]").first
+    expect(option).to_be_visible()
+    box_right = page.evaluate("document.querySelector('.search-popup').getBoundingClientRect().right")
+    assert box_right <= VIEWPORTS["phone"]["width"], "the popup runs off the screen"
+    page.keyboard.press("ArrowDown")
+    expect(option).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")
+    page.wait_for_url(rich_url + LINKED_PAPER)
+    assert console.errors == []
