@@ -76,7 +76,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     except YamlError as exc:
         raise SiteGenError([exc.diagnostic]) from None
     options = {"year": args.year} if args.format == "daily" and args.year else {}
-    drafts, warnings = IMPORTERS[args.format](text, str(path), **options)
+    try:
+        drafts, warnings = IMPORTERS[args.format](text, str(path), **options)
+    except RecursionError:
+        raise SiteGenError([Diagnostic(str(path), 0, "the file is nested too deeply to read",
+                                       f"is it really a {args.format} file?")]) from None
     tags, problems = load_taxonomy(cfg)
     if errors_only(problems):
         raise SiteGenError(problems)

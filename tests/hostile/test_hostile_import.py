@@ -60,8 +60,6 @@ def test_a_hostile_file_is_imported_cleanly_or_refused_clearly(project: Path, fm
     assert build.returncode == 0, f"what the importer wrote must build:\n{build.stderr}"
 
 
-@pytest.mark.xfail(strict=True, reason="json.loads (hf-json) and pylatexenc (bibtex) raise RecursionError, "
-                   "which reaches the user as a traceback")
 @pytest.mark.parametrize("name", sorted(DEEP))
 def test_deeply_nested_input_is_refused_clearly(project: Path, name: str):
     fmt, data = DEEP[name]
