@@ -23,7 +23,7 @@ import json
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,36 +106,134 @@ class LunrIndex:
         }
 
 
-def count(docs: Iterable[Mapping[str, str]], fields: Sequence[tuple[str, float]], ref: str = "id") -> Counts:
+def count(
+    docs: Iterable[Mapping[str, str]],
+    fields: Sequence[tuple[str, float]],
+    ref: str = "id",
+    analyses: Analyses | None = None,
+    keys: Sequence[Hashable] | None = None,
+) -> Counts:
     """Read ``docs`` once through lunr's builder pipeline (tokenizer, trimmer, stop word filter,
     stemmer): each field's distinct terms with their frequencies, in order of first occurrence.
-    ``docs`` may be a generator: no document is kept."""
+    ``docs`` may be a generator: no document is kept.
+
+    With ``analyses`` and ``keys`` (one per document, naming all of its text), a document that
+    ``analyses`` knows from the last count is not read again (only its ref is), and
+    ``analyses`` then knows this count's documents."""
     _check_fields([name for name, _ in fields])
     names = js_key_order([name for name, _ in fields])
     boosts = dict(fields)
-    refs: list[str] = []
-    numbers = _TermNumbers()
+    remember = analyses is not None and keys is not None
+    numbers = analyses.start(tuple(names)) if analyses is not None and remember else _TermNumbers()
     lookup = numbers.__getitem__
-    flat = [(array("i"), array("i"), array("i"), array("i")) for _ in names]
-    for doc in docs:
+    known = analyses.index if analyses is not None and remember else {}
+    flat = _Flat(len(names))
+    refs: list[str] = []
+    run = -1  # documents run[0]:run[1] of the last count, about to be taken as they were
+    run_end = -1
+    for position, doc in enumerate(docs):
         refs.append(str(doc[ref]))
+        old = known.get(keys[position], -1) if keys is not None and known else -1
+        if old >= 0:
+            if old != run_end:
+                if run_end > run:
+                    flat.take(analyses, run, run_end)  # type: ignore[arg-type]
+                run = old
+            run_end = old + 1
+            continue
+        if run_end > run:
+            flat.take(analyses, run, run_end)  # type: ignore[arg-type]
+            run = run_end = -1
         for field, name in enumerate(names):
-            terms, tfs, sizes, lengths = flat[field]
             found = split_tokens(doc.get(name) or "")
             tf = Counter(map(lookup, found))
-            lengths.append(len(found) - tf.pop(-1, 0))
-            sizes.append(len(tf))
-            terms.extend(tf)
-            tfs.extend(tf.values())
+            flat.add(field, tf, len(found) - tf.pop(-1, 0))
+    if run_end > run:
+        flat.take(analyses, run, run_end)  # type: ignore[arg-type]
     if len(set(refs)) != len(refs):
         raise ValueError(f"documents share a ref ({ref!r} must be unique)")
+    arrays = flat.arrays()
+    if analyses is not None and keys is not None:
+        analyses.remember(keys, arrays)
     return Counts(
         fields=tuple(names),
         boosts=tuple(float(boosts[name] or 1) for name in names),
         refs=tuple(refs),
         terms=tuple(numbers.terms),
-        flat=tuple((_ints(a), _ints(b), _ints(c), _ints(d)) for a, b, c, d in flat),
+        flat=arrays,
     )
+
+
+class _Flat:
+    """``Counts.flat`` in the making: documents read now, and runs of documents taken as the
+    last count left them (slices of its arrays)."""
+
+    def __init__(self, width: int) -> None:
+        self.pieces: list[list[list[Ints]]] = [[[], [], [], []] for _ in range(width)]
+        self.fresh = [self._new() for _ in range(width)]
+
+    @staticmethod
+    def _new() -> tuple[array[int], array[int], array[int], array[int]]:
+        return array("i"), array("i"), array("i"), array("i")
+
+    def add(self, field: int, tf: Counter[int], length: int) -> None:
+        terms, tfs, sizes, lengths = self.fresh[field]
+        terms.extend(tf)
+        tfs.extend(tf.values())
+        sizes.append(len(tf))
+        lengths.append(length)
+
+    def _flush(self) -> None:
+        for field, arrays in enumerate(self.fresh):
+            if arrays[2]:
+                for pieces, values in zip(self.pieces[field], arrays, strict=True):
+                    pieces.append(_ints(values))
+                self.fresh[field] = self._new()
+
+    def take(self, analyses: Analyses, start: int, end: int) -> None:
+        self._flush()
+        for field, (terms, tfs, sizes, lengths) in enumerate(analyses.flat):
+            first, last = analyses.starts[field][start], analyses.starts[field][end]
+            pieces = self.pieces[field]
+            pieces[0].append(terms[first:last])
+            pieces[1].append(tfs[first:last])
+            pieces[2].append(sizes[start:end])
+            pieces[3].append(lengths[start:end])
+
+    def arrays(self) -> tuple[tuple[Ints, Ints, Ints, Ints], ...]:
+        self._flush()
+        result = []
+        for pieces in self.pieces:
+            joined = [p[0] if len(p) == 1 else np.concatenate(p or [np.zeros(0, np.int32)]) for p in pieces]
+            result.append((joined[0], joined[1], joined[2], joined[3]))
+        return tuple(result)
+
+
+class Analyses:
+    """The pipeline's work kept from one count to the next (in memory, or pickled: a few flat
+    arrays and dictionaries): each document's fields as the last count read them (distinct term
+    numbers, frequencies, length), by the key of its text, and the term numbers and token cache
+    they refer to. Terms keep their numbers from count to count; ``Counts.corpus`` numbers the
+    terms it finds afresh, as lunr does."""
+
+    def __init__(self) -> None:
+        self.fields: tuple[str, ...] = ()
+        self.numbers = _TermNumbers()
+        self.index: dict[Hashable, int] = {}  # key -> the document's place in flat
+        self.flat: tuple[tuple[Ints, Ints, Ints, Ints], ...] = ()
+        self.starts: tuple[Longs, ...] = ()  # per field, where each document's terms start
+
+    def start(self, fields: tuple[str, ...]) -> _TermNumbers:
+        """Ready for documents with ``fields`` (other fields than last time: start over)."""
+        if fields != self.fields:
+            self.__init__()  # type: ignore[misc]
+            self.fields = fields
+        return self.numbers
+
+    def remember(self, keys: Sequence[Hashable], flat: tuple[tuple[Ints, Ints, Ints, Ints], ...]) -> None:
+        self.index = {key: position for position, key in enumerate(keys)}
+        self.flat = flat
+        self.starts = tuple(np.concatenate(([0], np.cumsum(f[2], dtype=np.int64))) for f in flat)
 
 
 def _ints(values: array[int]) -> Ints:
@@ -206,12 +304,15 @@ class Counts:
             key = np.repeat(new_doc.astype(np.int64) * width + field, sizes) * widest + rank
             np.minimum.at(first, terms, key)
             del starts, rank, key
-        number = np.empty(n_terms, dtype=np.int32)
-        number[np.argsort(first, kind="stable")] = np.arange(n_terms, dtype=np.int32)
+        # Terms numbered by first occurrence; a term no document holds (kept by Analyses from
+        # an earlier build) gets none.
+        by_first = np.argsort(first, kind="stable")
+        present = int(np.count_nonzero(first != np.iinfo(np.int64).max))
         del first
-        names = [""] * n_terms
-        for old, new in enumerate(number.tolist()):
-            names[new] = self.terms[old]
+        number = np.full(n_terms, -1, dtype=np.int32)
+        number[by_first[:present]] = np.arange(present, dtype=np.int32)
+        names = [self.terms[old] for old in by_first[:present].tolist()]
+        n_terms = present
         columns = []
         for terms, tfs, sizes, _ in self.flat:
             docs = np.repeat(new_doc, sizes)

@@ -15,15 +15,18 @@ catalogue built whole (``SITE_GEN_SEARCH_SHARD_ABOVE``) has the refs of its spli
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 import numpy as np
 
-from .lunr_index import count, dumps, html_safe, index_of
+from .lunr_index import Analyses, count, dumps, html_safe, index_of
 from .model import OutputFile, Paper
 from .search_shards import MANIFEST_PATH, Document, sharded_files
 from .site import paper_url
@@ -44,15 +47,46 @@ _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash escape: \% shows as %
 
 
+@dataclass
+class SearchMemo:
+    """What ``search_files`` read of each paper, for the next build to skip: keep one between
+    builds (a serving process holds it; a build cache can pickle it). Papers are known by a
+    digest of everything the search takes from them."""
+
+    analyses: Analyses = field(default_factory=Analyses)
+    documents: dict[bytes, Document] = field(default_factory=dict)
+
+    def __getstate__(self) -> object:  # rows of values pickle faster than dictionaries
+        rows = [(k, d["title"], d["url"], d["date"], tuple(d["tags"]), d["snippet"]) for k, d in self.documents.items()]
+        return self.analyses, rows
+
+    def __setstate__(self, state: tuple[Analyses, list[tuple[Any, ...]]]) -> None:
+        self.analyses, rows = state
+        self.documents = {
+            key: {"title": title, "url": url, "date": date, "tags": list(tags), "snippet": text}
+            for key, title, url, date, tags, text in rows
+        }
+
+
 def search_files(
-    papers: Sequence[Paper], tag_names: Mapping[str, str], shard_above: int | None = None
+    papers: Sequence[Paper],
+    tag_names: Mapping[str, str],
+    shard_above: int | None = None,
+    memo: SearchMemo | None = None,
 ) -> list[OutputFile]:
     """The index and the documents of ``papers``; ``tag_names`` maps tag slugs to names.
 
     Up to ``shard_above`` papers (default ``shard_threshold()``) the two files of the contract,
-    above it the split layout with ``search/manifest.json``."""
+    above it the split layout with ``search/manifest.json``. With a ``memo`` from the last
+    build, only new and changed papers are read again; the output is the same."""
     documents: list[Document] = []
-    counts = count(_records(papers, tag_names, documents), FIELDS, ref="id")
+    if memo is None:
+        counts = count(_records(papers, tag_names, documents), FIELDS, ref="id")
+    else:
+        keys = [_paper_key(paper, tag_names) for paper in papers]
+        records = _remembered(papers, tag_names, documents, memo, keys)
+        counts = count(records, FIELDS, ref="id", analyses=memo.analyses, keys=keys)
+        memo.documents = {key: doc for key, doc in zip(keys, documents, strict=True)}
     order = np.argsort(counts.lengths("abstract"), kind="stable").tolist()
     refs = [ref(n) for n in range(len(order))]
     corpus = counts.corpus(order, refs)
@@ -92,11 +126,12 @@ def search_records(
 
 
 def _records(
-    papers: Sequence[Paper], tag_names: Mapping[str, str], documents: list[Document]
+    papers: Sequence[Paper], tag_names: Mapping[str, str], documents: list[Document], first: int = 0
 ) -> Iterator[dict[str, str]]:
     """``search_records`` one paper at a time (the index reads each once): yields what the
-    index reads and appends the paper's document to ``documents``."""
-    for position, paper in enumerate(papers):
+    index reads and appends the paper's document to ``documents``. ``first`` is the position
+    of ``papers[0]``."""
+    for position, paper in enumerate(papers, first):
         abstract = readable(paper.abstract_md)
         documents.append(
             {
@@ -114,6 +149,30 @@ def _records(
             "authors": ", ".join(paper.authors),
             "abstract": abstract,
         }
+
+
+def _remembered(
+    papers: Sequence[Paper],
+    tag_names: Mapping[str, str],
+    documents: list[Document],
+    memo: SearchMemo,
+    keys: Sequence[bytes],
+) -> Iterator[dict[str, str]]:
+    """``_records``, with papers the memo knows taken from it (only their ids are new)."""
+    for position, (paper, key) in enumerate(zip(papers, keys, strict=True)):
+        known = memo.documents.get(key)
+        if known is not None and key in memo.analyses.index:
+            documents.append(known)
+            yield {"id": ref(position)}
+        else:
+            yield next(_records([paper], tag_names, documents, position))
+
+
+def _paper_key(paper: Paper, tag_names: Mapping[str, str]) -> bytes:
+    """A digest of all the search takes from a paper."""
+    names = [tag_names.get(t, t) for t in paper.tags]
+    parts = (paper.slug, paper.title, paper.abstract_md, paper.date, paper.tags, names, paper.authors)
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def readable(markdown: str) -> str:

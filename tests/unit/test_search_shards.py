@@ -8,6 +8,7 @@ browser engine on both layouts.
 from __future__ import annotations
 
 import json
+import pickle
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
@@ -234,3 +235,19 @@ def test_paths_are_under_search() -> None:
     files = search_files(seed_papers(), TAGS, shard_above=0)
     assert files[0].path == PurePosixPath("search/manifest.json")
     assert all(f.path.parts[0] == "search" and len(f.path.parts) in (2, 3) for f in files)
+
+
+def test_a_memo_from_the_last_build_gives_the_same_files(catalogue: list[Any]) -> None:
+    memo = search.SearchMemo()
+    papers = list(catalogue[:300])
+    tags = dict(TAGS)
+    for step in range(5):
+        for shard_above in (0, 10_000):
+            remembered = search_files(papers, tags, shard_above=shard_above, memo=memo)
+            assert remembered == search_files(papers, tags, shard_above=shard_above), step
+        assert len(memo.documents) == len(memo.analyses.index) == len(papers)
+        memo = pickle.loads(pickle.dumps(memo))
+        edited = papers[7]
+        papers[7] = edited.__class__(**{**_fields(edited), "abstract_md": "Zebrafish swim. " * step})
+        papers = papers[1:] + catalogue[300 + step : 301 + step]  # one removed, one added
+        tags["speech"] = f"Speech {step}"  # a renamed tag changes the papers that have it
