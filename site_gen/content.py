@@ -62,19 +62,34 @@ def discover(content_dir: Path, root: Path | None = None) -> tuple[list[Path], l
     if not papers_dir.resolve().is_relative_to(inside):
         return [], [Diagnostic(display_path(papers_dir, root), 0, outside, severity="warning")]
     found: list[Path] = []
-    warnings: list[Diagnostic] = []
+    problems: list[Diagnostic] = []
     with os.scandir(papers_dir) as entries:
         for entry in entries:
-            if not entry.name.endswith(".md") or entry.name.startswith("."):
-                continue
+            if entry.name.startswith((".", "#")) or entry.name.endswith("~"):
+                continue  # hidden files, our temporary files and editors' backups
             path = Path(entry.path)
+            shown = display_path(path, root)
             if entry.is_symlink() and not path.resolve().is_relative_to(inside):
-                warnings.append(Diagnostic(display_path(path, root), 0, outside, severity="warning"))
-                continue
-            if entry.is_file():
+                problems.append(Diagnostic(shown, 0, outside, severity="warning"))
+            elif entry.name.endswith(".md") and entry.is_file():
                 found.append(path)
+            else:
+                problems.append(_not_a_paper(entry, shown))
     found.sort(key=lambda p: p.name)
-    return found, warnings
+    return found, problems
+
+
+def _not_a_paper(entry: os.DirEntry[str], shown: str) -> Diagnostic:
+    """Why an entry of content/papers/ is not read: an error when it was clearly meant as a paper."""
+    stem, _, extension = entry.name.rpartition(".")
+    if extension.lower() == "md" and extension != "md" and entry.is_file():
+        return Diagnostic(shown, 0, "a paper file name ends in '.md', in lowercase",
+                          f"rename it to {slugify(stem) or stem}.md")
+    if entry.is_dir():
+        return Diagnostic(shown, 0, "folders inside content/papers/ are not read; ignored", severity="warning")
+    if entry.name.endswith(".md"):
+        return Diagnostic(shown, 0, "not a regular file; ignored", severity="warning")
+    return Diagnostic(shown, 0, "not a paper file (content/papers/<slug>.md); ignored", severity="warning")
 
 
 def parse_paper(raw: bytes, path: str, slug: str) -> tuple[Paper | None, list[Diagnostic]]:

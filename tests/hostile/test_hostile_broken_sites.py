@@ -73,6 +73,8 @@ def test_broken_site(case: Path, tmp_path: Path):
     for rel in named_files(expected):
         if rel in GOOD_FILES:
             (root / rel).write_text(GOOD_FILES[rel], encoding="utf-8")
+        elif (root / rel).is_dir():
+            shutil.rmtree(root / rel)
         elif (root / rel).exists():
             (root / rel).unlink()
     good = site_build(root, *args)
