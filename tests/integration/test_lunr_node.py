@@ -249,3 +249,24 @@ def test_split_layout_with_default_shards(node: str, tmp_path: Path) -> None:
     queries = ["transformer", "speech separation", "quant", "title:mamba", "model~1", "-speech"]
     report = compare_layouts(node, tmp_path, papers, queries, shard_bytes=search_shards.SHARD_BYTES)
     assert all(entry["same"] for entry in report["queries"])
+
+
+def test_a_page_keeps_searching_after_the_site_is_rebuilt(node: str, tmp_path: Path) -> None:
+    papers = synthetic_papers(600, seed=3)
+    first = write_site(tmp_path / "first", search_files(papers, TAGS, shard_above=0))
+    changed = papers[:-50] + synthetic_papers(60, seed=4)
+    second = write_site(tmp_path / "second", search_files(changed, TAGS, shard_above=0))
+    whole = write_site(tmp_path / "whole", search_files(changed, TAGS, shard_above=len(changed)))
+    (tmp_path / "site").mkdir()
+    spec = {
+        "first": str(first),
+        "second": str(second),
+        "whole": str(whole),
+        "site": str(tmp_path / "site"),
+        "before": "speech",
+        "after": "transformer mamba",
+    }
+    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    status, report = run_json(node, "new_build.mjs", tmp_path / "spec.json")
+    assert report["ok"] and status == 0, report
+    assert report["missing"]  # a shard of the first build was asked for, then the new manifest
