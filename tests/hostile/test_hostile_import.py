@@ -22,8 +22,9 @@ FILES: dict[str, bytes] = {
     "external-entity.xml": (b'<?xml version="1.0"?><!DOCTYPE f [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
                             b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2401.00001v1'
                             b'</id><title>&x;</title><summary>s</summary></entry></feed>'),
-    "hostile.bib": (b"@article{k,\n title={<script>alert(1)</script> and {\\\"a}},\n author={Zhao, Shengkui and Ma,"
-                    b" Yukun},\n url={javascript:alert(1)},\n doi={10.1000/\"><svg onload=alert(1)>},\n year={2024}}\n"),
+    "hostile.bib": (b"@article{k,\n title={<script>alert(1)</script> and {\\\"a}},\n"
+                    b" author={Zhao, Shengkui and Ma, Yukun},\n url={javascript:alert(1)},\n"
+                    b" doi={10.1000/\"><svg onload=alert(1)>},\n year={2024}}\n"),
     "hostile.json": (b'[{"paper": {"id": "../../etc/passwd", "title": "<script>alert(1)</script>", "summary": "s",'
                      b' "authors": [{"name": 42}, {"name": "Zhao, Shengkui"}]}}]'),
 }
