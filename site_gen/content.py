@@ -106,10 +106,14 @@ def parse_paper(raw: bytes, path: str, slug: str) -> tuple[Paper | None, list[Di
     values, more = s.check(doc.data, PAPER_FIELDS, path, doc.key_lines, first_line=2)
     problems += more
     tag_line = doc.key_lines.get("tags", 2)
-    for tag in values.get("tags", ()):
+    tags = values.get("tags", ())
+    for n, tag in enumerate(tags):
         if not is_slug(tag):
             problems.append(Diagnostic(path, tag_line, f"tag '{tag}' is not a valid tag slug",
                                        f"use '{slugify(tag)}'" if slugify(tag) else "use letters and digits"))
+        elif tag in tags[:n] and tag not in tags[n + 1:]:
+            problems.append(Diagnostic(path, tag_line, f"tag '{tag}' is listed {tags.count(tag)} times",
+                                       "list each tag once"))
     if problems:
         return None, problems
     return make_paper(values, slug, path, doc.body, doc.body_line, doc.key_lines.get("tags", 0)), []
