@@ -42,6 +42,7 @@ def site_gen_executable() -> str:
 
 
 def site_gen(project: Path) -> Builder:
+    project = project.resolve()  # the build runs in the project folder
     out = project / "_site"
     command = (site_gen_executable(), "build", "--root", str(project), "--out", str(out))
     return Builder("site-gen", project, out, command, ("_site*", ".cache"))
@@ -55,6 +56,7 @@ def hugo(project: Path) -> Builder | None:
     executable = hugo_executable()
     if executable is None:
         return None
+    project = project.resolve()
     out = project / "public"
     command = (executable, "--quiet", "--source", str(project), "--destination", str(out))
     return Builder("hugo", project, out, command, ("public", "resources", ".hugo_build.lock"))

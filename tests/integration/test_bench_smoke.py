@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -17,10 +18,13 @@ BUILD_FIELDS = {"wall_s", "cpu_s", "peak_rss_mib", "tree_pss_mib", "pages_per_s"
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
-    out = tmp_path_factory.mktemp("bench")
+    """One run from another folder, with a relative --out (as `make bench-smoke` passes)."""
+    cwd = tmp_path_factory.mktemp("bench")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--sizes", "50", "--runs", "1", "--out", str(out)],
-        cwd=REPO,
+        [sys.executable, "-m", "bench", "--sizes", "50", "--runs", "1", "--out", "out"],
+        cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         timeout=600,
@@ -28,6 +32,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], s
     )
     assert done.returncode == 0, done.stderr
     assert "| N |" in done.stdout
+    out = cwd / "out"
     assert not (out / "work" / "n50").exists()  # projects are removed unless --keep
     result = json.loads((out / "results.json").read_text())
     return result, (out / "results.md").read_text()
