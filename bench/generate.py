@@ -5,8 +5,8 @@
 from `bench/hugo/`. Abstracts of 150-300 words recombine real abstract sentences (opening,
 middle and closing sentences keep their place) with sentences naming a new model and a few
 data sets, so the vocabulary grows with `n`; a few rare word variants per paper add a long
-tail. Tags (1-4) and authors (2-8) follow Zipf laws; dates span three years. The same
-`(n, seed)` gives byte-identical files.
+tail. Tags (1-4, of 30 that carry keyword rules) and authors (2-8) follow Zipf laws; dates
+span three years. The same `(n, seed)` gives byte-identical files.
 
     python -m bench.generate ROOT N [--seed S] [--hugo DIR]
 """
@@ -209,6 +209,7 @@ def tags_yaml() -> str:
             f"  - slug: {slug}",
             f"    name: {json.dumps(name)}",
             f"    description: {json.dumps(description)}",
+            f"    keywords: [{', '.join(json.dumps(k) for k in names.TAG_KEYWORDS[slug])}]",
         ]
     return "\n".join(lines) + "\n"
 

@@ -45,6 +45,42 @@ TAGS: tuple[tuple[str, str, str], ...] = (
     ("federated-learning", "Federated learning", "Training across devices without sharing data."),
 )
 
+# Tagging rules in the format of content/tags.yaml (whole words, any case, simple plurals,
+# "*" for any ending). The generator assigns tags by popularity, not by these rules: they are
+# there so that a generated tags.yaml is as large, and is checked as fully, as a real one.
+TAG_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "language-models": ("language model", "LLM"),
+    "computer-vision": ("object detection", "image classification", "segmentation"),
+    "multimodal": ("multimodal", "vision-language"),
+    "reinforcement-learning": ("reinforcement learning", "reward model"),
+    "agents": ("agent", "tool use"),
+    "diffusion": ("diffusion model", "denoising"),
+    "benchmarks": ("benchmark",),
+    "efficiency": ("quantiz*", "pruning", "distillation"),
+    "speech": ("speech",),
+    "robotics": ("robot", "manipulation policy"),
+    "reasoning": ("reasoning", "chain of thought"),
+    "retrieval": ("retrieval", "RAG"),
+    "video": ("video",),
+    "code-generation": ("code generation", "program synthesis"),
+    "state-space-models": ("state space model", "Mamba", "SSM"),
+    "speech-recognition": ("speech recognition", "ASR"),
+    "speech-separation": ("speech separation", "source separation"),
+    "3d-vision": ("point cloud", "novel view synthesis", "3D reconstruction"),
+    "safety": ("jailbreak", "red teaming", "alignment"),
+    "graphs": ("graph neural network", "GNN"),
+    "optimization": ("optimizer", "learning rate"),
+    "datasets": ("dataset", "corpus"),
+    "evaluation": ("evaluation metric", "human evaluation"),
+    "image-generation": ("text to image", "image generation", "image editing"),
+    "medical": ("medical", "clinical"),
+    "audio": ("audio", "music"),
+    "time-series": ("time series", "forecasting"),
+    "theory": ("theorem", "generalization bound"),
+    "interpretability": ("interpretability", "probing"),
+    "federated-learning": ("federated",),
+}
+
 _SYLLABLES = tuple(
     (
         "ar bel cor da el fen gal hy ion jas ka lum mor nex or pra qua ryn sol tor ul ve wyn "

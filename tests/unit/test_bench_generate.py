@@ -55,7 +55,8 @@ def test_writes_the_project_and_n_papers(catalogue: Path) -> None:
     assert site["page_size"] == 50 and site["title"]
     tags = yaml.safe_load((catalogue / "content" / "tags.yaml").read_text())["tags"]
     assert len(tags) == 30
-    assert all(set(tag) == {"slug", "name", "description"} for tag in tags)
+    assert all(set(tag) == {"slug", "name", "description", "keywords"} for tag in tags)
+    assert all(tag["keywords"] and all(isinstance(k, str) for k in tag["keywords"]) for tag in tags)
     assert len(list((catalogue / "content" / "papers").glob("*.md"))) == 600
 
 
