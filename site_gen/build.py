@@ -97,6 +97,7 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     timer.lap("load")
     theme = Theme(config)
     output.check_output_dir(out, [config.content_path, config.root, *theme.dirs], [config.content_path, *theme.dirs])
+    output.remove_leftovers(out)
     renderer = Renderer(site, theme)
     salt = digest(code_fingerprint(), config.with_overrides(root=Path(".")), theme.fingerprint())
     specs = plan(site, keys, related_papers(site), renderer.cite_keys, salt)
@@ -185,9 +186,14 @@ def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Cal
     results, (pages, extra) = run_tasks_while(tasks, render, jobs)
     search: list[OutputFile] = results[0] if results else []
     writer = output.Writer(out, atomic=True)
-    writer.write_all(pages)
-    for item in [*search, *extra]:
-        writer.write_if_changed(item)
+    try:
+        writer.write_all(pages)
+        for item in [*search, *extra]:
+            writer.write_if_changed(item)
+    except BaseException:
+        writer.discard()
+        raise
+    writer.commit()
     search_paths = [str(f.path) for f in search] if search else previous.search
     files = [str(f.path) for f in extra]
     keep = {p for s in specs for p in s.paths} | set(files) | set(search_paths)

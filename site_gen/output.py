@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -46,7 +47,8 @@ class Writer:
 
     def __init__(self, folder: Path, atomic: bool = False) -> None:
         self.folder = folder
-        self.atomic = atomic  # replace files through a temporary file (updating a live site)
+        self.atomic = atomic  # updating a live site: write temporary files, rename them all in commit()
+        self.pending: list[tuple[str, str]] = []
         self.written: set[PurePosixPath] = set()
         self._dirs: set[str] = set()
         self.bytes = 0
@@ -64,13 +66,26 @@ class Writer:
             self._dirs.add(parent)
         if self.atomic:
             tmp = f"{target}.{os.getpid()}.tmp"
+            self.pending.append((tmp, target))
             with open(tmp, "wb") as fh:
                 fh.write(item.data)
-            os.replace(tmp, target)
         else:
             with open(target, "wb") as fh:
                 fh.write(item.data)
         self.bytes += len(item.data)
+
+    def commit(self) -> None:
+        """Put every file written in atomic mode in place, each by an atomic rename."""
+        for tmp, target in self.pending:
+            os.replace(tmp, target)
+        self.pending = []
+
+    def discard(self) -> None:
+        """Forget the files written in atomic mode: the site stays as it was."""
+        for tmp, _ in self.pending:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        self.pending = []
 
     def write_if_changed(self, item: OutputFile) -> bool:
         """Write unless the file already holds exactly these bytes (its mtime then stays)."""
@@ -119,6 +134,24 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     at_fdcwd = -100
     return bool(fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(out: Path) -> None:
+    """Staging and old folders beside ``out`` that a killed build left (its process is gone)."""
+    for path in out.parent.glob(f"{out.name}.*-*"):
+        kind, _, pid = path.name[len(out.name) + 1 :].partition("-")
+        if kind in ("staging", "old") and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 class Staging:
