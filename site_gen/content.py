@@ -83,7 +83,7 @@ def _not_a_paper(entry: os.DirEntry[str], shown: str) -> Diagnostic:
     """Why an entry of content/papers/ is not read: an error when it was clearly meant as a paper."""
     stem, _, extension = entry.name.rpartition(".")
     if extension.lower() == "md" and extension != "md" and entry.is_file():
-        return Diagnostic(shown, 0, "a paper file name ends in '.md', in lowercase",
+        return Diagnostic(shown, 1, "a paper file name ends in '.md', in lowercase",
                           f"rename it to {slugify(stem) or stem}.md")
     if entry.is_dir():
         return Diagnostic(shown, 0, "folders inside content/papers/ are not read; ignored", severity="warning")
