@@ -264,6 +264,7 @@ def test_a_page_keeps_searching_after_the_site_is_rebuilt(node: str, tmp_path: P
         "whole": str(whole),
         "site": str(tmp_path / "site"),
         "before": "speech",
+        "during": "quantization diffusion",
         "after": "transformer mamba",
     }
     (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")

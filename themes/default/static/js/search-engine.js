@@ -61,6 +61,14 @@
     }
   }
 
+  /* A load that belongs to a manifest the engine has since replaced. */
+  class StaleBuild extends Error {
+    constructor() {
+      super('the site was rebuilt');
+      this.name = 'StaleBuild';
+    }
+  }
+
   function loadScript(src) {
     if (window.lunr) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -242,6 +250,7 @@
     }
 
     start(manifest) {
+      this.generation = (this.generation || 0) + 1; // loads of an earlier manifest are dropped
       this.manifest = manifest;
       this.size = manifest.documents;
       this.folder = this.base + 'search/' + manifest.base;
@@ -287,7 +296,11 @@
     loadShard(k) {
       let pending = this.shards.get(k);
       if (!pending) {
-        pending = fetchJSON(this.folder + 't' + k + '.json').then((records) => this.merge(records));
+        const generation = this.generation;
+        pending = fetchJSON(this.folder + 't' + k + '.json').then((records) => {
+          if (generation !== this.generation) throw new StaleBuild();
+          this.merge(records);
+        });
         pending.catch(() => this.shards.delete(k));
         this.shards.set(k, pending);
       }
@@ -368,7 +381,9 @@
 
     loadDictionary() {
       if (!this.dictionary) {
+        const generation = this.generation;
         this.dictionary = fetchJSON(this.folder + this.manifest.terms).then((text) => {
+          if (generation !== this.generation) throw new StaleBuild();
           const builder = new this.lunr.TokenSet.Builder();
           for (const term of text.split('\n')) builder.insert(term);
           builder.finish();
@@ -450,7 +465,9 @@
       let pending = this.chunks.get(k);
       if (!pending) {
         const chunk = this.manifest.chunk;
+        const generation = this.generation;
         pending = fetchJSON(this.folder + 'd' + k + '.json').then((rows) => {
+          if (generation !== this.generation) throw new StaleBuild();
           rows.forEach((row, i) => {
             const doc = this.docFor(k * chunk + i);
             Object.assign(doc, { title: row[0], url: row[1], date: row[2], tags: row[3], snippet: row[4] });
@@ -469,12 +486,17 @@
       for (const result of results || []) {
         if (!result.doc.complete) wanted.add(Math.floor(parseInt(result.ref, 36) / chunk));
       }
-      return Promise.all([...wanted].map((k) => this.loadChunk(k))).then(() => undefined);
+      return Promise.all([...wanted].map((k) => this.loadChunk(k))).then(() => {
+        // Results of a build the engine has since left behind (the site changed under the page)
+        if ((results || []).some((result) => !result.doc.complete)) throw new StaleBuild();
+      });
     }
 
     loadTags() {
       if (!this.tagTable) {
+        const generation = this.generation;
         this.tagTable = fetchJSON(this.folder + this.manifest.tags).then((table) => {
+          if (generation !== this.generation) throw new StaleBuild();
           const names = table.tags;
           const width = table.width;
           return table.docs.split(',').map((row) => {
@@ -489,8 +511,10 @@
     }
 
     async run(text, options) {
+      const generation = this.generation;
       const tags = options.tags ? this.loadTags() : null;
       await this.prepare(text);
+      if (generation !== this.generation) throw new StaleBuild();
       const results = [];
       for (const hit of this.hits(text)) {
         const doc = this.docFor(parseInt(hit.ref, 36));
@@ -506,20 +530,23 @@
       }
       if (options.documents) waits.push(this.documents(results.slice(0, options.documents)));
       await Promise.all(waits);
+      if (generation !== this.generation) throw new StaleBuild();
       return results;
     }
 
     async search(query, options) {
       const text = this.prose(String(query || '').trim());
       if (!text) return [];
+      const used = this.manifest.base;
       try {
         return await this.run(text, options || {});
       } catch (error) {
+        if (error instanceof StaleBuild) return this.run(text, options || {});
         if (!(error instanceof MissingFile)) throw error;
         // A file of another build: the manifest was cached longer than the files it names.
         const manifest = await fetchJSON(this.base + 'search/manifest.json', { cache: 'no-cache' });
-        if (manifest.base === this.manifest.base) throw error;
-        this.start(manifest);
+        if (manifest.base === used) throw error;
+        if (manifest.base !== this.manifest.base) this.start(manifest);
         return this.run(text, options || {});
       }
     }
