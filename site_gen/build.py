@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from . import content, feeds, output, related, taxonomy
+from . import content, feeds, output, related, search, taxonomy
 from .cache import BuildCache, Manifest, code_fingerprint, digest
 from .citation import bibtex_file
 from .config import SiteConfig
@@ -22,7 +22,7 @@ from .model import OutputFile, Tag
 from .pages import PageSpec, plan
 from .parallel import chunked, jobs_default, run_tasks_while
 from .render import Renderer
-from .search import search_files
+from .search import SearchMemo, search_files
 from .site import Site, assemble
 from .themes import BUNDLED_THEMES, Theme
 
@@ -99,7 +99,8 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     output.check_output_dir(out, [config.content_path, config.root, *theme.dirs], [config.content_path, *theme.dirs])
     output.remove_leftovers(out)
     renderer = Renderer(site, theme)
-    salt = digest(code_fingerprint(), config.with_overrides(root=Path(".")), theme.fingerprint())
+    salt = digest(code_fingerprint(), config.with_overrides(root=Path(".")), theme.fingerprint(),
+                  bool(site.authors), bool(site.by_year), search.index_path(len(site.papers)))  # in every page
     specs = plan(site, keys, related_papers(site), renderer.cite_keys, salt)
     search_key = digest(salt, sorted(keys.values()), site.tag_names)
     urls = [s.url for s in specs if s.kind != "404"]
@@ -112,13 +113,13 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     previous = cache.manifest()
     written = None
     if previous and previous.out == str(out.resolve()) and (out / output.MARKER).is_file():
-        written = update(out, renderer, specs, extras, previous, search_key, report, jobs)
+        written = update(out, renderer, specs, extras, previous, search_key, report, jobs, cache)
     if written is None:
-        written = full_build(out, renderer, specs, extras, report, jobs)
-    files, search = written
+        written = full_build(out, renderer, specs, extras, report, jobs, cache)
+    files, search_paths = written
     cache.save_papers(cache.paper_records)
     cache.save_manifest(Manifest(str(out.resolve()), salt, {p: s.key for s in specs for p in s.paths},
-                                 files, search, search_key))
+                                 files, search_paths, search_key))
     timer.lap("write")
     report.pages = len(specs)
     return report
@@ -130,30 +131,36 @@ def related_papers(site: Site) -> dict[str, tuple[str, ...]]:
 
 
 Written = tuple[list[str], list[str]]  # the files other than pages, and the search files
+Done = tuple[int, int, list[str], SearchMemo | None]  # pages, bytes, search files, the search's memo
 
 
-def _render_chunk(renderer: Renderer, specs: Sequence[PageSpec], folder: Path) -> tuple[int, int, list[str]]:
+def _render_chunk(renderer: Renderer, specs: Sequence[PageSpec], folder: Path) -> Done:
     writer = output.Writer(folder)
     for spec in specs:
         writer.write_all(renderer.render_spec(spec))
-    return len(specs), writer.bytes, []
+    return len(specs), writer.bytes, [], None
 
 
-def _write_search(site: Site, folder: Path) -> tuple[int, int, list[str]]:
+def _write_search(site: Site, folder: Path, memo: SearchMemo) -> Done:
     writer = output.Writer(folder)
-    files = search_files(site.papers, site.tag_names)
+    files = search_files(site.papers, site.tag_names, memo=memo)
     writer.write_all(files)
-    return 0, writer.bytes, [str(f.path) for f in files]
+    return 0, writer.bytes, [str(f.path) for f in files], memo
+
+
+def _search(site: Site, memo: SearchMemo) -> tuple[list[OutputFile], SearchMemo]:
+    return search_files(site.papers, site.tag_names, memo=memo), memo
 
 
 def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
-               report: BuildReport, jobs: int | None) -> Written:
+               report: BuildReport, jobs: int | None, cache: BuildCache) -> Written:
     """Every page, in parallel, into a staging folder that replaces ``out`` only when all went well."""
     jobs = jobs or jobs_default()
+    memo = cache.search_memo()
     staging = output.Staging(out)
     with staging as writer:
         folder = writer.folder
-        tasks: list[Callable[[], tuple[int, int, list[str]]]] = [lambda: _write_search(renderer.site, folder)]
+        tasks: list[Callable[[], Done]] = [partial(_write_search, renderer.site, folder, memo)]
         pieces = jobs * 4 if len(specs) > 1000 else 1
         tasks += [partial(_render_chunk, renderer, chunk, folder) for chunk in chunked(specs, pieces)]
         results, extra = run_tasks_while(tasks, extras, jobs)
@@ -163,11 +170,13 @@ def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras:
         search = results[0][2]
         report.files = len(extra) + sum(len(s.paths) for s in specs) + len(search)
         staging.commit()
+    cache.save_search_memo(results[0][3])
     return [str(f.path) for f in extra], search
 
 
 def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
-           previous: Manifest, search_key: str, report: BuildReport, jobs: int | None) -> Written | None:
+           previous: Manifest, search_key: str, report: BuildReport, jobs: int | None,
+           cache: BuildCache) -> Written | None:
     """Render only pages whose inputs changed, then replace them in ``out`` one file at a time;
     everything is made before anything is written.
 
@@ -178,13 +187,13 @@ def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Cal
         return None
     site = renderer.site
     stale = previous.search_key != search_key or not all((out / p).is_file() for p in previous.search)
-    tasks = [partial(search_files, site.papers, site.tag_names)] if stale else []
+    tasks = [partial(_search, site, cache.search_memo())] if stale else []
 
     def render() -> tuple[list[OutputFile], list[OutputFile]]:  # while a worker makes the search files
         return [f for s in changed for f in renderer.render_spec(s)], extras()
 
     results, (pages, extra) = run_tasks_while(tasks, render, jobs)
-    search: list[OutputFile] = results[0] if results else []
+    search, memo = results[0] if results else ([], None)
     writer = output.Writer(out, atomic=True)
     try:
         writer.write_all(pages)
@@ -194,6 +203,7 @@ def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Cal
         writer.discard()
         raise
     writer.commit()
+    cache.save_search_memo(memo)
     search_paths = [str(f.path) for f in search] if search else previous.search
     files = [str(f.path) for f in extra]
     keep = {p for s in specs for p in s.paths} | set(files) | set(search_paths)

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import __version__
 from .model import Paper
+from .search import SearchMemo
 
 CACHE_DIR = ".cache"
 FORMAT = 1
@@ -78,6 +79,15 @@ class BuildCache:
 
     def save_papers(self, papers: dict[str, tuple[str, Paper]]) -> None:
         self._save("papers.pickle", papers)
+
+    def search_memo(self) -> SearchMemo:
+        """What the search read of each paper last time (an empty memo when there is none)."""
+        value = self._load("search-memo.pickle")
+        return value if isinstance(value, SearchMemo) else SearchMemo()
+
+    def save_search_memo(self, memo: SearchMemo | None) -> None:
+        if memo is not None:
+            self._save("search-memo.pickle", memo)
 
     def manifest(self) -> Manifest | None:
         value = self._load("manifest.pickle")

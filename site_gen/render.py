@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from . import scholar
+from . import scholar, search
 from . import site as urls
 from .citation import bibtex_entry, citation_keys
 from .errors import BuildFailed, Diagnostic
@@ -73,9 +73,10 @@ class Renderer:
         self.env.globals.update(
             config=self.config, site=site, url=self.url, asset=self.asset, abs_url=self.config.absolute,
             tag_url=urls.tag_url, paper_url=urls.paper_url, author_url=self.author_link, year_url=urls.year_url,
-            card=self.card,
+            card=self.card, search_index=self.url(str(search.index_path(len(site.papers)))),
         )
         self.env.filters.update(human_date=human_date, plain=plain_text)
+        self.env.tests["math"] = has_math
         self._tags = {t.slug: t for t in site.tags}
         self._asset_versions: dict[str, str] = {}
         self._views: dict[str, PaperView] = {}

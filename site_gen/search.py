@@ -30,7 +30,7 @@ from .lunr_index import Analyses, count, dumps, html_safe, index_of
 from .model import OutputFile, Paper
 from .search_shards import MANIFEST_PATH, Document, sharded_files
 from .site import paper_url
-from .textutil import plain_text, snippet
+from .textutil import has_math, plain_text, snippet
 
 INDEX_PATH = PurePosixPath("search/lunr-index.json")
 DOCUMENTS_PATH = PurePosixPath("search/documents.json")
@@ -135,7 +135,7 @@ def _records(
         abstract = readable(paper.abstract_md)
         documents.append(
             {
-                "title": paper.title,
+                "title": readable(paper.title) if has_math(paper.title) else paper.title,
                 "url": paper_url(paper.slug),
                 "date": paper.date,
                 "tags": list(paper.tags),

@@ -41,11 +41,18 @@ def rename_tag(root: Path) -> None:
     tags.write_text(tags.read_text().replace("name: Speech", "name: Speech processing"))
 
 
+def add_authors(root: Path) -> None:
+    """Author pages appear: every page's header gains an Authors link."""
+    for n in (1, 2):
+        path = root / f"content/papers/paper-0{n}.md"
+        path.write_text(path.read_text().replace("---\nAbstract", "authors: [Ada Lovelace]\n---\nAbstract", 1))
+
+
 def retitle_config(root: Path) -> None:
     (root / "site.yaml").write_text((root / "site.yaml").read_text().replace("Test catalogue", "Renamed"))
 
 
-@pytest.mark.parametrize("change", [edit, add, delete, rename_tag, retitle_config])
+@pytest.mark.parametrize("change", [edit, add, delete, rename_tag, add_authors, retitle_config])
 def test_incremental_equals_full(tmp_path: Path, change: Callable[[Path], None]):
     root = catalogue(tmp_path / "inc")
     build(config.load(root), root / "_site")
