@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from . import content, feeds, output, related, search, taxonomy
 from .cache import BuildCache, Manifest, code_fingerprint, digest
-from .citation import bibtex_file
+from .citation import bibtex_entry
 from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic, errors_only, promote, raise_if_errors
 from .model import OutputFile, Tag
@@ -106,7 +106,7 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     urls = [s.url for s in specs if s.kind != "404"]
 
     def extras() -> list[OutputFile]:
-        bib = OutputFile(PurePosixPath("papers.bib"), bibtex_file(site.papers).encode("utf-8"))
+        bib = OutputFile(PurePosixPath("papers.bib"), catalogue_bibtex(site, keys, renderer.cite_keys, cache))
         return [*feeds.files(site, urls), *asset_files(theme, config), bib]
 
     timer.lap("plan")
@@ -118,11 +118,23 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
         written = full_build(out, renderer, specs, extras, report, jobs, cache)
     files, search_paths = written
     cache.save_papers(cache.paper_records)
+    cache.save_bibtex_entries()
     cache.save_manifest(Manifest(str(out.resolve()), salt, {p: s.key for s in specs for p in s.paths},
                                  files, search_paths, search_key))
     timer.lap("write")
     report.pages = len(specs)
     return report
+
+
+def catalogue_bibtex(site: Site, keys: dict[str, str], cite_keys: dict[str, str], cache: BuildCache) -> bytes:
+    """papers.bib: every paper's entry, those of unchanged papers from the last build."""
+    known = cache.bibtex_entries()
+    entries = {}
+    for paper in site.papers:
+        key = (keys[paper.slug], cite_keys[paper.slug])
+        entries[key] = known.get(key) or bibtex_entry(paper, cite_keys[paper.slug])
+    cache.bibtex_entries_next = entries
+    return "\n".join(entries.values()).encode("utf-8")
 
 
 def related_papers(site: Site) -> dict[str, tuple[str, ...]]:

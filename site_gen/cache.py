@@ -52,6 +52,7 @@ class BuildCache:
         self.dir = root / CACHE_DIR
         self.enabled = enabled
         self.paper_records: dict[str, tuple[str, Paper]] = {}  # saved once the build has succeeded
+        self.bibtex_entries_next: dict[tuple[str, str], str] = {}  # likewise
 
     def _load(self, name: str) -> Any:
         if not self.enabled:
@@ -79,6 +80,14 @@ class BuildCache:
 
     def save_papers(self, papers: dict[str, tuple[str, Paper]]) -> None:
         self._save("papers.pickle", papers)
+
+    def bibtex_entries(self) -> dict[tuple[str, str], str]:
+        """(paper digest, citation key) -> BibTeX entry, from the last build."""
+        value = self._load("bibtex.pickle")
+        return value if isinstance(value, dict) else {}
+
+    def save_bibtex_entries(self) -> None:
+        self._save("bibtex.pickle", self.bibtex_entries_next)
 
     def search_memo(self) -> SearchMemo:
         """What the search read of each paper last time (an empty memo when there is none)."""
