@@ -135,7 +135,7 @@ def _records(
         abstract = readable(paper.abstract_md)
         documents.append(
             {
-                "title": readable(paper.title) if has_math(paper.title) else paper.title,
+                "title": result_title(paper.title),
                 "url": paper_url(paper.slug),
                 "date": paper.date,
                 "tags": list(paper.tags),
@@ -149,6 +149,11 @@ def _records(
             "authors": ", ".join(paper.authors),
             "abstract": abstract,
         }
+
+
+def result_title(title: str) -> str:
+    """A title as a result shows it: TeX math as readable text (results are plain text)."""
+    return readable(title) if has_math(title) else title
 
 
 def _remembered(

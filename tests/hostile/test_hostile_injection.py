@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from site_gen.content import load_papers
+from site_gen.search import result_title
 from site_gen.textutil import plain_text
 from tests.hostile.support import HOSTILE, site_build
 
@@ -222,7 +223,7 @@ def test_json_files_parse_and_cannot_close_a_script(hostile_site: Path):
         assert "\u2028" not in raw and "\u2029" not in raw, path
     documents = json.loads((hostile_site / "search/documents.json").read_text(encoding="utf-8"))
     titles = {doc["title"] for doc in documents.values()}
-    assert {p.title for p in load_papers(HOSTILE / "content", HOSTILE).papers} == titles
+    assert {result_title(p.title) for p in load_papers(HOSTILE / "content", HOSTILE).papers} == titles
 
 
 def test_feeds_and_sitemap_are_xml_carrying_the_payloads_as_text(hostile_site: Path):
