@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # Link text without brackets and a destination with at most one level of parentheses: each
@@ -27,6 +28,7 @@ def strip_control(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)  # each paper's text is asked for by the page, feeds, metadata and search
 def plain_text(markdown: str) -> str:
     """Readable one-line text: Markdown marks and LaTeX commands removed, math kept as its symbols."""
     text = _MD_LINK.sub(r"\1", markdown) if "](" in markdown else markdown
