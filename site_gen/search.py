@@ -28,7 +28,7 @@ import numpy as np
 
 from .lunr_index import Analyses, count, dumps, html_safe, index_of
 from .model import OutputFile, Paper
-from .search_shards import MANIFEST_PATH, Document, sharded_files
+from .search_shards import MANIFEST_PATH, Document, base36, sharded_files
 from .site import paper_url
 from .textutil import has_math, plain_text, snippet
 
@@ -43,7 +43,6 @@ FIELDS: tuple[tuple[str, float], ...] = (
 SNIPPET_CHARS = 240
 SHARD_ABOVE = 2000  # papers; a larger catalogue gets the split layout
 SHARD_ABOVE_ENV = "SITE_GEN_SEARCH_SHARD_ABOVE"  # overrides SHARD_ABOVE (a number of papers)
-_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash escape: \% shows as %
 
 
@@ -203,9 +202,4 @@ def documents_json(documents: Mapping[str, Document]) -> str:
 
 def ref(position: int) -> str:
     """A paper's ref: its position in base 36."""
-    digits = ""
-    while True:
-        position, digit = divmod(position, 36)
-        digits = _DIGITS[digit] + digits
-        if not position:
-            return digits
+    return base36(position)

@@ -161,8 +161,8 @@ def _tag_table(documents: Sequence[Document]) -> dict[str, object]:
         for tag in doc["tags"]:
             counts[tag] = counts.get(tag, 0) + 1
     tags = sorted(counts, key=lambda t: (-counts[t], t))
-    width = len(_base36(max(len(tags) - 1, 0)))
-    code = {tag: _base36(i).rjust(width, "0") for i, tag in enumerate(tags)}
+    width = len(base36(max(len(tags) - 1, 0)))
+    code = {tag: base36(i).rjust(width, "0") for i, tag in enumerate(tags)}
     rows: dict[tuple[str, ...], str] = {}  # papers share tag sets
     for doc in documents:
         key = tuple(doc["tags"])
@@ -175,7 +175,8 @@ def _number(value: float) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def _base36(number: int) -> str:
+def base36(number: int) -> str:
+    """``number`` in base 36, as JavaScript's ``number.toString(36)`` writes it."""
     digits = ""
     while True:
         number, digit = divmod(number, 36)
