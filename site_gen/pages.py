@@ -14,8 +14,6 @@ from .cache import digest
 from .model import Listing, Paper
 from .site import Site, listings
 
-CITE_FILE = "cite.bib"
-
 
 @dataclass(frozen=True, slots=True)
 class PageSpec:
@@ -32,8 +30,8 @@ class PageSpec:
 
     @property
     def paths(self) -> tuple[str, ...]:
-        """Every file the page writes: a paper page also writes its ``cite.bib``."""
-        return (self.path, self.url + CITE_FILE) if self.kind == "paper" else (self.path,)
+        """Every file the page writes."""
+        return (self.path,)
 
 
 def plan(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple[str, ...]], cite_keys: Mapping[str, str],

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -19,7 +20,7 @@ from . import site as urls
 from .citation import bibtex_entry, citation_keys
 from .errors import BuildFailed, Diagnostic
 from .model import Listing, OutputFile, Paper, Tag
-from .pages import CITE_FILE, PageSpec
+from .pages import PageSpec
 from .site import Site
 from .textutil import has_math, plain_text, snippet
 from .themes import Theme
@@ -34,6 +35,11 @@ def markdown_renderer() -> MarkdownIt:
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
     return md
+
+
+def bibtex_data_url(entry: str) -> str:
+    """The entry as a ``data:`` URL, for a download link that needs no file of its own."""
+    return "data:application/x-bibtex;charset=utf-8," + quote(entry, safe="@=,.:-_/()")
 
 
 def human_date(value: str | None) -> str:
@@ -54,9 +60,11 @@ class PaperView:
 
     paper: Paper
     link: str  # the paper's page, relative to the base path
+    href: str  # the same under the base path, for links
     tags: tuple[Tag, ...]
     date_display: str
     snippet: str
+    tag_links: Markup = Markup()  # partials/tag_links.html, for cards and the paper's page
     abstract_html: str = ""  # rendered for the paper's own page only
 
     def __getattr__(self, name: str) -> Any:
@@ -71,7 +79,8 @@ class Renderer:
         self.md = markdown_renderer()
         self.env = theme.environment()
         self.env.globals.update(
-            config=self.config, site=site, url=self.url, asset=self.asset, abs_url=self.config.absolute,
+            config=self.config, site=site, base=self.config.base_url, url=self.url, asset=self.asset,
+            assets=_Assets(self.asset), nav=self.nav(), abs_url=self.config.absolute,
             tag_url=urls.tag_url, paper_url=urls.paper_url, author_url=self.author_link, year_url=urls.year_url,
             card=self.card, search_index=self.url(str(search.index_path(len(site.papers)))),
         )
@@ -88,6 +97,13 @@ class Renderer:
     def url(self, path: str = "") -> str:
         """A link under the base path: url('tags/') -> '/base/tags/'."""
         return self.config.base_url + path.lstrip("/")
+
+    def nav(self) -> list[tuple[str, str, str]]:
+        """The header's links: (path, label, href), the home page's path being ''."""
+        sections = [("", "Papers"), (urls.TAGS_URL, "Tags")]
+        sections += [(urls.AUTHORS_URL, "Authors")] if self.site.authors else []
+        sections += [(urls.YEARS_URL, "Years")] if self.site.by_year else []
+        return [(path, label, self.url(path)) for path, label in sections]
 
     def card(self, view: PaperView) -> Markup:
         """A paper's card in listings (partials/paper_card.html), rendered once per paper."""
@@ -114,8 +130,11 @@ class Renderer:
         view = self._views.get(paper.slug)
         if view is None:
             tags = tuple(self._tags[t] for t in paper.tags if t in self._tags)
-            view = PaperView(paper, urls.paper_url(paper.slug), tags, human_date(paper.date),
+            link = urls.paper_url(paper.slug)
+            view = PaperView(paper, link, self.url(link), tags, human_date(paper.date),
                              snippet(plain_text(paper.abstract_md), 240))
+            if tags:
+                view.tag_links = Markup(self.render("partials/tag_links.html", paper=view))
             self._views[paper.slug] = view
         return view
 
@@ -131,21 +150,25 @@ class Renderer:
             raise BuildFailed([template_diagnostic(exc, self.theme)]) from None
 
     def paper_page(self, paper: Paper, related: Iterable[Paper] = ()) -> list[OutputFile]:
-        """The paper's page and its ``cite.bib``."""
+        """The paper's page."""
         view = self.view(paper)
         page = replace(view, abstract_html=self.md.render(paper.abstract_md))
         bibtex = bibtex_entry(paper, self.cite_keys.get(paper.slug))
         head = scholar.paper_head(paper, self.config, self._tag_names, plain_text(paper.abstract_md))
         meta = replace(head, json_ld=Markup(head.json_ld))
-        html = self.page("paper.html", view.link, paper=page, related=[self.view(p) for p in related],
-                         bibtex=bibtex, cite_url=view.link + CITE_FILE, meta=meta,
+        authors = [(name, self.url(link) if (link := self.author_link(name)) else None) for name in paper.authors]
+        html = self.page("paper.html", view.link, paper=page, authors=authors, related=[self.view(p) for p in related],
+                         bibtex=bibtex, bibtex_href=bibtex_data_url(bibtex), meta=meta,
                          math=has_math(paper.title) or 'class="math' in page.abstract_html)
-        return [html, OutputFile(PurePosixPath(view.link + CITE_FILE), bibtex.encode("utf-8"))]
+        return [html]
 
     def listing_page(self, listing: Listing) -> OutputFile:
         template = "listing.html" if listing.kind == "home" else f"{listing.kind}.html"
         site_ld = Markup(scholar.json_ld_site(self.config)) if listing.kind == "home" and listing.page == 1 else ""
-        return self.page(template, listing.url, listing=listing, papers=[self.view(p) for p in listing.papers],
+        papers = [self.view(p) for p in listing.papers]
+        cards = Markup("\n".join(self.card(view) for view in papers))
+        math = any(has_math(p.title) for p in listing.papers)
+        return self.page(template, listing.url, listing=listing, papers=papers, cards=cards, math=math,
                          site_json_ld=site_ld)
 
     def render_spec(self, spec: PageSpec) -> list[OutputFile]:
@@ -166,6 +189,18 @@ class Renderer:
             counts = {y: len(p) for y, p in (self.site.by_year or {}).items()}
             return [self.page("years.html", spec.url, years=counts)]
         return [self.page(f"{spec.kind}.html", spec.url)]
+
+
+class _Assets(dict[str, str]):
+    """``assets['css/site.css']`` in templates: a static file's URL with its version."""
+
+    def __init__(self, asset: Callable[[str], str]) -> None:
+        super().__init__()
+        self._asset = asset
+
+    def __missing__(self, path: str) -> str:
+        url = self[path] = self._asset(path)
+        return url
 
 
 def template_diagnostic(exc: Exception, theme: Theme) -> Diagnostic:

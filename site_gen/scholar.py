@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from .citation import entry_type
 from .config import SiteConfig
 from .model import Paper
@@ -69,6 +71,14 @@ class PaperHead:
     open_graph: Meta  # <meta property=... content=...>
     twitter: Meta  # <meta name=... content=...>
     json_ld: str  # the body of <script type="application/ld+json">, safe as it is
+
+    def html(self) -> Markup:
+        """Every tag above, escaped, as the default theme writes them into ``<head>``."""
+        tags = [f'<meta name="{escape(k)}" content="{escape(v)}">\n' for k, v in self.highwire]
+        tags += [f'<meta property="{escape(k)}" content="{escape(v)}">\n' for k, v in self.open_graph]
+        tags += [f'<meta name="{escape(k)}" content="{escape(v)}">\n' for k, v in self.twitter]
+        tags.append(f'<script type="application/ld+json">{self.json_ld}</script>\n')
+        return Markup("".join(tags))
 
 
 @dataclass(frozen=True, slots=True)
