@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import jinja2
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -35,6 +36,28 @@ def markdown_renderer() -> MarkdownIt:
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
     return md
+
+
+# Text that no CommonMark rule acts on: no inline mark, escape or entity, and no line that could start
+# a block other than a paragraph (indent, heading, quote, list, rule, fence, HTML, setext underline).
+_MARKUP = re.compile(r"[`*_\[\]$\r\x00]|\\[!-/:-@\[-`{-~\n]|&[#A-Za-z]|<[A-Za-z/!?]")
+_BLOCK_LINE = re.compile(r"^[#>+*=_~`<0-9-]", re.M)
+
+
+def render_markdown(md: MarkdownIt, text: str) -> str:
+    """``md.render(text)``, without the parser for the many abstracts that are plain paragraphs."""
+    if _MARKUP.search(text) or _BLOCK_LINE.search(text):
+        return md.render(text)
+    paragraphs, lines = [], []
+    for line in [*text.split("\n"), ""]:
+        if line and line.strip() == line:
+            lines.append(line)
+        elif line:  # leading or trailing white space: the parser knows what it means
+            return md.render(text)
+        elif lines:
+            paragraphs.append("<p>" + escapeHtml("\n".join(lines)) + "</p>\n")
+            lines = []
+    return "".join(paragraphs)
 
 
 def bibtex_data_url(entry: str) -> str:
@@ -152,7 +175,7 @@ class Renderer:
     def paper_page(self, paper: Paper, related: Iterable[Paper] = ()) -> list[OutputFile]:
         """The paper's page."""
         view = self.view(paper)
-        page = replace(view, abstract_html=self.md.render(paper.abstract_md))
+        page = replace(view, abstract_html=render_markdown(self.md, paper.abstract_md))
         bibtex = bibtex_entry(paper, self.cite_keys.get(paper.slug))
         head = scholar.paper_head(paper, self.config, self._tag_names, plain_text(paper.abstract_md))
         meta = replace(head, json_ld=Markup(head.json_ld))

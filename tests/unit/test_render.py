@@ -1,0 +1,47 @@
+"""The abstract renderer's shortcut for plain paragraphs gives markdown-it-py's output exactly."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from site_gen.content import load_papers
+from site_gen.render import bibtex_data_url, markdown_renderer, render_markdown
+from tests.conftest import REPO
+
+MD = markdown_renderer()
+# Letters and every character CommonMark or the math plugin could read as markup, with the
+# white space and line breaks that decide paragraphs, indented code and hard breaks.
+ALPHABET = "ab1. \n\t\r\\`*_[]()!<>&#;$~=+-|\"'é\u00a0\u2028\x00"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=40))
+@example("plain text\nsecond line\n\nnext paragraph")
+@example("1. a list")
+@example("a  \nhard break")
+@example("Tom & Jerry <3 \"quotes\" a<b c>d")
+@example("see <https://example.org> or <a@b.org>")
+@example("AT&amp;T &#35;1 &copy; & done")
+@example("\\* not emphasis \\\\ and a \\ backslash")
+def test_plain_shortcut_matches_markdown_it(text: str) -> None:
+    assert render_markdown(MD, text) == MD.render(text)
+
+
+def test_the_seed_abstracts_render_as_markdown_it_renders_them() -> None:
+    papers = load_papers(REPO / "content", REPO).papers
+    assert len(papers) >= 57
+    for paper in papers:
+        assert render_markdown(MD, paper.abstract_md) == MD.render(paper.abstract_md), paper.path
+
+
+def test_bibtex_data_url_keeps_the_entry() -> None:
+    from urllib.parse import unquote
+
+    entry = '@article{k,\n  title = {{Caf\u00e9} "50%" & <b>},\n}\n'
+    url = bibtex_data_url(entry)
+    assert url.startswith("data:application/x-bibtex;charset=utf-8,")
+    body = url.split(",", 1)[1]
+    assert not set(body) & set(' "<>&{}\n\'')
+    assert unquote(body) == entry
+
