@@ -47,13 +47,13 @@ _BLOCK_LINE = re.compile(r"^[#>+*=_~`<0-9-]", re.M)
 def render_markdown(md: MarkdownIt, text: str) -> str:
     """``md.render(text)``, without the parser for the many abstracts that are plain paragraphs."""
     if _MARKUP.search(text) or _BLOCK_LINE.search(text):
-        return md.render(text)
+        return str(md.render(text))
     paragraphs, lines = [], []
     for line in [*text.split("\n"), ""]:
         if line and line.strip() == line:
             lines.append(line)
         elif line:  # leading or trailing white space: the parser knows what it means
-            return md.render(text)
+            return str(md.render(text))
         elif lines:
             paragraphs.append("<p>" + escapeHtml("\n".join(lines)) + "</p>\n")
             lines = []
