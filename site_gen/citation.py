@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .model import Paper
 from .slug import slugify
@@ -36,6 +37,7 @@ _ESCAPES = {
 }
 _SPECIAL = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
+_NEEDS_ESCAPE = re.compile(r"[\\{}~^$%&#_`]|--|''")  # what _escape changes, found in one pass
 _STOPWORDS = frozenset("a an the on of in for and to with from by at is are via towards".split())
 _KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
 
@@ -127,6 +129,8 @@ def _latex(text: str) -> str:
 
 
 def _escape(text: str) -> str:
+    if not _NEEDS_ESCAPE.search(text):
+        return text
     return _LIGATURE.sub("{}", _SPECIAL.sub(lambda m: _ESCAPES[m.group()], text))
 
 
@@ -164,14 +168,17 @@ def _protect_capitals(title: str) -> str:
             out.append(part)
             continue
         words = re.split(r"(\s+)", part)
-        out.append("".join(_braced(_escape(w)) if _has_upper(w) else _escape(w) for w in words))
+        if _NEEDS_ESCAPE.search(part):
+            words = [_escape(w) for w in words]
+        out.append("".join("{" + w + "}" if _has_upper(w) else w for w in words))
     return "".join(out)
 
 
 def _has_upper(word: str) -> bool:
-    return any(char.isupper() for char in word)
+    return not word.islower() and any(char.isupper() for char in word)
 
 
+@lru_cache(maxsize=1 << 14)  # names recur across a catalogue
 def _name(author: str) -> str:
     """``Last, First`` (the last word is the last name); braced whole when it holds a comma."""
     words = [_name_word(word) for word in author.split()]

@@ -40,22 +40,28 @@ def markdown_renderer() -> MarkdownIt:
 
 # Text that no CommonMark rule acts on: no inline mark, escape or entity, and no line that could start
 # a block other than a paragraph (indent, heading, quote, list, rule, fence, HTML, setext underline).
-_MARKUP = re.compile(r"[`*_\[\]$\r\x00]|\\[!-/:-@\[-`{-~\n]|&[#A-Za-z]|<[A-Za-z/!?]")
-_BLOCK_LINE = re.compile(r"^[#>+*=_~`<0-9-]", re.M)
+# Brackets are text unless they make an inline link (reference links need a definition, which starts a line).
+_MARKUP = re.compile(r"[`*_$\r\x00]|\]\(|\\\n|&#?[A-Za-z0-9]+;|<[A-Za-z/!?]")
+_MAYBE_MARKUP = re.compile(r"[`*_$\r\x00\]\\&<]")  # where _MARKUP can match: one scan of most abstracts
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation: the character itself
+_BLOCK_START = frozenset("#>+*=_~`<[0123456789-")
 
 
 def render_markdown(md: MarkdownIt, text: str) -> str:
     """``md.render(text)``, without the parser for the many abstracts that are plain paragraphs."""
-    if _MARKUP.search(text) or _BLOCK_LINE.search(text):
+    if _MAYBE_MARKUP.search(text) and _MARKUP.search(text):
         return str(md.render(text))
     paragraphs, lines = [], []
     for line in [*text.split("\n"), ""]:
-        if line and line.strip() == line:
+        if line and line.strip() == line and line[0] not in _BLOCK_START:
             lines.append(line)
-        elif line:  # leading or trailing white space: the parser knows what it means
+        elif line:  # a line that may start a block, or white space the parser knows the meaning of
             return str(md.render(text))
         elif lines:
-            paragraphs.append("<p>" + escapeHtml("\n".join(lines)) + "</p>\n")
+            paragraph = "\n".join(lines)
+            if "\\" in paragraph:
+                paragraph = _ESCAPED.sub(r"\1", paragraph)
+            paragraphs.append("<p>" + escapeHtml(paragraph) + "</p>\n")
             lines = []
     return "".join(paragraphs)
 
