@@ -120,7 +120,7 @@ class Renderer:
         self._views: dict[str, PaperView] = {}
         self._tag_names = site.tag_names
         self._authors = site.author_pages()
-        self._cards: dict[str, Markup] = {}
+        self._fragments: dict[tuple[str, str], Markup] = {}
         self.cite_keys = dict(zip((p.slug for p in site.papers), citation_keys(site.papers), strict=True))
 
     def url(self, path: str = "") -> str:
@@ -136,9 +136,13 @@ class Renderer:
 
     def card(self, view: PaperView) -> Markup:
         """A paper's card in listings (partials/paper_card.html), rendered once per paper."""
-        html = self._cards.get(view.slug)
+        return self.fragment("partials/paper_card.html", view)
+
+    def fragment(self, template: str, view: PaperView) -> Markup:
+        """A partial about one paper, rendered once however many pages show it."""
+        html = self._fragments.get((template, view.slug))
         if html is None:
-            html = self._cards[view.slug] = Markup(self.render("partials/paper_card.html", paper=view))
+            html = self._fragments[template, view.slug] = Markup(self.render(template, paper=view))
         return html
 
     def author_link(self, name: str) -> str | None:
@@ -186,7 +190,9 @@ class Renderer:
         head = scholar.paper_head(paper, self.config, self._tag_names, plain_text(paper.abstract_md))
         meta = replace(head, json_ld=Markup(head.json_ld))
         authors = [(name, self.url(link) if (link := self.author_link(name)) else None) for name in paper.authors]
-        html = self.page("paper.html", view.link, paper=page, authors=authors, related=[self.view(p) for p in related],
+        others = [self.view(p) for p in related]
+        items = Markup("".join(self.fragment("partials/related_item.html", other) for other in others))
+        html = self.page("paper.html", view.link, paper=page, authors=authors, related=others, related_items=items,
                          bibtex=bibtex, bibtex_href=bibtex_data_url(bibtex), meta=meta,
                          math=has_math(paper.title) or 'class="math' in page.abstract_html)
         return [html]

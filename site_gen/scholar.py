@@ -74,9 +74,9 @@ class PaperHead:
 
     def html(self) -> Markup:
         """Every tag above, escaped, as the default theme writes them into ``<head>``."""
-        tags = [f'<meta name="{escape(k)}" content="{escape(v)}">\n' for k, v in self.highwire]
-        tags += [f'<meta property="{escape(k)}" content="{escape(v)}">\n' for k, v in self.open_graph]
-        tags += [f'<meta name="{escape(k)}" content="{escape(v)}">\n' for k, v in self.twitter]
+        tags = [f'<meta name="{k}" content="{escape(v)}">\n' for k, v in self.highwire]  # names are ours
+        tags += [f'<meta property="{k}" content="{escape(v)}">\n' for k, v in self.open_graph]
+        tags += [f'<meta name="{k}" content="{escape(v)}">\n' for k, v in self.twitter]
         tags.append(f'<script type="application/ld+json">{self.json_ld}</script>\n')
         return Markup("".join(tags))
 
