@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from . import content, feeds, output, related, search, taxonomy
 from .cache import BuildCache, Manifest, code_fingerprint, digest
-from .citation import bibtex_entry
+from .citation import bibtex_entry, catalogue_keys
 from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic, errors_only, promote, raise_if_errors
 from .model import OutputFile, Tag
@@ -98,24 +98,29 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     theme = Theme(config)
     output.check_output_dir(out, [config.content_path, config.root, *theme.dirs], [config.content_path, *theme.dirs])
     output.remove_leftovers(out)
-    renderer = Renderer(site, theme)
+    previous = cache.manifest()
+    if previous and (previous.out != str(out.resolve()) or not (out / output.MARKER).is_file()):
+        previous = None
+    renderer, related = prepare(site, theme, jobs, shared=previous is None)
+    timer.lap("prepare")
     salt = digest(code_fingerprint(), config.with_overrides(root=Path(".")), theme.fingerprint(),
                   bool(site.authors), bool(site.by_year), search.index_path(len(site.papers)))  # in every page
-    specs = plan(site, keys, related_papers(site), renderer.cite_keys, salt)
+    specs = plan(site, keys, related, renderer.cite_keys, salt)
     search_key = digest(salt, sorted(keys.values()), site.tag_names)
     urls = [s.url for s in specs if s.kind != "404"]
 
     def extras() -> list[OutputFile]:
-        bib = OutputFile(PurePosixPath("papers.bib"), catalogue_bibtex(site, keys, renderer.cite_keys, cache))
-        return [*feeds.files(site, urls), *asset_files(theme, config), bib]
+        return [*feeds.files(site, urls), *asset_files(theme, config)]
+
+    def bibtex() -> OutputFile:  # after the pages, whose renderers made the entries of their papers
+        return OutputFile(PurePosixPath("papers.bib"), catalogue_bibtex(site, keys, renderer, cache))
 
     timer.lap("plan")
-    previous = cache.manifest()
     written = None
-    if previous and previous.out == str(out.resolve()) and (out / output.MARKER).is_file():
-        written = update(out, renderer, specs, extras, previous, search_key, report, jobs, cache)
+    if previous:
+        written = update(out, renderer, specs, extras, bibtex, previous, search_key, report, jobs, cache)
     if written is None:
-        written = full_build(out, renderer, specs, extras, report, jobs, cache)
+        written = full_build(out, renderer, specs, extras, bibtex, report, jobs, cache)
     files, search_paths = written
     cache.save_papers(cache.paper_records)
     cache.save_bibtex_entries()
@@ -126,15 +131,35 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     return report
 
 
-def catalogue_bibtex(site: Site, keys: dict[str, str], cite_keys: dict[str, str], cache: BuildCache) -> bytes:
-    """papers.bib: every paper's entry, those of unchanged papers from the last build."""
+def catalogue_bibtex(site: Site, keys: dict[str, str], renderer: Renderer, cache: BuildCache) -> bytes:
+    """papers.bib: every paper's entry, from its page if rendered, else from the last build."""
     known = cache.bibtex_entries()
     entries = {}
     for paper in site.papers:
-        key = (keys[paper.slug], cite_keys[paper.slug])
-        entries[key] = known.get(key) or bibtex_entry(paper, cite_keys[paper.slug])
+        cite_key = renderer.cite_keys[paper.slug]
+        key = (keys[paper.slug], cite_key)
+        entries[key] = renderer.bibtex.get(paper.slug) or known.get(key) or bibtex_entry(paper, cite_key)
     cache.bibtex_entries_next = entries
     return "\n".join(entries.values()).encode("utf-8")
+
+
+PREPARE_MIN = 1000  # papers; below this, forking workers costs more than it saves
+
+
+def prepare(site: Site, theme: Theme, jobs: int | None, shared: bool) -> tuple[Renderer, dict[str, tuple[str, ...]]]:
+    """The renderer and the related papers. In parallel: the related papers in one worker and, for a
+    full build (``shared``), the fragments many pages show of each paper in the others, so that
+    every page renderer starts with all of them; the citation keys meanwhile in this process."""
+    renderer = Renderer(site, theme, cite_keys={})
+    tasks: list[Callable[[], object]] = [partial(related_papers, site)]
+    if len(site.papers) < PREPARE_MIN:
+        jobs = 1
+    elif shared:
+        tasks += [partial(renderer.prepare, chunk) for chunk in chunked(site.papers, 2 * (jobs or jobs_default()))]
+    results, renderer.cite_keys = run_tasks_while(tasks, partial(catalogue_keys, site.papers), jobs)
+    for prepared in results[1:]:
+        renderer.adopt(prepared)  # type: ignore[arg-type]
+    return renderer, results[0]  # type: ignore[return-value]
 
 
 def related_papers(site: Site) -> dict[str, tuple[str, ...]]:
@@ -143,21 +168,32 @@ def related_papers(site: Site) -> dict[str, tuple[str, ...]]:
 
 
 Written = tuple[list[str], list[str]]  # the files other than pages, and the search files
-Done = tuple[int, int, list[str], SearchMemo | None]  # pages, bytes, search files, the search's memo
+
+
+@dataclass
+class Done:
+    """What a worker did: pages and bytes written, search files, the search's memo, BibTeX entries."""
+
+    pages: int = 0
+    bytes: int = 0
+    search: list[str] = field(default_factory=list)
+    memo: SearchMemo | None = None
+    bibtex: dict[str, str] = field(default_factory=dict)  # slug -> entry, of the papers rendered
 
 
 def _render_chunk(renderer: Renderer, specs: Sequence[PageSpec], folder: Path) -> Done:
     writer = output.Writer(folder)
     for spec in specs:
         writer.write_all(renderer.render_spec(spec))
-    return len(specs), writer.bytes, [], None
+    entries = {spec.paper.slug: renderer.bibtex[spec.paper.slug] for spec in specs if spec.paper}
+    return Done(len(specs), writer.bytes, bibtex=entries)
 
 
 def _write_search(site: Site, folder: Path, memo: SearchMemo) -> Done:
     writer = output.Writer(folder)
     files = search_files(site.papers, site.tag_names, memo=memo)
     writer.write_all(files)
-    return 0, writer.bytes, [str(f.path) for f in files], memo
+    return Done(0, writer.bytes, [str(f.path) for f in files], memo)
 
 
 def _search(site: Site, memo: SearchMemo) -> tuple[list[OutputFile], SearchMemo]:
@@ -165,7 +201,8 @@ def _search(site: Site, memo: SearchMemo) -> tuple[list[OutputFile], SearchMemo]
 
 
 def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
-               report: BuildReport, jobs: int | None, cache: BuildCache) -> Written:
+               bibtex: Callable[[], OutputFile], report: BuildReport, jobs: int | None,
+               cache: BuildCache) -> Written:
     """Every page, in parallel, into a staging folder that replaces ``out`` only when all went well."""
     jobs = jobs or jobs_default()
     memo = cache.search_memo()
@@ -176,18 +213,21 @@ def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras:
         pieces = jobs * 4 if len(specs) > 1000 else 1
         tasks += [partial(_render_chunk, renderer, chunk, folder) for chunk in chunked(specs, pieces)]
         results, extra = run_tasks_while(tasks, extras, jobs)
+        for done in results:
+            renderer.bibtex.update(done.bibtex)
+        extra.append(bibtex())
         writer.write_all(extra)
-        report.rendered = sum(r[0] for r in results)
-        report.bytes = writer.bytes + sum(r[1] for r in results)
-        search = results[0][2]
+        report.rendered = sum(done.pages for done in results)
+        report.bytes = writer.bytes + sum(done.bytes for done in results)
+        search = results[0].search
         report.files = len(extra) + sum(len(s.paths) for s in specs) + len(search)
         staging.commit()
-    cache.save_search_memo(results[0][3])
+    cache.save_search_memo(results[0].memo)
     return [str(f.path) for f in extra], search
 
 
 def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
-           previous: Manifest, search_key: str, report: BuildReport, jobs: int | None,
+           bibtex: Callable[[], OutputFile], previous: Manifest, search_key: str, report: BuildReport, jobs: int | None,
            cache: BuildCache) -> Written | None:
     """Render only pages whose inputs changed, then replace them in ``out`` one file at a time;
     everything is made before anything is written.
@@ -202,7 +242,8 @@ def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Cal
     tasks = [partial(_search, site, cache.search_memo())] if stale else []
 
     def render() -> tuple[list[OutputFile], list[OutputFile]]:  # while a worker makes the search files
-        return [f for s in changed for f in renderer.render_spec(s)], extras()
+        pages = [f for s in changed for f in renderer.render_spec(s)]
+        return pages, [*extras(), bibtex()]
 
     results, (pages, extra) = run_tasks_while(tasks, render, jobs)
     search, memo = results[0] if results else ([], None)

@@ -13,7 +13,7 @@ paper.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from .model import Paper
@@ -61,6 +61,11 @@ def citation_keys(papers: Iterable[Paper]) -> list[str]:
         taken.add(key)
         keys.append(key)
     return keys
+
+
+def catalogue_keys(papers: Sequence[Paper]) -> dict[str, str]:
+    """Slug -> citation key of every paper, unique across the catalogue."""
+    return dict(zip((p.slug for p in papers), citation_keys(papers), strict=True))
 
 
 def bibtex_entry(paper: Paper, key: str | None = None) -> str:

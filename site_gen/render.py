@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -18,7 +18,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from . import scholar, search
 from . import site as urls
-from .citation import bibtex_entry, citation_keys
+from .citation import bibtex_entry, catalogue_keys
 from .errors import BuildFailed, Diagnostic
 from .model import Listing, OutputFile, Paper, Tag
 from .pages import PageSpec
@@ -100,8 +100,13 @@ class PaperView:
         return getattr(self.paper, name)
 
 
+CARD, RELATED_ITEM = "partials/paper_card.html", "partials/related_item.html"
+SHARED_FRAGMENTS = (CARD, RELATED_ITEM)  # partials about one paper that many pages show
+Prepared = tuple[str, str, str, tuple[str, ...]]  # slug, snippet, tag links, shared fragments
+
+
 class Renderer:
-    def __init__(self, site: Site, theme: Theme) -> None:
+    def __init__(self, site: Site, theme: Theme, cite_keys: Mapping[str, str] | None = None) -> None:
         self.site = site
         self.config = site.config
         self.theme = theme
@@ -115,13 +120,16 @@ class Renderer:
         )
         self.env.filters.update(human_date=human_date, plain=plain_text)
         self.env.tests["math"] = has_math
+        self._globals = dict(self.env.globals)
+        self._templates: dict[str, jinja2.Template] = {}
         self._tags = {t.slug: t for t in site.tags}
         self._asset_versions: dict[str, str] = {}
         self._views: dict[str, PaperView] = {}
         self._tag_names = site.tag_names
         self._authors = site.author_pages()
         self._fragments: dict[tuple[str, str], Markup] = {}
-        self.cite_keys = dict(zip((p.slug for p in site.papers), citation_keys(site.papers), strict=True))
+        self.cite_keys = cite_keys if cite_keys is not None else catalogue_keys(site.papers)
+        self.bibtex: dict[str, str] = {}  # slug -> BibTeX entry, of each paper page rendered
 
     def url(self, path: str = "") -> str:
         """A link under the base path: url('tags/') -> '/base/tags/'."""
@@ -136,7 +144,24 @@ class Renderer:
 
     def card(self, view: PaperView) -> Markup:
         """A paper's card in listings (partials/paper_card.html), rendered once per paper."""
-        return self.fragment("partials/paper_card.html", view)
+        return self.fragment(CARD, view)
+
+    def prepare(self, papers: Sequence[Paper]) -> list[Prepared]:
+        """What many pages show of each paper (its view's text and its shared fragments), made once
+        by a worker for the renderers that ``adopt`` it."""
+        prepared = []
+        for paper in papers:
+            view = self.view(paper)
+            fragments = tuple(str(self.fragment(template, view)) for template in SHARED_FRAGMENTS)
+            prepared.append((paper.slug, view.snippet, str(view.tag_links), fragments))
+        return prepared
+
+    def adopt(self, prepared: Iterable[Prepared]) -> None:
+        papers = {paper.slug: paper for paper in self.site.papers}
+        for slug, text, tag_links, fragments in prepared:
+            self._views[slug] = self._new_view(papers[slug], text, Markup(tag_links))
+            for template, html in zip(SHARED_FRAGMENTS, fragments, strict=True):
+                self._fragments[template, slug] = Markup(html)
 
     def fragment(self, template: str, view: PaperView) -> Markup:
         """A partial about one paper, rendered once however many pages show it."""
@@ -162,13 +187,17 @@ class Renderer:
         """One view per paper, shared by every listing it appears on."""
         view = self._views.get(paper.slug)
         if view is None:
-            tags = tuple(self._tags[t] for t in paper.tags if t in self._tags)
-            link = urls.paper_url(paper.slug)
-            view = PaperView(paper, link, self.url(link), tags, human_date(paper.date),
-                             snippet(plain_text(paper.abstract_md), 240))
-            if tags:
-                view.tag_links = Markup(self.render("partials/tag_links.html", paper=view))
-            self._views[paper.slug] = view
+            view = self._views[paper.slug] = self._new_view(paper, snippet(plain_text(paper.abstract_md), 240))
+        return view
+
+    def _new_view(self, paper: Paper, text: str, tag_links: Markup | None = None) -> PaperView:
+        tags = tuple(self._tags[t] for t in paper.tags if t in self._tags)
+        link = urls.paper_url(paper.slug)
+        view = PaperView(paper, link, self.url(link), tags, human_date(paper.date), text)
+        if tag_links is not None:
+            view.tag_links = tag_links
+        elif tags:
+            view.tag_links = Markup(self.render("partials/tag_links.html", paper=view))
         return view
 
     def page(self, template: str, path: str, **context: Any) -> OutputFile:
@@ -177,8 +206,16 @@ class Renderer:
                           html.encode("utf-8"))
 
     def render(self, template: str, **context: Any) -> str:
+        """``get_template(template).render(**context)``, with the globals merged as a plain dict
+        (Jinja merges them key by key on every render, which costs more than a small template)."""
         try:
-            return self.env.get_template(template).render(**context)
+            compiled = self._templates.get(template) or self._templates.setdefault(
+                template, self.env.get_template(template))
+            try:
+                variables = compiled.new_context({**self._globals, **context}, shared=True)
+                return str(self.env.concat(compiled.root_render_func(variables)))
+            except Exception:
+                self.env.handle_exception()  # raises it again, its traceback at the template's lines
         except jinja2.TemplateError as exc:
             raise BuildFailed([template_diagnostic(exc, self.theme)]) from None
 
@@ -186,12 +223,12 @@ class Renderer:
         """The paper's page."""
         view = self.view(paper)
         page = replace(view, abstract_html=render_markdown(self.md, paper.abstract_md))
-        bibtex = bibtex_entry(paper, self.cite_keys.get(paper.slug))
+        bibtex = self.bibtex[paper.slug] = bibtex_entry(paper, self.cite_keys.get(paper.slug))
         head = scholar.paper_head(paper, self.config, self._tag_names, plain_text(paper.abstract_md))
         meta = replace(head, json_ld=Markup(head.json_ld))
         authors = [(name, self.url(link) if (link := self.author_link(name)) else None) for name in paper.authors]
         others = [self.view(p) for p in related]
-        items = Markup("".join(self.fragment("partials/related_item.html", other) for other in others))
+        items = Markup("".join(self.fragment(RELATED_ITEM, other) for other in others))
         html = self.page("paper.html", view.link, paper=page, authors=authors, related=others, related_items=items,
                          bibtex=bibtex, bibtex_href=bibtex_data_url(bibtex), meta=meta,
                          math=has_math(paper.title) or 'class="math' in page.abstract_html)

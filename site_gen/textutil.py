@@ -12,7 +12,8 @@ _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _MD_BLOCK = re.compile(r"^[ \t]*(?:#{1,6}|>|[*+-]|\d+\.)[ \t]+", re.M)
 _TEX_CMD = re.compile(r"\\(?:mathcal|mathbf|mathrm|mathbb|text|textbf|textit|emph|operatorname)\{([^{}]*)\}")
 _TEX_WORD = re.compile(r"\\([A-Za-z]+)")
-_DROP = str.maketrans("", "", "*`${}")
+_DROPPED = "*`${}"
+_DROP = str.maketrans("", "", _DROPPED)
 
 
 _MATH = re.compile(r"\$[^$\s][^$]*\$|\\\(|\\\[")
@@ -34,7 +35,12 @@ def plain_text(markdown: str) -> str:
     text = _MD_LINK.sub(r"\1", markdown) if "](" in markdown else markdown
     if "\\" in text:
         text = _TEX_WORD.sub(r"\1", _TEX_CMD.sub(r"\1", text))
-    text = _MD_BLOCK.sub("", text).translate(_DROP)
+    if "\n" in text or _MD_BLOCK.match(text):
+        text = _MD_BLOCK.sub("", text)
+    if any(char in text for char in _DROPPED):
+        text = text.translate(_DROP)
+    if text.isprintable() and "  " not in text:  # no control character; no white space but single spaces
+        return text.strip()
     return " ".join(strip_control(text).split())
 
 

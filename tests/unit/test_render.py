@@ -1,4 +1,4 @@
-"""The abstract renderer's shortcut for plain paragraphs gives markdown-it-py's output exactly."""
+"""Shortcuts for plain text: the abstract renderer and plain_text give the output of their full paths exactly."""
 
 from __future__ import annotations
 
@@ -49,3 +49,24 @@ def test_bibtex_data_url_keeps_the_entry() -> None:
     assert not set(body) & set(' "<>&{}\n\'')
     assert unquote(body) == entry
 
+
+
+def reference_plain_text(markdown: str) -> str:
+    """plain_text without its shortcuts: every rule applied to every text."""
+    from site_gen import textutil as t
+
+    text = t._MD_LINK.sub(r"\1", markdown)
+    text = t._TEX_WORD.sub(r"\1", t._TEX_CMD.sub(r"\1", text))
+    text = t._MD_BLOCK.sub("", text).translate(t._DROP)
+    return " ".join(t.strip_control(text).split())
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="ab1. \n\t#>-*+`${}[]()\\\u00a0\u2028\x00\x1f\ufffe", max_size=40))
+@example(" x  y\u2028z\x00 ")
+@example("- item\n- two\n1. three")
+@example("see [a link](http://x.org) and \\mathbf{x}")
+def test_plain_text_shortcuts_change_nothing(text: str) -> None:
+    from site_gen.textutil import plain_text
+
+    assert plain_text.__wrapped__(text) == reference_plain_text(text)
