@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import quote
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -68,7 +68,7 @@ def render_markdown(md: MarkdownIt, text: str) -> str:
 
 def bibtex_data_url(entry: str) -> str:
     """The entry as a ``data:`` URL, for a download link that needs no file of its own."""
-    return "data:application/x-bibtex;charset=utf-8," + quote(entry, safe="@=,.:-_/()")
+    return "data:application/x-bibtex;charset=utf-8;base64," + base64.b64encode(entry.encode("utf-8")).decode("ascii")
 
 
 def human_date(value: str | None) -> str:

@@ -31,8 +31,8 @@ RISKY_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "apple
               "video", "audio", "source", "portal", "noscript"}
 DATA_SCRIPTS = {"application/json", "application/ld+json"}  # inline scripts a browser does not run
 BAD_SCHEME = re.compile(r"^(?:javascript|data|vbscript):", re.I)
-# The theme's BibTeX download link: a fixed type and the entry percent-encoded, nothing that ends the URL.
-BIBTEX_DOWNLOAD = re.compile(r"data:application/x-bibtex;charset=utf-8,[A-Za-z0-9%@=,.:\-_/()]*")
+# The theme's BibTeX download link: a fixed type and the entry in base64, nothing that ends the URL.
+BIBTEX_DOWNLOAD = re.compile(r"data:application/x-bibtex;charset=utf-8;base64,[A-Za-z0-9+/=]*")
 HARMLESS_VALUES = {
     "arxiv": '"2401.00001"', "doi": '"10.1000/xyz"', "venue": "A venue", "url": "https://example.org/paper",
     "pdf": "https://example.org/paper.pdf", "code": "https://example.org/code", "project": "https://example.org/p",

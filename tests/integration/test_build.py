@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -9,7 +10,6 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import unquote
 
 from site_gen import config
 from site_gen.build import build
@@ -120,9 +120,10 @@ def test_citations(site_root: Path):
 
     out = build_at(site_root)
     page = (out / "papers/first-paper/index.html").read_text()
-    link = re.search(r'<a href="data:application/x-bibtex;charset=utf-8,([^"]*)" download="first-paper.bib">', page)
+    link = re.search(r'<a href="data:application/x-bibtex;charset=utf-8;base64,([^"]*)" download="first-paper.bib">',
+                     page)
     assert link, "the page links its BibTeX entry for download"
-    cite = unquote(html.unescape(link.group(1)))
+    cite = base64.b64decode(link.group(1)).decode("utf-8")
     assert cite == html.unescape(page.split('<code id="bibtex">')[1].split("</code>")[0])
     entries, _ = parse_bib(cite, "first-paper.bib")
     assert [e.title for e in entries] == ["First paper on speech"]
