@@ -114,13 +114,16 @@ class Renderer:
         self.env = theme.environment()
         self.env.globals.update(
             config=self.config, site=site, base=self.config.base_url, url=self.url, asset=self.asset,
-            assets=_Assets(self.asset), nav=self.nav(), abs_url=self.config.absolute,
+            assets=_Assets(self.asset), site_header=self.site_header, site_footer=self.site_footer,
+            abs_url=self.config.absolute,
             tag_url=urls.tag_url, paper_url=urls.paper_url, author_url=self.author_link, year_url=urls.year_url,
             card=self.card, search_index=self.url(str(search.index_path(len(site.papers)))),
         )
         self.env.filters.update(human_date=human_date, plain=plain_text)
         self.env.tests["math"] = has_math
         self._globals = dict(self.env.globals)
+        self._nav = self.nav()
+        self._chrome: dict[object, Markup] = {}  # the header by the state of its links, and the footer
         self._templates: dict[str, jinja2.Template] = {}
         self._tags = {t.slug: t for t in site.tags}
         self._asset_versions: dict[str, str] = {}
@@ -135,12 +138,30 @@ class Renderer:
         """A link under the base path: url('tags/') -> '/base/tags/'."""
         return self.config.base_url + path.lstrip("/")
 
-    def nav(self) -> list[tuple[str, str, str]]:
-        """The header's links: (path, label, href), the home page's path being ''."""
+    def nav(self) -> list[tuple[str, str]]:
+        """The header's sections: (path, label), the home page's path being ''."""
         sections = [("", "Papers"), (urls.TAGS_URL, "Tags")]
         sections += [(urls.AUTHORS_URL, "Authors")] if self.site.authors else []
         sections += [(urls.YEARS_URL, "Years")] if self.site.by_year else []
-        return [(path, label, self.url(path)) for path, label in sections]
+        return sections
+
+    def site_header(self, page_url: str) -> Markup:
+        """partials/site_header.html for a page: its links to the sections, each with its
+        ``aria-current`` ("page" on the section's own page, "true" on its other pages)."""
+        nav = tuple((self.url(path), label, "page" if page_url == path else
+                     "true" if path and page_url.startswith(path) or not path and page_url.startswith("page/")
+                     else None) for path, label in self._nav)
+        html = self._chrome.get(nav)
+        if html is None:
+            html = self._chrome[nav] = Markup(self.render("partials/site_header.html", nav=nav))
+        return html
+
+    def site_footer(self) -> Markup:
+        """partials/site_footer.html: the same on every page."""
+        html = self._chrome.get("footer")
+        if html is None:
+            html = self._chrome["footer"] = Markup(self.render("partials/site_footer.html"))
+        return html
 
     def card(self, view: PaperView) -> Markup:
         """A paper's card in listings (partials/paper_card.html), rendered once per paper."""
