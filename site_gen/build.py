@@ -109,7 +109,8 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     search_key = digest(salt, sorted(keys.values()), site.tag_names)
     urls = [s.url for s in specs if s.kind != "404"]
 
-    def extras() -> list[OutputFile]:
+    def extras() -> list[OutputFile]:  # while the workers render
+        cache.save_papers(cache.paper_records)
         return [*feeds.files(site, urls), *asset_files(theme, config)]
 
     def bibtex() -> OutputFile:  # after the pages, whose renderers made the entries of their papers
@@ -122,11 +123,11 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     if written is None:
         written = full_build(out, renderer, specs, extras, bibtex, report, jobs, cache)
     files, search_paths = written
-    cache.save_papers(cache.paper_records)
+    timer.lap("write")
     cache.save_bibtex_entries()
     cache.save_manifest(Manifest(str(out.resolve()), salt, {p: s.key for s in specs for p in s.paths},
                                  files, search_paths, search_key))
-    timer.lap("write")
+    timer.lap("cache")
     report.pages = len(specs)
     return report
 
@@ -172,12 +173,11 @@ Written = tuple[list[str], list[str]]  # the files other than pages, and the sea
 
 @dataclass
 class Done:
-    """What a worker did: pages and bytes written, search files, the search's memo, BibTeX entries."""
+    """What a worker did: pages and bytes written, search files, BibTeX entries."""
 
     pages: int = 0
     bytes: int = 0
     search: list[str] = field(default_factory=list)
-    memo: SearchMemo | None = None
     bibtex: dict[str, str] = field(default_factory=dict)  # slug -> entry, of the papers rendered
 
 
@@ -189,11 +189,13 @@ def _render_chunk(renderer: Renderer, specs: Sequence[PageSpec], folder: Path) -
     return Done(len(specs), writer.bytes, bibtex=entries)
 
 
-def _write_search(site: Site, folder: Path, memo: SearchMemo) -> Done:
+def _write_search(site: Site, folder: Path, cache: BuildCache) -> Done:
     writer = output.Writer(folder)
+    memo = cache.search_memo()
     files = search_files(site.papers, site.tag_names, memo=memo)
     writer.write_all(files)
-    return Done(0, writer.bytes, [str(f.path) for f in files], memo)
+    cache.save_search_memo(memo)  # here: the memo is large, and the next build reads it from the cache
+    return Done(0, writer.bytes, [str(f.path) for f in files])
 
 
 def _search(site: Site, memo: SearchMemo) -> tuple[list[OutputFile], SearchMemo]:
@@ -205,11 +207,10 @@ def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras:
                cache: BuildCache) -> Written:
     """Every page, in parallel, into a staging folder that replaces ``out`` only when all went well."""
     jobs = jobs or jobs_default()
-    memo = cache.search_memo()
     staging = output.Staging(out)
     with staging as writer:
         folder = writer.folder
-        tasks: list[Callable[[], Done]] = [partial(_write_search, renderer.site, folder, memo)]
+        tasks: list[Callable[[], Done]] = [partial(_write_search, renderer.site, folder, cache)]
         pieces = jobs * 4 if len(specs) > 1000 else 1
         tasks += [partial(_render_chunk, renderer, chunk, folder) for chunk in chunked(specs, pieces)]
         results, extra = run_tasks_while(tasks, extras, jobs)
@@ -222,7 +223,6 @@ def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras:
         search = results[0].search
         report.files = len(extra) + sum(len(s.paths) for s in specs) + len(search)
         staging.commit()
-    cache.save_search_memo(results[0].memo)
     return [str(f.path) for f in extra], search
 
 
