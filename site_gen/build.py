@@ -22,7 +22,7 @@ from .model import OutputFile, Tag
 from .pages import PageSpec, plan
 from .parallel import chunked, jobs_default, run_tasks_while
 from .render import Renderer
-from .search import SearchMemo, search_files
+from .search import search_files
 from .site import Site, assemble
 from .themes import BUNDLED_THEMES, Theme
 
@@ -71,7 +71,7 @@ def _load(config: SiteConfig, cache: BuildCache | None) -> tuple[Site, list[Diag
     raise_if_errors(promote(problems) if config.strict else problems)
     if cache:
         cache.paper_records = loaded.cache
-    keys = {paper.slug: key for key, paper in loaded.cache.values()}  # content digest of each file
+    keys = {paper.slug: key for key, paper, _ in loaded.cache.values()}  # content digest of each file
     return site, [d for d in problems if d.severity == "warning"], keys
 
 
@@ -89,9 +89,19 @@ def display_path(config: SiteConfig, name: str) -> str:
 
 
 def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | None = None) -> BuildReport:
+    cache = BuildCache(config.root, use_cache)
+    try:
+        report = _build(config, out, cache, jobs)
+    except BaseException:
+        cache.discard()
+        raise
+    cache.commit()
+    return report
+
+
+def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -> BuildReport:
     report = BuildReport()
     timer = _Timer(report)
-    cache = BuildCache(config.root, use_cache)
     site, report.warnings, keys = _load(config, cache)
     report.papers = len(site.papers)
     timer.lap("load")
@@ -101,12 +111,14 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     previous = cache.manifest()
     if previous and (previous.out != str(out.resolve()) or not (out / output.MARKER).is_file()):
         previous = None
-    renderer, related = prepare(site, theme, jobs, shared=previous is None)
-    timer.lap("prepare")
     salt = digest(code_fingerprint(), config.with_overrides(root=Path(".")), theme.fingerprint(),
                   bool(site.authors), bool(site.by_year), search.index_path(len(site.papers)))  # in every page
-    specs = plan(site, keys, related, renderer.cite_keys, salt)
     search_key = digest(salt, sorted(keys.values()), site.tag_names)
+    stale = previous is not None and (previous.search_key != search_key
+                                      or not all((out / p).is_file() for p in previous.search))
+    renderer, related, searched = prepare(site, theme, jobs, cache, shared=previous is None, search=stale)
+    timer.lap("prepare")
+    specs = plan(site, keys, related, renderer.cite_keys, salt)
     urls = [s.url for s in specs if s.kind != "404"]
 
     def extras() -> list[OutputFile]:  # while the workers render
@@ -119,9 +131,9 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     timer.lap("plan")
     written = None
     if previous:
-        written = update(out, renderer, specs, extras, bibtex, previous, search_key, report, jobs, cache)
+        written = update(out, renderer, specs, extras, bibtex, previous, searched, report)
     if written is None:
-        written = full_build(out, renderer, specs, extras, bibtex, report, jobs, cache)
+        written = full_build(out, renderer, specs, extras, bibtex, report, jobs, cache, searched)
     files, search_paths = written
     timer.lap("write")
     cache.save_bibtex_entries()
@@ -147,20 +159,24 @@ def catalogue_bibtex(site: Site, keys: dict[str, str], renderer: Renderer, cache
 PREPARE_MIN = 1000  # papers; below this, forking workers costs more than it saves
 
 
-def prepare(site: Site, theme: Theme, jobs: int | None, shared: bool) -> tuple[Renderer, dict[str, tuple[str, ...]]]:
-    """The renderer and the related papers. In parallel: the related papers in one worker and, for a
-    full build (``shared``), the fragments many pages show of each paper in the others, so that
-    every page renderer starts with all of them; the citation keys meanwhile in this process."""
+def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, shared: bool,
+            search: bool) -> tuple[Renderer, dict[str, tuple[str, ...]], list[OutputFile] | None]:
+    """The renderer, the related papers and, with ``search``, the search files. In parallel: the
+    related papers in one worker; the search files in another; for a full build (``shared``) the
+    fragments many pages show of each paper, so that every page renderer starts with all of them;
+    the citation keys meanwhile in this process."""
     renderer = Renderer(site, theme, cite_keys={})
     tasks: list[Callable[[], object]] = [partial(related_papers, site)]
+    if search:
+        tasks.append(partial(_search, site, cache))
     if len(site.papers) < PREPARE_MIN:
         jobs = 1
     elif shared:
         tasks += [partial(renderer.prepare, chunk) for chunk in chunked(site.papers, 2 * (jobs or jobs_default()))]
     results, renderer.cite_keys = run_tasks_while(tasks, partial(catalogue_keys, site.papers), jobs)
-    for prepared in results[1:]:
+    for prepared in results[1 + search:]:
         renderer.adopt(prepared)  # type: ignore[arg-type]
-    return renderer, results[0]  # type: ignore[return-value]
+    return renderer, results[0], results[1] if search else None  # type: ignore[return-value]
 
 
 def related_papers(site: Site) -> dict[str, tuple[str, ...]]:
@@ -198,19 +214,26 @@ def _write_search(site: Site, folder: Path, cache: BuildCache) -> Done:
     return Done(0, writer.bytes, [str(f.path) for f in files])
 
 
-def _search(site: Site, memo: SearchMemo) -> tuple[list[OutputFile], SearchMemo]:
-    return search_files(site.papers, site.tag_names, memo=memo), memo
+def _search(site: Site, cache: BuildCache) -> list[OutputFile]:
+    memo = cache.search_memo()
+    files = search_files(site.papers, site.tag_names, memo=memo)
+    cache.save_search_memo(memo)
+    return files
 
 
 def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
-               bibtex: Callable[[], OutputFile], report: BuildReport, jobs: int | None,
-               cache: BuildCache) -> Written:
-    """Every page, in parallel, into a staging folder that replaces ``out`` only when all went well."""
+               bibtex: Callable[[], OutputFile], report: BuildReport, jobs: int | None, cache: BuildCache,
+               searched: list[OutputFile] | None = None) -> Written:
+    """Every page, in parallel, into a staging folder that replaces ``out`` only when all went well;
+    the search files too, unless made already (``searched``)."""
     jobs = jobs or jobs_default()
     staging = output.Staging(out)
     with staging as writer:
         folder = writer.folder
         tasks: list[Callable[[], Done]] = [partial(_write_search, renderer.site, folder, cache)]
+        if searched is not None:
+            writer.write_all(searched)
+            tasks = [partial(Done, search=[str(f.path) for f in searched])]
         pieces = jobs * 4 if len(specs) > 1000 else 1
         tasks += [partial(_render_chunk, renderer, chunk, folder) for chunk in chunked(specs, pieces)]
         results, extra = run_tasks_while(tasks, extras, jobs)
@@ -227,26 +250,19 @@ def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras:
 
 
 def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
-           bibtex: Callable[[], OutputFile], previous: Manifest, search_key: str, report: BuildReport, jobs: int | None,
-           cache: BuildCache) -> Written | None:
+           bibtex: Callable[[], OutputFile], previous: Manifest, search: list[OutputFile] | None,
+           report: BuildReport) -> Written | None:
     """Render only pages whose inputs changed, then replace them in ``out`` one file at a time;
-    everything is made before anything is written.
+    everything is made before anything is written. ``search``: the new search files, if any.
 
     None when so much changed that a full build is as fast (and swaps the whole site atomically).
     """
     changed = [s for s in specs if any(previous.pages.get(p) != s.key or not (out / p).is_file() for p in s.paths)]
     if len(changed) > INCREMENTAL_LIMIT * max(1, len(specs)):
         return None
-    site = renderer.site
-    stale = previous.search_key != search_key or not all((out / p).is_file() for p in previous.search)
-    tasks = [partial(_search, site, cache.search_memo())] if stale else []
-
-    def render() -> tuple[list[OutputFile], list[OutputFile]]:  # while a worker makes the search files
-        pages = [f for s in changed for f in renderer.render_spec(s)]
-        return pages, [*extras(), bibtex()]
-
-    results, (pages, extra) = run_tasks_while(tasks, render, jobs)
-    search, memo = results[0] if results else ([], None)
+    pages = [f for s in changed for f in renderer.render_spec(s)]
+    extra = [*extras(), bibtex()]
+    search = search or []
     writer = output.Writer(out, atomic=True)
     try:
         writer.write_all(pages)
@@ -256,7 +272,6 @@ def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Cal
         writer.discard()
         raise
     writer.commit()
-    cache.save_search_memo(memo)
     search_paths = [str(f.path) for f in search] if search else previous.search
     files = [str(f.path) for f in extra]
     keep = {p for s in specs for p in s.paths} | set(files) | set(search_paths)

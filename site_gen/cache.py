@@ -5,6 +5,7 @@ A cache is only ever an optimisation: a missing, stale or unreadable cache means
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -14,7 +15,11 @@ from typing import Any
 
 from . import __version__
 from .model import Paper
+from .output import process_alive
 from .search import SearchMemo
+
+Signature = tuple[int, int, int]  # a file's modification time, size and inode
+Record = tuple[str, Paper, Signature]  # what a build keeps of a paper file: digest, paper, signature
 
 CACHE_DIR = ".cache"
 FORMAT = 1
@@ -47,12 +52,16 @@ class Manifest:
     search_key: str = ""  # digest of what the search files are made of
 
 
+CACHE_FILES = ("papers.pickle", "bibtex.pickle", "search-memo.pickle", "manifest.pickle")  # the manifest last
+
+
 class BuildCache:
     def __init__(self, root: Path, enabled: bool = True) -> None:
         self.dir = root / CACHE_DIR
         self.enabled = enabled
-        self.paper_records: dict[str, tuple[str, Paper]] = {}  # saved once the build has succeeded
+        self.paper_records: dict[str, Record] = {}  # saved once the build has succeeded
         self.bibtex_entries_next: dict[tuple[str, str], str] = {}  # likewise
+        self.owner = os.getpid()  # the building process: its workers' saves are its own
 
     def _load(self, name: str) -> Any:
         if not self.enabled:
@@ -65,20 +74,40 @@ class BuildCache:
             return None
 
     def _save(self, name: str, value: Any) -> None:
+        """Write ``name``: to a file of its own first, put in place by ``commit`` once the build has
+        succeeded (so a failed build leaves the cache as it was). Workers may save too."""
         if not self.enabled:
             return
         self.dir.mkdir(exist_ok=True)
         tmp = self.dir / f".{name}.{os.getpid()}.tmp"
         with open(tmp, "wb") as fh:
             pickle.dump((code_fingerprint(), value), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.dir / name)
+        os.replace(tmp, self._pending(name))
 
-    def papers(self) -> dict[str, tuple[str, Paper]]:
-        """display path -> (content digest, parsed paper)."""
+    def _pending(self, name: str) -> Path:
+        return self.dir / f".{name}.pending-{self.owner}"
+
+    def commit(self) -> None:
+        """Put in place what this build saved; drop what builds that were killed left."""
+        for name in CACHE_FILES:
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(self._pending(name), self.dir / name)
+        for left in self.dir.glob(".*.pending-*") if self.enabled else ():
+            owner = left.name.rpartition("-")[2]
+            if owner.isdigit() and int(owner) != self.owner and not process_alive(int(owner)):
+                left.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        for name in CACHE_FILES:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._pending(name))
+
+    def papers(self) -> dict[str, Record]:
+        """display path -> (content digest, parsed paper, file signature)."""
         value = self._load("papers.pickle")
         return value if isinstance(value, dict) else {}
 
-    def save_papers(self, papers: dict[str, tuple[str, Paper]]) -> None:
+    def save_papers(self, papers: dict[str, Record]) -> None:
         self._save("papers.pickle", papers)
 
     def bibtex_entries(self) -> dict[tuple[str, str], str]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import schema as s
-from .cache import digest
+from .cache import Record, Signature, digest
 from .errors import Diagnostic
 from .model import Paper
 from .parallel import map_chunks
@@ -45,11 +46,27 @@ CORE_KEYS = ("title", "date", "tags", "authors", "arxiv", "doi", "venue", "url",
 PAPERS_DIR = "papers"
 
 
+
+
+NO_SIGNATURE: Signature = (-1, -1, -1)
+RACY_NS = 2_000_000_000  # file times move in clock ticks: a recent one does not prove a file unchanged
+
+
+def file_signature(path: Path) -> Signature:
+    """Modification time, size and inode: a file whose signature is unchanged is not read again
+    (editors and importers replace or rewrite files, which changes the time or the inode)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return NO_SIGNATURE
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
 @dataclass
 class LoadResult:
     papers: list[Paper] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    cache: dict[str, tuple[str, Paper]] = field(default_factory=dict)  # display path -> (digest, paper)
+    cache: dict[str, Record] = field(default_factory=dict)  # display path -> (digest, paper, signature)
 
 
 def discover(content_dir: Path, root: Path | None = None) -> tuple[list[Path], list[Diagnostic]]:
@@ -148,11 +165,12 @@ def load_file(path: Path, display: str) -> tuple[Paper | None, list[Diagnostic]]
 
 
 Loaded = tuple[str, str, Paper | None, list[Diagnostic]]  # display path, digest, paper, problems
-
-
-def _load_chunk(jobs: Sequence[tuple[Path, str, tuple[str, Paper] | None]]) -> list[Loaded]:
+def _load_chunk(jobs: Sequence[tuple[Path, str, Record | None, Signature]]) -> list[Loaded]:
     results: list[Loaded] = []
-    for path, display, cached in jobs:
+    for path, display, cached, signature in jobs:
+        if cached is not None and signature != NO_SIGNATURE and cached[2] == signature:
+            results.append((display, cached[0], cached[1], []))  # unchanged since the last build
+            continue
         raw, problems = read_paper(path, display)
         if raw is None:
             results.append((display, "", None, problems))
@@ -165,23 +183,27 @@ def _load_chunk(jobs: Sequence[tuple[Path, str, tuple[str, Paper] | None]]) -> l
     return results
 
 
-def load_papers(content_dir: Path, root: Path | None = None,
-                cache: dict[str, tuple[str, Paper]] | None = None) -> LoadResult:
-    """Every paper of the catalogue, validated; a file whose bytes match ``cache`` is not parsed again.
+def load_papers(content_dir: Path, root: Path | None = None, cache: dict[str, Record] | None = None) -> LoadResult:
+    """Every paper of the catalogue, validated; a file whose signature or bytes match ``cache`` is
+    not parsed again.
 
     Duplicates by URL or id are reported naming both files.
     """
     files, warnings = discover(content_dir, root)
     result = LoadResult(diagnostics=list(warnings))
     cache = cache or {}
-    jobs = [(path, display, cache.get(display)) for path in files for display in [display_path(path, root)]]
+    # Signatures are taken before the files are read: a file edited while the build runs is read again next time.
+    jobs = [(path, display, cache.get(display), file_signature(path))
+            for path in files for display in [display_path(path, root)]]
+    racy = time.time_ns() - RACY_NS  # a file changed this recently may change again within its clock tick
+    signatures = {display: signature if signature[0] < racy else NO_SIGNATURE for _, display, _, signature in jobs}
     misses = sum(1 for job in jobs if job[2] is None)
     chunks = map_chunks(_load_chunk, jobs, min_parallel=1500) if misses > 1500 else [_load_chunk(jobs)]
     for display, key, paper, problems in (item for chunk in chunks for item in chunk):
         result.diagnostics += problems
         if paper is not None:
             result.papers.append(paper)
-            result.cache[display] = (key, paper)
+            result.cache[display] = (key, paper, signatures[display])
     result.diagnostics += find_duplicates(result.papers)
     return result
 

@@ -136,7 +136,7 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -150,7 +150,7 @@ def remove_leftovers(out: Path) -> None:
     """Staging and old folders beside ``out`` that a killed build left (its process is gone)."""
     for path in out.parent.glob(f"{out.name}.*-*"):
         kind, _, pid = path.name[len(out.name) + 1 :].partition("-")
-        if kind in ("staging", "old") and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if kind in ("staging", "old") and pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             shutil.rmtree(path, ignore_errors=True)
 
 

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,30 @@ def test_symlink_outside_content_is_not_followed(tmp_path: Path):
     result = load_papers(tmp_path / "content", tmp_path)
     assert result.papers == []
     assert "symlink leads outside the content folder" in str(result.diagnostics[0])
+
+
+def _paper_file(root: Path, title: str) -> Path:
+    path = root / "content" / "papers" / "a-paper.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'---\ntitle: "{title}"\n---\nAbstract.\n', encoding="utf-8")
+    return path
+
+
+def test_a_file_whose_signature_is_unchanged_is_not_read_again(tmp_path: Path):
+    path = _paper_file(tmp_path, "Old title")
+    hour_ago = path.stat().st_mtime_ns - 3600 * 10**9
+    os.utime(path, ns=(hour_ago, hour_ago))
+    first = load_papers(tmp_path / "content", tmp_path)
+    path.write_text(path.read_text().replace("Old", "New"), encoding="utf-8")  # same size, same inode
+    os.utime(path, ns=(hour_ago, hour_ago))  # and the same time: nothing tells the edit apart
+    assert [p.title for p in load_papers(tmp_path / "content", tmp_path, first.cache).papers] == ["Old title"]
+    assert [p.title for p in load_papers(tmp_path / "content", tmp_path).papers] == ["New title"]
+
+
+def test_an_edit_within_the_clock_tick_of_the_last_build_is_read(tmp_path: Path):
+    path = _paper_file(tmp_path, "Old title")
+    first = load_papers(tmp_path / "content", tmp_path)  # the file is seconds old: its signature is not kept
+    stamp = path.stat().st_mtime_ns
+    path.write_text(path.read_text().replace("Old", "New"), encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))
+    assert [p.title for p in load_papers(tmp_path / "content", tmp_path, first.cache).papers] == ["New title"]
