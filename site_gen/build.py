@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -20,7 +21,7 @@ from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic, errors_only, promote, raise_if_errors
 from .model import OutputFile, Tag
 from .pages import PageSpec, plan
-from .parallel import chunked, jobs_default, run_tasks_while
+from .parallel import Forked, chunked, jobs_default, run_tasks_while
 from .render import Renderer
 from .search import search_files
 from .site import Site, assemble
@@ -116,29 +117,30 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -
     search_key = digest(salt, sorted(keys.values()), site.tag_names)
     stale = previous is not None and (previous.search_key != search_key
                                       or not all((out / p).is_file() for p in previous.search))
-    renderer, related, searched = prepare(site, theme, jobs, cache, shared=previous is None, search=stale)
-    timer.lap("prepare")
-    specs = plan(site, keys, related, renderer.cite_keys, salt)
-    urls = [s.url for s in specs if s.kind != "404"]
+    with ExitStack() as stack:  # the workers of prepare stop when the build is done
+        renderer, related, searched = prepare(site, theme, jobs, cache, previous is None, stale, stack)
+        timer.lap("prepare")
+        specs = plan(site, keys, related, renderer.cite_keys, salt)
+        urls = [s.url for s in specs if s.kind != "404"]
 
-    def extras() -> list[OutputFile]:  # while the workers render
-        cache.save_papers(cache.paper_records)
-        return [*feeds.files(site, urls), *asset_files(theme, config)]
+        def extras() -> list[OutputFile]:  # while the workers render
+            cache.save_papers(cache.paper_records)
+            return [*feeds.files(site, urls), *asset_files(theme, config)]
 
-    def bibtex() -> OutputFile:  # after the pages, whose renderers made the entries of their papers
-        return OutputFile(PurePosixPath("papers.bib"), catalogue_bibtex(site, keys, renderer, cache))
+        def bibtex() -> OutputFile:  # after the pages, whose renderers made the entries of their papers
+            return OutputFile(PurePosixPath("papers.bib"), catalogue_bibtex(site, keys, renderer, cache))
 
-    timer.lap("plan")
-    written = None
-    if previous:
-        written = update(out, renderer, specs, extras, bibtex, previous, searched, report)
-    if written is None:
-        written = full_build(out, renderer, specs, extras, bibtex, report, jobs, cache, searched)
-    files, search_paths = written
+        timer.lap("plan")
+        written = None
+        if previous:
+            written = update(out, renderer, specs, extras, bibtex, previous, searched, report)
+        if written is None:
+            written = full_build(out, renderer, specs, extras, bibtex, report, jobs, cache, searched())
+    files, search_paths, digests = written
     timer.lap("write")
     cache.save_bibtex_entries()
     cache.save_manifest(Manifest(str(out.resolve()), salt, {p: s.key for s in specs for p in s.paths},
-                                 files, search_paths, search_key))
+                                 files, search_paths, search_key, digests))
     timer.lap("cache")
     report.pages = len(specs)
     return report
@@ -159,12 +161,13 @@ def catalogue_bibtex(site: Site, keys: dict[str, str], renderer: Renderer, cache
 PREPARE_MIN = 1000  # papers; below this, forking workers costs more than it saves
 
 
-def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, shared: bool,
-            search: bool) -> tuple[Renderer, dict[str, tuple[str, ...]], list[OutputFile] | None]:
-    """The renderer, the related papers and, with ``search``, the search files. In parallel: the
-    related papers in one worker; the search files in another; for a full build (``shared``) the
-    fragments many pages show of each paper, so that every page renderer starts with all of them;
-    the citation keys meanwhile in this process."""
+def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, shared: bool, search: bool,
+            stack: ExitStack) -> tuple[Renderer, dict[str, tuple[str, ...]], Callable[[], list[OutputFile] | None]]:
+    """The renderer, the related papers and, with ``search``, a function that returns the search
+    files once they are made. In forked workers: the related papers; the search files (which may
+    take longer: the build goes on without them); for a full build (``shared``) the fragments many
+    pages show of each paper, so that every page renderer starts with all of them. The citation
+    keys meanwhile in this process. The workers stop when ``stack`` closes."""
     renderer = Renderer(site, theme, cite_keys={})
     tasks: list[Callable[[], object]] = [partial(related_papers, site)]
     if search:
@@ -173,10 +176,12 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, share
         jobs = 1
     elif shared:
         tasks += [partial(renderer.prepare, chunk) for chunk in chunked(site.papers, 2 * (jobs or jobs_default()))]
-    results, renderer.cite_keys = run_tasks_while(tasks, partial(catalogue_keys, site.papers), jobs)
-    for prepared in results[1 + search:]:
-        renderer.adopt(prepared)  # type: ignore[arg-type]
-    return renderer, results[0], results[1] if search else None  # type: ignore[return-value]
+    work = stack.enter_context(Forked(tasks, jobs))
+    renderer.cite_keys = catalogue_keys(site.papers)
+    related: dict[str, tuple[str, ...]] = work.result(0)
+    for index in range(1 + search, len(tasks)):
+        renderer.adopt(work.result(index))
+    return renderer, related, partial(work.result, 1) if search else lambda: None
 
 
 def related_papers(site: Site) -> dict[str, tuple[str, ...]]:
@@ -184,7 +189,7 @@ def related_papers(site: Site) -> dict[str, tuple[str, ...]]:
     return related.related(site.papers, site.config.related) if site.config.related else {}
 
 
-Written = tuple[list[str], list[str]]  # the files other than pages, and the search files
+Written = tuple[list[str], list[str], dict[str, str]]  # the files other than pages, the search files, their digests
 
 
 @dataclass
@@ -194,6 +199,7 @@ class Done:
     pages: int = 0
     bytes: int = 0
     search: list[str] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)  # of the search files
     bibtex: dict[str, str] = field(default_factory=dict)  # slug -> entry, of the papers rendered
 
 
@@ -211,7 +217,7 @@ def _write_search(site: Site, folder: Path, cache: BuildCache) -> Done:
     files = search_files(site.papers, site.tag_names, memo=memo)
     writer.write_all(files)
     cache.save_search_memo(memo)  # here: the memo is large, and the next build reads it from the cache
-    return Done(0, writer.bytes, [str(f.path) for f in files])
+    return Done(0, writer.bytes, [str(f.path) for f in files], digests=file_digests(files))
 
 
 def _search(site: Site, cache: BuildCache) -> list[OutputFile]:
@@ -233,7 +239,7 @@ def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras:
         tasks: list[Callable[[], Done]] = [partial(_write_search, renderer.site, folder, cache)]
         if searched is not None:
             writer.write_all(searched)
-            tasks = [partial(Done, search=[str(f.path) for f in searched])]
+            tasks = [partial(Done, search=[str(f.path) for f in searched], digests=file_digests(searched))]
         pieces = jobs * 4 if len(specs) > 1000 else 1
         tasks += [partial(_render_chunk, renderer, chunk, folder) for chunk in chunked(specs, pieces)]
         results, extra = run_tasks_while(tasks, extras, jobs)
@@ -246,14 +252,14 @@ def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras:
         search = results[0].search
         report.files = len(extra) + sum(len(s.paths) for s in specs) + len(search)
         staging.commit()
-    return [str(f.path) for f in extra], search
+    return [str(f.path) for f in extra], search, {**results[0].digests, **file_digests(extra)}
 
 
 def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
-           bibtex: Callable[[], OutputFile], previous: Manifest, search: list[OutputFile] | None,
+           bibtex: Callable[[], OutputFile], previous: Manifest, searched: Callable[[], list[OutputFile] | None],
            report: BuildReport) -> Written | None:
     """Render only pages whose inputs changed, then replace them in ``out`` one file at a time;
-    everything is made before anything is written. ``search``: the new search files, if any.
+    everything is made before anything is written. ``searched()``: the new search files, if any.
 
     None when so much changed that a full build is as fast (and swaps the whole site atomically).
     """
@@ -262,24 +268,32 @@ def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Cal
         return None
     pages = [f for s in changed for f in renderer.render_spec(s)]
     extra = [*extras(), bibtex()]
-    search = search or []
+    search = searched() or []
+    digests = file_digests([*search, *extra])
     writer = output.Writer(out, atomic=True)
     try:
         writer.write_all(pages)
         for item in [*search, *extra]:
-            writer.write_if_changed(item)
+            path = str(item.path)
+            if previous.digests.get(path) != digests[path] or not (out / path).is_file():
+                writer.write(item)
     except BaseException:
         writer.discard()
         raise
     writer.commit()
     search_paths = [str(f.path) for f in search] if search else previous.search
     files = [str(f.path) for f in extra]
+    digests = {**{p: previous.digests.get(p, "") for p in search_paths}, **digests}
     keep = {p for s in specs for p in s.paths} | set(files) | set(search_paths)
     for rel in sorted({*previous.pages, *previous.files, *previous.search} - keep):
         writer.remove(rel)
     report.rendered, report.files, report.bytes = len(changed), len(writer.written), writer.bytes
     report.incremental = True
-    return files, search_paths
+    return files, search_paths, digests
+
+
+def file_digests(files: Sequence[OutputFile]) -> dict[str, str]:
+    return {str(f.path): digest(f.data) for f in files}
 
 
 def asset_files(theme: Theme, config: SiteConfig) -> list[OutputFile]:

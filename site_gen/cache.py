@@ -50,6 +50,7 @@ class Manifest:
     files: list[str] = field(default_factory=list)  # every other file written, but the search files
     search: list[str] = field(default_factory=list)  # the search files
     search_key: str = ""  # digest of what the search files are made of
+    digests: dict[str, str] = field(default_factory=dict)  # the digest of each file that is not a page
 
 
 CACHE_FILES = ("papers.pickle", "bibtex.pickle", "search-memo.pickle", "manifest.pickle")  # the manifest last

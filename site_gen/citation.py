@@ -93,11 +93,12 @@ def citation_key(paper: Paper) -> str:
         return stored
     author = _fold(paper.authors[0].split()[-1]) if paper.authors else ""
     year = paper.date[:4] if paper.date else ""
-    words = [_fold(word) for word in paper.title.split()]
+    words = (_fold(word) for word in paper.title.split())
     word = next((w for w in words if w and w not in _STOPWORDS), "")
     return author + year + word or _fold(paper.slug) or "paper"
 
 
+@lru_cache(maxsize=1 << 16)  # names and title words recur
 def _fold(text: str) -> str:
     return slugify(text).replace("-", "")
 

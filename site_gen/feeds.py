@@ -6,6 +6,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
+from xml.sax.saxutils import escape
 
 from . import site as urls
 from .model import OutputFile, Paper
@@ -72,10 +73,10 @@ def _entry(site: Site, paper: Paper, tag_names: Mapping[str, str]) -> ET.Element
 
 
 def sitemap(site: Site, pages: Sequence[str]) -> OutputFile:
-    root = ET.Element("urlset", {"xmlns": SITEMAP})
-    for path in pages:
-        _sub(_sub(root, "url"), "loc", site.config.absolute(path))
-    return OutputFile(PurePosixPath("sitemap.xml"), _xml(root))
+    """Written as text: ElementTree would take longer than all the rest at 50,000 pages."""
+    locations = "".join(f"  <url>\n    <loc>{escape(site.config.absolute(path))}</loc>\n  </url>\n" for path in pages)
+    text = f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP}\">\n{locations}</urlset>\n"
+    return OutputFile(PurePosixPath("sitemap.xml"), text.encode("utf-8"))
 
 
 def _xml(root: ET.Element) -> bytes:

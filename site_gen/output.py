@@ -87,18 +87,6 @@ class Writer:
                 os.unlink(tmp)
         self.pending = []
 
-    def write_if_changed(self, item: OutputFile) -> bool:
-        """Write unless the file already holds exactly these bytes (its mtime then stays)."""
-        try:
-            with open(os.path.join(self.folder, item.path), "rb") as fh:
-                if fh.read() == item.data:
-                    self.written.add(item.path)
-                    return False
-        except OSError:
-            pass
-        self.write(item)
-        return True
-
     def remove(self, rel: str) -> None:
         """Delete a file that is no longer part of the site, and folders left empty."""
         path = PurePosixPath(rel)

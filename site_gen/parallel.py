@@ -56,6 +56,40 @@ def run_tasks_while(tasks: Sequence[Callable[[], R]], meanwhile: Callable[[], T]
         _TASKS = ()
 
 
+class Forked:
+    """``tasks`` started in forked workers, their results taken one by one, each when needed:
+    ``with Forked(tasks, jobs) as work: first = work.result(0)``. Leaving the block stops the
+    workers. With one job, each task runs here when its result is asked for."""
+
+    def __init__(self, tasks: Sequence[Callable[[], Any]], jobs: int | None = None) -> None:
+        global _TASKS
+        jobs = min(jobs or jobs_default(), len(tasks))
+        self.tasks = tasks
+        self.pool = None
+        self.pending: list[Any] = []
+        self.done: dict[int, Any] = {}
+        if jobs >= 2 and "fork" in multiprocessing.get_all_start_methods():
+            _TASKS = tasks
+            ignore_sigint = (signal.SIGINT, signal.SIG_IGN)
+            self.pool = multiprocessing.get_context("fork").Pool(jobs, signal.signal, ignore_sigint)
+            self.pending = [self.pool.apply_async(_call, (i,)) for i in range(len(tasks))]
+
+    def result(self, index: int) -> Any:
+        if index not in self.done:
+            self.done[index] = self.pending[index].get() if self.pool else self.tasks[index]()
+        return self.done[index]
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _TASKS
+        if self.pool:
+            self.pool.terminate()
+            self.pool.join()
+            _TASKS = ()
+
+
 def chunked(items: Sequence[T], pieces: int) -> list[Sequence[T]]:
     size = max(1, -(-len(items) // max(1, pieces)))
     return [items[i : i + size] for i in range(0, len(items), size)]
