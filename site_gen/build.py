@@ -169,7 +169,7 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, share
     pages show of each paper, so that every page renderer starts with all of them. The citation
     keys meanwhile in this process. The workers stop when ``stack`` closes."""
     renderer = Renderer(site, theme, cite_keys={})
-    tasks: list[Callable[[], object]] = [partial(related_papers, site)]
+    tasks: list[Callable[[], object]] = [partial(related_papers, site, cache)]
     if search:
         tasks.append(partial(_search, site, cache))
     if len(site.papers) < PREPARE_MIN:
@@ -184,9 +184,13 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, share
     return renderer, related, partial(work.result, 1) if search else lambda: None
 
 
-def related_papers(site: Site) -> dict[str, tuple[str, ...]]:
-    """Related papers by text similarity of title and abstract."""
-    return related.related(site.papers, site.config.related) if site.config.related else {}
+def related_papers(site: Site, cache: BuildCache | None = None) -> dict[str, tuple[str, ...]]:
+    """Related papers by text similarity of title and abstract (the term weights of papers that did
+    not change read from the cache)."""
+    if not site.config.related:
+        return {}
+    paths = cache.related_paths() if cache else None
+    return related.related(site.papers, site.config.related, *(paths or ()))
 
 
 Written = tuple[list[str], list[str], dict[str, str]]  # the files other than pages, the search files, their digests

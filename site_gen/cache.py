@@ -53,7 +53,8 @@ class Manifest:
     digests: dict[str, str] = field(default_factory=dict)  # the digest of each file that is not a page
 
 
-CACHE_FILES = ("papers.pickle", "bibtex.pickle", "search-memo.pickle", "manifest.pickle")  # the manifest last
+RELATED_FILE = "related.npz"
+CACHE_FILES = ("papers.pickle", "bibtex.pickle", "search-memo.pickle", RELATED_FILE, "manifest.pickle")  # manifest last
 
 
 class BuildCache:
@@ -63,6 +64,10 @@ class BuildCache:
         self.paper_records: dict[str, Record] = {}  # saved once the build has succeeded
         self.bibtex_entries_next: dict[tuple[str, str], str] = {}  # likewise
         self.owner = os.getpid()  # the building process: its workers' saves are its own
+
+    def related_paths(self) -> tuple[Path, Path] | None:
+        """Where the related papers' term weights are read from, and where this build saves them."""
+        return (self.dir / RELATED_FILE, self._pending(RELATED_FILE)) if self.enabled else None
 
     def _load(self, name: str) -> Any:
         if not self.enabled:

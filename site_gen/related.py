@@ -85,20 +85,21 @@ _LEAD_BITS, _TITLE_BITS = 20, 40
 _BODY, _LEAD, _TITLE = 1, 1 << _LEAD_BITS, 1 << _TITLE_BITS
 
 
-def related(papers: Sequence[Paper], k: int = 5,
-            cache: Path | None = None) -> dict[str, tuple[str, ...]]:
+def related(papers: Sequence[Paper], k: int = 5, cache: Path | None = None,
+            save: Path | None = None) -> dict[str, tuple[str, ...]]:
     """Slug -> up to ``k`` slugs of the most similar other papers, best first (ties by slug).
 
     ``cache``: a file that keeps each paper's term weights between builds (written anew each
-    time), so that only new and edited papers are tokenised; the result is the same."""
-    rows = _rows(papers, k, cache)
+    time, or to ``save`` if given), so that only new and edited papers are tokenised; the result
+    is the same."""
+    rows = _rows(papers, k, cache, save)
     return {slug: tuple(slugs[j] for j, _ in row) for slug, row, slugs in rows}
 
 
 def related_scores(papers: Sequence[Paper], k: int = 5,
                    cache: Path | None = None) -> dict[str, tuple[tuple[str, float], ...]]:
     """Like ``related``, with each related paper's cosine similarity (0 to 1)."""
-    rows = _rows(papers, k, cache)
+    rows = _rows(papers, k, cache, cache)
     return {slug: tuple((slugs[j], s) for j, s in row) for slug, row, slugs in rows}
 
 
@@ -130,15 +131,15 @@ def term_of(token: str) -> str | None:
 Row = list[tuple[int, float]]
 
 
-def _rows(papers: Sequence[Paper], k: int,
-          cache: Path | None) -> Iterator[tuple[str, Row, list[str]]]:
+def _rows(papers: Sequence[Paper], k: int, cache: Path | None,
+          save: Path | None) -> Iterator[tuple[str, Row, list[str]]]:
     """(slug, [(index in slugs, score), ...], slugs) for each paper, slugs in sorted order."""
     ordered = sorted(papers, key=lambda p: p.slug)
     slugs = [p.slug for p in ordered]
     if k <= 0 or len(ordered) < 2:
         yield from ((slug, [], slugs) for slug in slugs)
         return
-    weights = term_weights(ordered)[0] if cache is None else cached_term_weights(ordered, cache)
+    weights = term_weights(ordered)[0] if cache is None else cached_term_weights(ordered, cache, save or cache)
     vectors = weigh(weights)
     columns, scores = neighbours(vectors, cap_postings(vectors), k)
     for slug, cols, vals in zip(slugs, columns.tolist(), scores.tolist(), strict=True):
@@ -210,8 +211,9 @@ def _sorted_terms(vocab: list[str], columns: list[Ints]) -> tuple[Ints, list[str
     return number, [names[i] for i in order]
 
 
-def cached_term_weights(papers: Sequence[Paper], path: Path) -> sparse.csr_matrix:
-    """``term_weights`` reusing the rows of unchanged papers from ``path``, then saving to it."""
+def cached_term_weights(papers: Sequence[Paper], path: Path, save: Path | None = None) -> sparse.csr_matrix:
+    """``term_weights`` reusing the rows of unchanged papers from ``path``, then saving to ``save``
+    (by default ``path``)."""
     keys = [hashlib.blake2b(f"{p.title}\x00{p.abstract_md}".encode("utf-8", "replace"),
                             digest_size=16).digest() for p in papers]
     old_keys, old_vocab, old = _load(path)
@@ -234,7 +236,7 @@ def cached_term_weights(papers: Sequence[Paper], path: Path) -> sparse.csr_matri
     renumbered, vocab = _sorted_terms(list(number), [matrix.indices])
     matrix.indices = renumbered[matrix.indices].astype(matrix.indices.dtype)
     matrix.resize((matrix.shape[0], max(1, len(vocab))))
-    _save(path, keys, vocab, matrix)
+    _save(save or path, keys, vocab, matrix)
     return matrix
 
 
@@ -286,6 +288,7 @@ _NO_MARKERS = str.maketrans("\x01\x02\x03", "   ")
 
 def weigh(weights: sparse.csr_matrix) -> sparse.csr_matrix:
     """Papers x terms: TF-IDF rows cut to each paper's heaviest terms, L2-normalised."""
+    weights.sort_indices()  # each row's terms in one order however the matrix was made: sums round alike
     n = weights.shape[0]
     df = np.bincount(weights.indices, minlength=weights.shape[1])
     idf = np.log((1.0 + n) / np.maximum(df, 1))

@@ -201,3 +201,13 @@ def test_a_damaged_or_foreign_cache_is_ignored(seed, tmp_path, monkeypatch):
     assert related(papers, 5, cache) == related(papers, 5)
     monkeypatch.setattr(rel, "_CACHE_FORMAT", "other settings")
     assert related(papers, 5, cache) == related(papers, 5)
+
+
+def test_the_cache_breaks_exact_ties_as_a_cold_run_does(tmp_path):
+    """Papers with the same text score exactly alike; the cached rows must round alike too."""
+    papers = [paper(f"paper-{i:02d}", f"Paper {i} on {'speech' if i % 2 else 'experts'}",
+                    f"Abstract {i} about mixture of experts and speech.") for i in range(30)]
+    cache = tmp_path / "related.npz"
+    related(papers, 5, cache)
+    papers[3] = paper("paper-03", papers[3].title, "An edited abstract about mixture of experts and speech.")
+    assert related_scores(papers, 5, cache) == related_scores(papers, 5)
