@@ -118,7 +118,7 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -
     stale = previous is not None and (previous.search_key != search_key
                                       or not all((out / p).is_file() for p in previous.search))
     with ExitStack() as stack:  # the workers of prepare stop when the build is done
-        renderer, related, searched = prepare(site, theme, jobs, cache, previous is None, stale, stack)
+        renderer, related, searched = prepare(site, theme, jobs, cache, out, previous, stale, stack)
         timer.lap("prepare")
         specs = plan(site, keys, related, renderer.cite_keys, salt)
         urls = [s.url for s in specs if s.kind != "404"]
@@ -135,7 +135,7 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -
         if previous:
             written = update(out, renderer, specs, extras, bibtex, previous, searched, report)
         if written is None:
-            written = full_build(out, renderer, specs, extras, bibtex, report, jobs, cache, searched())
+            written = full_build(out, renderer, specs, extras, bibtex, report, jobs, cache)
     files, search_paths, digests = written
     timer.lap("write")
     cache.save_bibtex_entries()
@@ -161,24 +161,27 @@ def catalogue_bibtex(site: Site, keys: dict[str, str], renderer: Renderer, cache
 PREPARE_MIN = 1000  # papers; below this, forking workers costs more than it saves
 
 
-def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, shared: bool, search: bool,
-            stack: ExitStack) -> tuple[Renderer, dict[str, tuple[str, ...]], Callable[[], list[OutputFile] | None]]:
-    """The renderer, the related papers and, with ``search``, a function that returns the search
-    files once they are made. In forked workers: the related papers; the search files (which may
-    take longer: the build goes on without them); for a full build (``shared``) the fragments many
-    pages show of each paper, so that every page renderer starts with all of them. The citation
-    keys meanwhile in this process. The workers stop when ``stack`` closes."""
+def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: Path, previous: Manifest | None,
+            search: bool, stack: ExitStack) -> tuple[Renderer, Related, Callable[[], Searched | None]]:
+    """The renderer, the related papers and, with ``search`` (an incremental build whose search is
+    stale), a function that returns the new search files once they are made. In forked workers:
+    the related papers; the search files (which may take longer: the build goes on without them);
+    for a full build (no ``previous``) the fragments many pages show of each paper, so that every
+    page renderer starts with all of them. The citation keys meanwhile in this process. The
+    workers stop when ``stack`` closes, and search files not put in place by then are removed."""
     renderer = Renderer(site, theme, cite_keys={})
     tasks: list[Callable[[], object]] = [partial(related_papers, site, cache)]
-    if search:
-        tasks.append(partial(_search, site, cache))
+    if search and previous:
+        tasks.append(partial(_search, site, cache, out, previous.digests))
     if len(site.papers) < PREPARE_MIN:
         jobs = 1
-    elif shared:
+    elif previous is None:
         tasks += [partial(renderer.prepare, chunk) for chunk in chunked(site.papers, 2 * (jobs or jobs_default()))]
     work = stack.enter_context(Forked(tasks, jobs))
+    if search:
+        stack.callback(_remove_unused, work)
     renderer.cite_keys = catalogue_keys(site.papers)
-    related: dict[str, tuple[str, ...]] = work.result(0)
+    related: Related = work.result(0)
     for index in range(1 + search, len(tasks)):
         renderer.adopt(work.result(index))
     return renderer, related, partial(work.result, 1) if search else lambda: None
@@ -224,26 +227,54 @@ def _write_search(site: Site, folder: Path, cache: BuildCache) -> Done:
     return Done(0, writer.bytes, [str(f.path) for f in files], digests=file_digests(files))
 
 
-def _search(site: Site, cache: BuildCache) -> list[OutputFile]:
+Related = dict[str, tuple[str, ...]]  # slug -> slugs of related papers
+
+
+def _remove_unused(work: Forked) -> None:
+    """The search files a worker wrote for a build that did not put them in place."""
+    try:
+        pending = work.result(1).pending
+    except Exception:  # the worker failed: the build reports why
+        return
+    for tmp, _ in pending:
+        Path(tmp).unlink(missing_ok=True)
+
+
+@dataclass
+class Searched:
+    """The search files of an incremental build, made by a worker: those that changed are written
+    beside their targets (``pending``: temporary file, target), put in place by the build's commit."""
+
+    paths: list[str]
+    digests: dict[str, str]
+    pending: list[tuple[str, str]]
+    bytes: int
+
+
+def _search(site: Site, cache: BuildCache, out: Path, previous: dict[str, str]) -> Searched:
     memo = cache.search_memo()
     files = search_files(site.papers, site.tag_names, memo=memo)
     cache.save_search_memo(memo)
-    return files
+    digests = file_digests(files)
+    writer = output.Writer(out, atomic=True)
+    try:
+        writer.write_all(f for f in files if previous.get(str(f.path)) != digests[str(f.path)]
+                         or not (out / f.path).is_file())
+    except BaseException:
+        writer.discard()
+        raise
+    return Searched([str(f.path) for f in files], digests, writer.pending, writer.bytes)
 
 
 def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
-               bibtex: Callable[[], OutputFile], report: BuildReport, jobs: int | None, cache: BuildCache,
-               searched: list[OutputFile] | None = None) -> Written:
-    """Every page, in parallel, into a staging folder that replaces ``out`` only when all went well;
-    the search files too, unless made already (``searched``)."""
+               bibtex: Callable[[], OutputFile], report: BuildReport, jobs: int | None, cache: BuildCache) -> Written:
+    """Every page and the search files, in parallel, into a staging folder that replaces ``out``
+    only when all went well."""
     jobs = jobs or jobs_default()
     staging = output.Staging(out)
     with staging as writer:
         folder = writer.folder
         tasks: list[Callable[[], Done]] = [partial(_write_search, renderer.site, folder, cache)]
-        if searched is not None:
-            writer.write_all(searched)
-            tasks = [partial(Done, search=[str(f.path) for f in searched], digests=file_digests(searched))]
         pieces = jobs * 4 if len(specs) > 1000 else 1
         tasks += [partial(_render_chunk, renderer, chunk, folder) for chunk in chunked(specs, pieces)]
         results, extra = run_tasks_while(tasks, extras, jobs)
@@ -260,7 +291,7 @@ def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras:
 
 
 def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
-           bibtex: Callable[[], OutputFile], previous: Manifest, searched: Callable[[], list[OutputFile] | None],
+           bibtex: Callable[[], OutputFile], previous: Manifest, searched: Callable[[], Searched | None],
            report: BuildReport) -> Written | None:
     """Render only pages whose inputs changed, then replace them in ``out`` one file at a time;
     everything is made before anything is written. ``searched()``: the new search files, if any.
@@ -272,22 +303,24 @@ def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Cal
         return None
     pages = [f for s in changed for f in renderer.render_spec(s)]
     extra = [*extras(), bibtex()]
-    search = searched() or []
-    digests = file_digests([*search, *extra])
+    digests = file_digests(extra)
     writer = output.Writer(out, atomic=True)
     try:
         writer.write_all(pages)
-        for item in [*search, *extra]:
-            path = str(item.path)
-            if previous.digests.get(path) != digests[path] or not (out / path).is_file():
-                writer.write(item)
+        writer.write_all(f for f in extra if previous.digests.get(str(f.path)) != digests[str(f.path)]
+                         or not (out / f.path).is_file())
+        search = searched()
     except BaseException:
         writer.discard()
         raise
+    if search:
+        writer.pending += search.pending  # written by the worker, put in place with the rest
+        writer.bytes += search.bytes
+        writer.written.update(PurePosixPath(target).relative_to(out) for _, target in search.pending)
     writer.commit()
-    search_paths = [str(f.path) for f in search] if search else previous.search
+    search_paths = search.paths if search else previous.search
     files = [str(f.path) for f in extra]
-    digests = {**{p: previous.digests.get(p, "") for p in search_paths}, **digests}
+    digests = {**(search.digests if search else {p: previous.digests.get(p, "") for p in search_paths}), **digests}
     keep = {p for s in specs for p in s.paths} | set(files) | set(search_paths)
     for rel in sorted({*previous.pages, *previous.files, *previous.search} - keep):
         writer.remove(rel)
