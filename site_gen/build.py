@@ -20,11 +20,11 @@ from .citation import bibtex_entry, catalogue_keys
 from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic, errors_only, promote, raise_if_errors
 from .model import OutputFile, Tag
-from .pages import PageSpec, plan
+from .pages import PageSpec, other_specs, paper_specs
 from .parallel import Forked, chunked, jobs_default, run_tasks_while
 from .render import Renderer
 from .search import search_files
-from .site import Site, assemble
+from .site import Site, assemble, paper_url
 from .themes import BUNDLED_THEMES, Theme
 
 TAGS_FILE = "tags.yaml"
@@ -119,18 +119,19 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -
                                       or not all((out / p).is_file() for p in previous.search))
     with ExitStack() as stack:  # the workers of prepare stop when the build is done
         renderer, related, searched = prepare(site, theme, jobs, cache, out, previous, stale, stack)
+        others = other_specs(site, keys, salt)  # while the workers work
+        urls = [paper_url(p.slug) for p in site.papers] + [s.url for s in others if s.kind != "404"]
+        made = [*feeds.files(site, urls), *asset_files(theme, config)]
+        specs = paper_specs(site, keys, related(), renderer.cite_keys, salt) + others
         timer.lap("prepare")
-        specs = plan(site, keys, related, renderer.cite_keys, salt)
-        urls = [s.url for s in specs if s.kind != "404"]
 
         def extras() -> list[OutputFile]:  # while the workers render
             cache.save_papers(cache.paper_records)
-            return [*feeds.files(site, urls), *asset_files(theme, config)]
+            return made
 
         def bibtex() -> OutputFile:  # after the pages, whose renderers made the entries of their papers
             return OutputFile(PurePosixPath("papers.bib"), catalogue_bibtex(site, keys, renderer, cache))
 
-        timer.lap("plan")
         written = None
         if previous:
             written = update(out, renderer, specs, extras, bibtex, previous, searched, report)
@@ -162,13 +163,15 @@ PREPARE_MIN = 1000  # papers; below this, forking workers costs more than it sav
 
 
 def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: Path, previous: Manifest | None,
-            search: bool, stack: ExitStack) -> tuple[Renderer, Related, Callable[[], Searched | None]]:
-    """The renderer, the related papers and, with ``search`` (an incremental build whose search is
-    stale), a function that returns the new search files once they are made. In forked workers:
-    the related papers; the search files (which may take longer: the build goes on without them);
-    for a full build (no ``previous``) the fragments many pages show of each paper, so that every
-    page renderer starts with all of them. The citation keys meanwhile in this process. The
-    workers stop when ``stack`` closes, and search files not put in place by then are removed."""
+            search: bool, stack: ExitStack) -> tuple[Renderer, Callable[[], Related], Callable[[], Searched | None]]:
+    """The renderer, and functions that return the related papers and (with ``search``: an
+    incremental build whose search is stale) the new search files once they are made.
+
+    In forked workers, while this process goes on: the related papers; the search files; for a
+    full build (no ``previous``) the fragments many pages show of each paper, which the renderer
+    adopts with the related papers, so that every page renderer forked later starts with all of
+    them. The citation keys here meanwhile. The workers stop when ``stack`` closes, and search
+    files not put in place by then are removed."""
     renderer = Renderer(site, theme, cite_keys={})
     tasks: list[Callable[[], object]] = [partial(related_papers, site, cache)]
     if search and previous:
@@ -181,9 +184,12 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
     if search:
         stack.callback(_remove_unused, work)
     renderer.cite_keys = catalogue_keys(site.papers)
-    related: Related = work.result(0)
-    for index in range(1 + search, len(tasks)):
-        renderer.adopt(work.result(index))
+
+    def related() -> Related:
+        for index in range(1 + search, len(tasks)):
+            renderer.adopt(work.result(index))
+        return work.result(0)  # type: ignore[no-any-return]
+
     return renderer, related, partial(work.result, 1) if search else lambda: None
 
 

@@ -40,6 +40,11 @@ def plan(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple[str, .
 
     ``keys`` maps each paper's slug to the digest of its file, which determines the record.
     """
+    return paper_specs(site, keys, related, cite_keys, salt) + other_specs(site, keys, salt)
+
+
+def paper_specs(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple[str, ...]],
+                cite_keys: Mapping[str, str], salt: str) -> list[PageSpec]:
     papers = {p.slug: p for p in site.papers}
     author_pages = site.author_pages()
     names = site.tag_names
@@ -50,6 +55,13 @@ def plan(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple[str, .
         key = digest(salt, keys[paper.slug], shown, [names.get(t) for t in paper.tags],
                      [author_pages.get(a) for a in paper.authors], cite_keys.get(paper.slug))
         specs.append(PageSpec(urls.paper_url(paper.slug), "paper", key, paper=paper, related=others))
+    return specs
+
+
+def other_specs(site: Site, keys: Mapping[str, str], salt: str) -> list[PageSpec]:
+    """Every page but the papers' own: these do not depend on the related papers."""
+    names = site.tag_names
+    specs: list[PageSpec] = []
     for listing in listings(site):
         key = digest(salt, listing.url, listing.page, listing.pages, listing.total, listing.tag,
                      [keys[p.slug] for p in listing.papers], [names.get(t) for p in listing.papers for t in p.tags])
