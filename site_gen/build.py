@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from . import content, feeds, output, related, search, taxonomy
+from . import content, feeds, output, search, taxonomy
 from .cache import BuildCache, Manifest, code_fingerprint, digest
 from .citation import bibtex_entry, catalogue_keys
 from .config import SiteConfig
@@ -198,6 +198,8 @@ def related_papers(site: Site, cache: BuildCache | None = None) -> dict[str, tup
     not change read from the cache)."""
     if not site.config.related:
         return {}
+    from . import related  # numpy and scipy: loaded by the worker that needs them, not at start-up
+
     paths = cache.related_paths() if cache else None
     return related.related(site.papers, site.config.related, *(paths or ()))
 
