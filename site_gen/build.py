@@ -188,7 +188,10 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
     def related() -> Related:
         for index in range(1 + search, len(tasks)):
             renderer.adopt(work.result(index))
-        return work.result(0)  # type: ignore[no-any-return]
+        papers: Related = work.result(0)
+        if not search:
+            work.close()  # nothing more to come: free the workers' memory before more are forked
+        return papers
 
     return renderer, related, partial(work.result, 1) if search else lambda: None
 

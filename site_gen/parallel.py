@@ -6,7 +6,9 @@ numbers and results cross process boundaries. Small inputs run in-process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
+import multiprocessing.pool
 import os
 import signal
 from collections.abc import Callable, Sequence
@@ -24,6 +26,15 @@ def jobs_default() -> int:
     if env.isdigit() and int(env) > 0:
         return int(env)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _fork_pool(jobs: int) -> multiprocessing.pool.Pool:
+    """Workers forked from this process. Objects that exist now are moved out of the garbage
+    collector's reach first: its passes would write to every one of them and so copy, in each
+    worker, memory the workers could otherwise share with this process."""
+    gc.freeze()
+    ignore_sigint = (signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
+    return multiprocessing.get_context("fork").Pool(jobs, signal.signal, ignore_sigint)
 
 
 def _call(index: int) -> Any:
@@ -47,8 +58,7 @@ def run_tasks_while(tasks: Sequence[Callable[[], R]], meanwhile: Callable[[], T]
     jobs = min(jobs, len(tasks))
     _TASKS = tasks
     try:
-        ignore_sigint = (signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
-        with multiprocessing.get_context("fork").Pool(jobs, signal.signal, ignore_sigint) as pool:
+        with _fork_pool(jobs) as pool:
             pending = pool.map_async(_call, range(len(tasks)), chunksize=1)
             other = meanwhile()
             return pending.get(), other
@@ -70,8 +80,7 @@ class Forked:
         self.done: dict[int, Any] = {}
         if jobs >= 2 and "fork" in multiprocessing.get_all_start_methods():
             _TASKS = tasks
-            ignore_sigint = (signal.SIGINT, signal.SIG_IGN)
-            self.pool = multiprocessing.get_context("fork").Pool(jobs, signal.signal, ignore_sigint)
+            self.pool = _fork_pool(jobs)
             self.pending = [self.pool.apply_async(_call, (i,)) for i in range(len(tasks))]
 
     def result(self, index: int) -> Any:
@@ -83,10 +92,15 @@ class Forked:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (results already taken stay available)."""
         global _TASKS
         if self.pool:
             self.pool.terminate()
             self.pool.join()
+            self.pool = None
             _TASKS = ()
 
 
