@@ -229,12 +229,18 @@ def _render_chunk(renderer: Renderer, specs: Sequence[PageSpec], folder: Path) -
     return Done(len(specs), writer.bytes, bibtex=entries)
 
 
-def _write_search(site: Site, folder: Path, cache: BuildCache) -> Done:
-    writer = output.Writer(folder)
+def _search_files(site: Site, cache: BuildCache) -> list[OutputFile]:
+    """The search files, reading only new and edited papers again (the memo of the last build)."""
     memo = cache.search_memo()
     files = search_files(site.papers, site.tag_names, memo=memo)
+    cache.save_search_memo(memo)  # by the worker: the memo is large, and the next build reads it from the cache
+    return files
+
+
+def _write_search(site: Site, folder: Path, cache: BuildCache) -> Done:
+    writer = output.Writer(folder)
+    files = _search_files(site, cache)
     writer.write_all(files)
-    cache.save_search_memo(memo)  # here: the memo is large, and the next build reads it from the cache
     return Done(0, writer.bytes, [str(f.path) for f in files], digests=file_digests(files))
 
 
@@ -263,14 +269,11 @@ class Searched:
 
 
 def _search(site: Site, cache: BuildCache, out: Path, previous: dict[str, str]) -> Searched:
-    memo = cache.search_memo()
-    files = search_files(site.papers, site.tag_names, memo=memo)
-    cache.save_search_memo(memo)
+    files = _search_files(site, cache)
     digests = file_digests(files)
     writer = output.Writer(out, atomic=True)
     try:
-        writer.write_all(f for f in files if previous.get(str(f.path)) != digests[str(f.path)]
-                         or not (out / f.path).is_file())
+        writer.write_all(changed_files(files, digests, previous, out))
     except BaseException:
         writer.discard()
         raise
@@ -318,8 +321,7 @@ def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Cal
     writer = output.Writer(out, atomic=True)
     try:
         writer.write_all(pages)
-        writer.write_all(f for f in extra if previous.digests.get(str(f.path)) != digests[str(f.path)]
-                         or not (out / f.path).is_file())
+        writer.write_all(changed_files(extra, digests, previous.digests, out))
         search = searched()
     except BaseException:
         writer.discard()
@@ -342,6 +344,12 @@ def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Cal
 
 def file_digests(files: Sequence[OutputFile]) -> dict[str, str]:
     return {str(f.path): digest(f.data) for f in files}
+
+
+def changed_files(files: Sequence[OutputFile], digests: dict[str, str], previous: dict[str, str],
+            out: Path) -> list[OutputFile]:
+    """The files whose bytes differ from what the last build wrote (``previous``: its digests)."""
+    return [f for f in files if previous.get(str(f.path)) != digests[str(f.path)] or not (out / f.path).is_file()]
 
 
 def asset_files(theme: Theme, config: SiteConfig) -> list[OutputFile]:

@@ -81,3 +81,41 @@ def test_parallel_build_equals_serial(tmp_path: Path):
     serial = snapshot(root / "_site")
     build(config.load(root), root / "_site", use_cache=False, jobs=2)
     assert snapshot(root / "_site") == serial
+
+
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small catalogues too take the path of large ones: related papers, search and shared fragments
+    made by forked workers before the pages."""
+    from site_gen import build as build_module
+
+    monkeypatch.setattr(build_module, "PREPARE_MIN", 0)
+
+
+@pytest.mark.parametrize("change", [edit, add, delete, rename_tag])
+def test_incremental_equals_full_with_workers(tmp_path: Path, change: Callable[[Path], None], forked: None):
+    root = catalogue(tmp_path / "inc")
+    build(config.load(root), root / "_site", jobs=2)
+    change(root)
+    build(config.load(root), root / "_site", jobs=2)
+    fresh = tmp_path / "full"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("_site*", ".cache"))
+    build(config.load(fresh), fresh / "_site", use_cache=False, jobs=1)
+    assert snapshot(root / "_site") == snapshot(fresh / "_site")
+    assert not list((root / "_site").rglob("*.tmp"))
+
+
+def test_a_failed_incremental_build_leaves_no_search_file_behind(tmp_path: Path, forked: None):
+    from site_gen.errors import BuildFailed
+
+    root = catalogue(tmp_path / "f")
+    build(config.load(root), root / "_site", jobs=2)
+    before = snapshot(root / "_site")
+    edit(root)  # the search files change: a worker writes them while the pages render
+    (root / "templates").mkdir()
+    (root / "templates" / "paper.html").write_text("{{ no_such_variable }}")
+    (root / "site.yaml").write_text((root / "site.yaml").read_text() + "theme_dir: .\n")
+    with pytest.raises(BuildFailed):
+        build(config.load(root), root / "_site", jobs=2)
+    assert snapshot(root / "_site") == before
+    assert not [p for p in (root / "_site").rglob("*") if ".tmp" in p.name]
