@@ -8,7 +8,7 @@ in place, each file atomically; the search files follow when any paper changed.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,6 +34,18 @@ KATEX_FILES = ("katex.min.css", "katex.min.js", "contrib/auto-render.min.js")
 INCREMENTAL_LIMIT = 0.3  # above this share of changed pages, a full (atomic) build is as fast
 
 
+@dataclass(frozen=True)
+class Warm:
+    """What a build leaves for the preview: enough to render the pages an edit of a paper changes
+    at once, before the next build (which also redoes related papers and search) has run."""
+
+    config: SiteConfig
+    site: Site
+    related: Mapping[str, tuple[str, ...]]
+    cite_keys: Mapping[str, str]
+    listed: Mapping[str, tuple[str, ...]]  # listing URL -> slugs of the papers it showed
+
+
 @dataclass
 class BuildReport:
     papers: int = 0
@@ -44,6 +56,7 @@ class BuildReport:
     incremental: bool = False
     warnings: list[Diagnostic] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    warm: Warm | None = None  # what the preview keeps to show the next edit before the next build
 
 
 class _Timer:
@@ -122,7 +135,8 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -
         others = other_specs(site, keys, salt)  # while the workers work
         urls = [paper_url(p.slug) for p in site.papers] + [s.url for s in others if s.kind != "404"]
         made = [*feeds.files(site, urls), *asset_files(theme, config)]
-        specs = paper_specs(site, keys, related(), renderer.cite_keys, salt) + others
+        shown = related()
+        specs = paper_specs(site, keys, shown, renderer.cite_keys, salt) + others
         timer.lap("prepare")
 
         def extras() -> list[OutputFile]:  # while the workers render
@@ -144,6 +158,8 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -
                                  files, search_paths, search_key, digests))
     timer.lap("cache")
     report.pages = len(specs)
+    report.warm = Warm(config, site, shown, renderer.cite_keys,
+                       {s.url: tuple(p.slug for p in s.listing.papers) for s in others if s.listing})
     return report
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from . import build as build_mod
 from . import config as config_mod
+from . import preview
 from .config import CONFIG_FILE, SiteConfig
 from .errors import SiteGenError
 from .livereload import BuildState, PreviewHTTPServer
@@ -57,6 +58,7 @@ class Preview:
         self.stop = threading.Event()
         self.watcher = Watcher(Sources.of(config), self.inbox, self.warn)
         self.threads: list[threading.Thread] = []
+        self.warm: build_mod.Warm | None = None  # what the last build left to show the next edit at once
 
     @property
     def url(self) -> str:
@@ -94,16 +96,39 @@ class Preview:
             if changes and not self.stop.is_set():
                 self.rebuild(changes)
 
-    def rebuild(self, changes: Sequence[Change]) -> bool:
-        """Build; print and publish the outcome (errors keep the last good site on disk)."""
+    def show_edit(self, changes: Sequence[Change]) -> bool:
+        """An edit of existing papers: write the pages it changes at once and reload the tabs; the
+        build that follows makes the rest exact (related papers, search, feeds)."""
+        if not self.warm or not changes or any(c.kind is not Kind.PAPER or not c.path.is_file() for c in changes):
+            return False
         started = time.perf_counter()
-        self.state.begin()
+        try:
+            shown = preview.show_edit(self.warm, self.out, [c.path for c in changes])
+        except Exception:  # whatever it is, the build reports it
+            return False
+        if shown is None:
+            return False
+        pages, self.warm = shown
+        self.state.finish([])
+        took = time.perf_counter() - started
+        print(f"Showed {pages} pages in {took:.2f}s after {describe(changes, self.config.root)}; building",
+              flush=True)
+        return True
+
+    def rebuild(self, changes: Sequence[Change]) -> bool:
+        """Build; print and publish the outcome (errors keep the last good site on disk). Pages
+        are served during the build only when an edit was shown already (``show_edit``)."""
+        started = time.perf_counter()
+        if not self.show_edit(changes):
+            self.state.begin()
         errors: list[str] = []
         try:
             self.refresh(changes)
             report = run_build(self.config, self.out)
+            self.warm = report.warm
         except SiteGenError as exc:
             errors = [str(d) for d in exc.diagnostics]
+            self.warm = None
         except Exception as exc:  # a bug must not stop the preview: show it like a build error
             traceback.print_exc()
             errors = [f"site-gen: internal error while building: {exc!r}"]

@@ -1,0 +1,64 @@
+"""The preview's first answer to an edit: the pages it changes, in a fraction of a second.
+
+When only existing paper files changed, ``show_edit`` renders the changed papers' pages, the
+pages that list them among their related papers, and the listings whose papers or order
+changed, from what the last build left (``Warm``): its related papers and citation keys. The
+build that follows at once makes everything exact (related papers, search, feeds, indexes) and
+replaces what it must. Anything else (a new, removed or invalid file, a broken tags.yaml, more
+than ``MAX_PAGES`` pages) is left to that build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import content, output
+from .build import Warm, load_taxonomy
+from .errors import errors_only
+from .pages import PageSpec
+from .render import Renderer
+from .site import assemble, listings, paper_url
+from .themes import Theme
+
+MAX_PAGES = 200  # more than this is a change for the build, not a glance at one edit
+
+
+def show_edit(warm: Warm, out: Path, paths: Sequence[Path]) -> tuple[int, Warm] | None:
+    """Write the pages an edit of the paper files ``paths`` changes; (pages written, the state to
+    use for the next edit), or None when the edit is the build's to show."""
+    config = warm.config
+    by_path = {paper.path: paper for paper in warm.site.papers}
+    edited = {}
+    for path in paths:
+        display = content.display_path(Path(path), config.root)
+        old = by_path.get(display)
+        paper, problems = content.load_file(Path(path), display) if old else (None, [])
+        if old is None or paper is None or errors_only(problems):
+            return None
+        edited[old.slug] = paper
+    tags, tag_problems = load_taxonomy(config)
+    site, problems = assemble(config, [edited.get(p.slug, p) for p in warm.site.papers], tags)
+    if errors_only(tag_problems + problems):
+        return None
+    papers = {paper.slug: paper for paper in site.papers}
+    shown = [slug for slug in papers if slug in edited or edited.keys() & set(warm.related.get(slug, ()))]
+    specs = [PageSpec(paper_url(slug), "paper", "", paper=papers[slug],
+                      related=tuple(papers[s] for s in warm.related.get(slug, ()) if s in papers)) for slug in shown]
+    listed = {}
+    for listing in listings(site):
+        slugs = listed[listing.url] = tuple(p.slug for p in listing.papers)
+        if slugs != warm.listed.get(listing.url) or edited.keys() & set(slugs):
+            specs.append(PageSpec(listing.url, "listing", "", listing=listing))
+    if len(specs) > MAX_PAGES:
+        return None
+    renderer = Renderer(site, Theme(config), warm.cite_keys)
+    pages = [page for spec in specs for page in renderer.render_spec(spec)]
+    writer = output.Writer(out, atomic=True)
+    try:
+        writer.write_all(pages)
+    except BaseException:
+        writer.discard()
+        raise
+    writer.commit()
+    return len(specs), Warm(config, site, warm.related, warm.cite_keys, listed)

@@ -1,0 +1,70 @@
+"""The preview shows an edit of a paper at once: the pages it changes, from the last build's state."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from site_gen import config
+from site_gen.build import build
+from site_gen.preview import show_edit
+from tests.conftest import make_site, paper_text
+from tests.sitecheck import snapshot
+
+
+def catalogue(root: Path) -> Path:
+    papers = {f"paper-{i:02d}.md": paper_text(f"Paper {i} on {'speech' if i % 2 else 'experts'}",
+                                              f"Abstract {i} about mixture of experts and speech {i % 3}.",
+                                              date=f"2025-01-{i % 28 + 1:02d}", tags="[speech]" if i % 2 else "[moe]")
+              for i in range(40)}
+    return make_site(root, papers)
+
+
+def test_an_edited_title_shows_on_its_page_listings_and_related_lists(tmp_path: Path):
+    root = catalogue(tmp_path / "s")
+    report = build(config.load(root), root / "_site")
+    assert report.warm is not None
+    path = root / "content/papers/paper-03.md"
+    path.write_text(path.read_text().replace("Paper 3 on speech", "A retitled paper"))
+    shown = show_edit(report.warm, root / "_site", [path])
+    assert shown is not None
+    pages, _ = shown
+    assert "A retitled paper" in (root / "_site/papers/paper-03/index.html").read_text()
+    listing = [p for p in (root / "_site/tags/speech").rglob("index.html") if "/papers/paper-03/" in p.read_text()]
+    assert len(listing) == 1 and "A retitled paper" in listing[0].read_text()
+    showing = [p for p in (root / "_site/papers").glob("*/index.html")
+               if p.parent.name != "paper-03" and "/papers/paper-03/" in p.read_text()]
+    assert showing and all("A retitled paper" in p.read_text() for p in showing)
+    assert pages < report.pages // 3  # not the whole site
+    # the build that follows gives exactly the site a full build gives
+    build(config.load(root), root / "_site")
+    fresh = tmp_path / "full"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("_site*", ".cache"))
+    build(config.load(fresh), fresh / "_site", use_cache=False)
+    assert snapshot(root / "_site") == snapshot(fresh / "_site")
+
+
+def test_a_new_date_moves_the_paper_between_listing_pages(tmp_path: Path):
+    root = catalogue(tmp_path / "d")
+    (root / "site.yaml").write_text((root / "site.yaml").read_text().replace("page_size: 2\n", "page_size: 10\n"))
+    report = build(config.load(root), root / "_site")
+    assert report.warm is not None
+    path = root / "content/papers/paper-05.md"
+    path.write_text(path.read_text().replace("2025-01-06", "2026-06-01"))
+    assert show_edit(report.warm, root / "_site", [path]) is not None
+    first = (root / "_site/index.html").read_text()
+    assert first.index("/papers/paper-05/") < first.index("/papers/paper-27/")  # now the newest
+
+
+def test_what_the_build_must_show_is_left_to_it(tmp_path: Path):
+    root = catalogue(tmp_path / "b")
+    report = build(config.load(root), root / "_site")
+    assert report.warm is not None
+    before = snapshot(root / "_site")
+    new = root / "content/papers/new-paper.md"
+    new.write_text(paper_text("A new paper", "New.", date="2025-02-01", tags="[speech]"))
+    assert show_edit(report.warm, root / "_site", [new]) is None
+    broken = root / "content/papers/paper-07.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nText.\n")
+    assert show_edit(report.warm, root / "_site", [broken]) is None
+    assert snapshot(root / "_site") == before
