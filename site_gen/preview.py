@@ -28,12 +28,12 @@ def show_edit(warm: Warm, out: Path, paths: Sequence[Path]) -> tuple[int, Warm] 
     """Write the pages an edit of the paper files ``paths`` changes; (pages written, the state to
     use for the next edit), or None when the edit is the build's to show."""
     config = warm.config
-    by_path = {paper.path: paper for paper in warm.site.papers}
+    by_slug = {paper.slug: paper for paper in warm.site.papers}
+    folder = (config.content_path / content.PAPERS_DIR).resolve()
     edited = {}
-    for path in paths:
-        display = content.display_path(Path(path), config.root)
-        old = by_path.get(display)
-        paper, problems = content.load_file(Path(path), display) if old else (None, [])
+    for path in map(Path, paths):
+        old = by_slug.get(path.name.removesuffix(".md")) if path.resolve().parent == folder else None
+        paper, problems = content.load_file(path, old.path) if old else (None, [])
         if old is None or paper is None or errors_only(problems):
             return None
         edited[old.slug] = paper

@@ -104,9 +104,12 @@ def group_authors(papers: Sequence[Paper], minimum: int) -> tuple[tuple[Author, 
         return (), {}
     groups: dict[str, list[Paper]] = {}
     names: dict[str, str] = {}
+    slugs: dict[str, str] = {}  # names recur: each is folded once
     for paper in papers:
         for name in dict.fromkeys(paper.authors):
-            slug = slugify(name)
+            slug = slugs.get(name)
+            if slug is None:
+                slug = slugs[name] = slugify(name)
             if slug:
                 names.setdefault(slug, name)
                 groups.setdefault(slug, []).append(paper)

@@ -68,3 +68,14 @@ def test_what_the_build_must_show_is_left_to_it(tmp_path: Path):
     broken.write_text("---\ntitle: [unclosed\n---\nText.\n")
     assert show_edit(report.warm, root / "_site", [broken]) is None
     assert snapshot(root / "_site") == before
+
+
+def test_the_project_folder_may_be_given_relative(tmp_path: Path, monkeypatch):
+    root = catalogue(tmp_path / "r")
+    monkeypatch.chdir(root)
+    report = build(config.load(Path(".")), Path("_site"))
+    assert report.warm is not None
+    path = (root / "content/papers/paper-03.md").resolve()  # the watcher reports absolute paths
+    path.write_text(path.read_text().replace("Paper 3 on speech", "A retitled paper"))
+    assert show_edit(report.warm, Path("_site"), [path]) is not None
+    assert "A retitled paper" in (root / "_site/papers/paper-03/index.html").read_text()
