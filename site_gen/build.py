@@ -269,8 +269,7 @@ def _remove_unused(work: Forked) -> None:
         pending = work.result(1).pending
     except Exception:  # the worker failed: the build reports why
         return
-    for tmp, _ in pending:
-        Path(tmp).unlink(missing_ok=True)
+    output.discard(pending)
 
 
 @dataclass

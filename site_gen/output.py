@@ -65,7 +65,12 @@ class Writer:
             os.makedirs(parent, exist_ok=True)
             self._dirs.add(parent)
         if self.atomic:
-            tmp = f"{target}.{os.getpid()}.tmp"
+            # Temporary files wait beside the site, not in it: a build killed before its commit
+            # leaves nothing in the site, and the next build removes the folder (remove_leftovers).
+            scratch = self.folder.with_name(f"{self.folder.name}.pending-{os.getpid()}")
+            if not self.pending:
+                scratch.mkdir(exist_ok=True)
+            tmp = os.path.join(scratch, f"{id(self):x}-{len(self.pending)}")  # one process may have several writers
             self.pending.append((tmp, target))
             with open(tmp, "wb") as fh:
                 fh.write(item.data)
@@ -75,16 +80,19 @@ class Writer:
         self.bytes += len(item.data)
 
     def commit(self) -> None:
-        """Put every file written in atomic mode in place, each by an atomic rename."""
+        """Put every file written in atomic mode in place, each by an atomic rename (the pending
+        files may include some that another process wrote, in its own scratch folder)."""
         for tmp, target in self.pending:
             os.replace(tmp, target)
-        self.pending = []
+        self._clear()
 
     def discard(self) -> None:
         """Forget the files written in atomic mode: the site stays as it was."""
-        for tmp, _ in self.pending:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+        discard(self.pending)
+        self.pending = []
+
+    def _clear(self) -> None:
+        _remove_scratch(self.pending)
         self.pending = []
 
     def remove(self, rel: str) -> None:
@@ -134,11 +142,27 @@ def process_alive(pid: int) -> bool:
     return True
 
 
+def discard(pending: Iterable[tuple[str, str]]) -> None:
+    """Remove temporary files (and their scratch folders) that will not be put in place."""
+    pending = list(pending)
+    for tmp, _ in pending:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    _remove_scratch(pending)
+
+
+def _remove_scratch(pending: Iterable[tuple[str, str]]) -> None:
+    for folder in {os.path.dirname(tmp) for tmp, _ in pending}:
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
+
+
 def remove_leftovers(out: Path) -> None:
-    """Staging and old folders beside ``out`` that a killed build left (its process is gone)."""
+    """Staging, old and scratch folders beside ``out`` that a killed build left (its process is gone)."""
     for path in out.parent.glob(f"{out.name}.*-*"):
         kind, _, pid = path.name[len(out.name) + 1 :].partition("-")
-        if kind in ("staging", "old") and pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
+        alive = pid.isdigit() and (int(pid) == os.getpid() or process_alive(int(pid)))
+        if kind in ("staging", "old", "pending") and pid.isdigit() and not alive:
             shutil.rmtree(path, ignore_errors=True)
 
 

@@ -90,5 +90,8 @@ def test_the_next_build_removes_what_a_killed_build_left(project: Path):
     stale = project / "_site.staging-999999"  # no process has this id
     (stale / "papers").mkdir(parents=True)
     (stale / "papers" / "half.html").write_text("<p>half")
+    scratch = project / "_site.pending-999998"  # temporary files of a killed incremental build
+    scratch.mkdir()
+    (scratch / "0").write_text("<p>half")
     assert site_build(project).returncode == 0
-    assert not stale.exists()
+    assert not stale.exists() and not scratch.exists()
