@@ -209,7 +209,14 @@ def load_papers(content_dir: Path, root: Path | None = None, cache: dict[str, Re
 
 
 def display_path(path: Path, root: Path | None) -> str:
+    """``path`` relative to ``root`` when it is inside it, as diagnostics show it."""
     if root is not None:
+        text, base = str(path), str(root)
+        if ".." not in text:  # the common cases, without pathlib's parsing
+            if base == "." and not os.path.isabs(text):
+                return text
+            if text.startswith(base + os.sep):
+                return text[len(base) + 1 :]
         try:
             return str(path.relative_to(root))
         except ValueError:

@@ -103,3 +103,17 @@ def test_an_edit_within_the_clock_tick_of_the_last_build_is_read(tmp_path: Path)
     path.write_text(path.read_text().replace("Old", "New"), encoding="utf-8")
     os.utime(path, ns=(stamp, stamp))
     assert [p.title for p in load_papers(tmp_path / "content", tmp_path, first.cache).papers] == ["New title"]
+
+
+@pytest.mark.parametrize("path, root", [
+    ("/a/b/content/papers/x.md", "/a/b"), ("content/papers/x.md", "."), ("/a/bc/x.md", "/a/b"),
+    ("/a/b/x.md", "/a/b/"), ("/a/b/../c.md", "/a/b"), ("/abs/x.md", "."), ("x.md", "/a"), ("a/x.md", "a"),
+])
+def test_display_paths_are_what_pathlib_gives(path: str, root: str):
+    from site_gen.content import display_path
+
+    try:
+        expected = str(Path(path).relative_to(Path(root)))
+    except ValueError:
+        expected = path
+    assert display_path(Path(path), Path(root)) == expected
