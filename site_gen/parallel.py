@@ -31,7 +31,8 @@ def jobs_default() -> int:
 def _fork_pool(jobs: int) -> multiprocessing.pool.Pool:
     """Workers forked from this process. Objects that exist now are moved out of the garbage
     collector's reach first: its passes would write to every one of them and so copy, in each
-    worker, memory the workers could otherwise share with this process."""
+    worker, memory the workers could otherwise share with this process. ``gc.unfreeze()`` once
+    the workers are gone, or a long-lived process (the preview) would never collect them."""
     gc.freeze()
     ignore_sigint = (signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
     return multiprocessing.get_context("fork").Pool(jobs, signal.signal, ignore_sigint)
@@ -64,6 +65,7 @@ def run_tasks_while(tasks: Sequence[Callable[[], R]], meanwhile: Callable[[], T]
             return pending.get(), other
     finally:
         _TASKS = ()
+        gc.unfreeze()
 
 
 class Forked:
@@ -102,6 +104,7 @@ class Forked:
             self.pool.join()
             self.pool = None
             _TASKS = ()
+            gc.unfreeze()
 
 
 def chunked(items: Sequence[T], pieces: int) -> list[Sequence[T]]:

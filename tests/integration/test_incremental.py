@@ -119,3 +119,15 @@ def test_a_failed_incremental_build_leaves_no_search_file_behind(tmp_path: Path,
         build(config.load(root), root / "_site", jobs=2)
     assert snapshot(root / "_site") == before
     assert [p.name for p in root.iterdir() if p.name.startswith("_site")] == ["_site"]
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, forked: None):
+    """Workers fork with the heap frozen for the collector; a preview that builds again and again
+    must get it back, or nothing it ever made would be collected."""
+    import gc
+
+    root = catalogue(tmp_path / "g")
+    build(config.load(root), root / "_site", jobs=2)
+    edit(root)
+    build(config.load(root), root / "_site", jobs=2)
+    assert gc.get_freeze_count() == 0
