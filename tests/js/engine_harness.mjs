@@ -1,9 +1,10 @@
 // Runs the theme's search engine (themes/default/static/js/search-engine.js) in Node against a
 // built site folder: the browser globals it touches are stubbed, `fetch` reads the site's files
 // and every fetched file is recorded (path and bytes), and lunr.js 2.3.9 comes from
-// node_modules as the page's lunr.min.js would.
+// node_modules as the page's lunr.min.js would. The benchmark (bench/engine_run.mjs) runs the
+// engine through it too.
 //
-//   const { engine, fetched } = await openEngine(siteDir, { index: "search/manifest.json" });
+//   const { engine, fetched, loadMs } = await openEngine(siteDir, { index: "search/manifest.json" });
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -29,6 +30,8 @@ class Response {
 }
 
 // A fresh engine context: nothing cached between two calls, as in a new browser tab.
+// options.index: the file the engine starts from; options.engine: another copy of the engine
+// (a built site's own); loadMs: how long SiteSearchEngine.load took.
 export async function openEngine(siteDir, options = {}) {
   const fetched = [];
   const fetch = async (url) => {
@@ -46,10 +49,13 @@ export async function openEngine(siteDir, options = {}) {
   window.window = window;
   window.document = { currentScript: null, head: { appendChild() {} }, createElement() { return {}; } };
   const context = vm.createContext(Object.assign(window, { console, URL, Promise, Set, Map, Object, Math, JSON }));
-  vm.runInContext(readFileSync(ENGINE, "utf8"), context, { filename: ENGINE });
+  const enginePath = options.engine || ENGINE;
+  vm.runInContext(readFileSync(enginePath, "utf8"), context, { filename: enginePath });
   const index = options.index === undefined ? undefined : "http://site.test/" + options.index;
+  const start = process.hrtime.bigint();
   const engine = await context.SiteSearchEngine.load({ base: "http://site.test/", lunrUrl: "lunr.js", index });
-  return { engine, fetched, api: context.SiteSearchEngine };
+  const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
+  return { engine, fetched, api: context.SiteSearchEngine, loadMs };
 }
 
 // The top `n` results as [ref, score] pairs, or the query's error (name: message).
