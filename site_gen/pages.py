@@ -34,17 +34,10 @@ class PageSpec:
         return (self.path,)
 
 
-def plan(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple[str, ...]], cite_keys: Mapping[str, str],
-         salt: str) -> list[PageSpec]:
-    """Paper pages, then listings (home and tags), then the tag index, search page and 404 page.
-
-    ``keys`` maps each paper's slug to the digest of its file, which determines the record.
-    """
-    return paper_specs(site, keys, related, cite_keys, salt) + other_specs(site, keys, salt)
-
-
 def paper_specs(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple[str, ...]],
                 cite_keys: Mapping[str, str], salt: str) -> list[PageSpec]:
+    """One page per paper. ``keys`` maps each paper's slug to the digest of its file, which
+    determines the record."""
     papers = {p.slug: p for p in site.papers}
     author_pages = site.author_pages()
     names = site.tag_names

@@ -52,20 +52,9 @@ def run_tasks(tasks: Sequence[Callable[[], R]], jobs: int | None = None) -> list
 def run_tasks_while(tasks: Sequence[Callable[[], R]], meanwhile: Callable[[], T],
                     jobs: int | None = None) -> tuple[list[R], T]:
     """``run_tasks``, with ``meanwhile()`` running in this process while the workers work."""
-    global _TASKS
-    jobs = jobs or jobs_default()
-    if jobs < 2 or not tasks or "fork" not in multiprocessing.get_all_start_methods():
-        return [task() for task in tasks], meanwhile()
-    jobs = min(jobs, len(tasks))
-    _TASKS = tasks
-    try:
-        with _fork_pool(jobs) as pool:
-            pending = pool.map_async(_call, range(len(tasks)), chunksize=1)
-            other = meanwhile()
-            return pending.get(), other
-    finally:
-        _TASKS = ()
-        gc.unfreeze()
+    with Forked(tasks, jobs) as work:
+        other = meanwhile()
+        return [work.result(index) for index in range(len(tasks))], other
 
 
 class Forked:
