@@ -13,6 +13,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from . import content, feeds, output, search, taxonomy
 from .cache import BuildCache, Manifest, code_fingerprint, digest
@@ -131,7 +132,10 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -
     stale = previous is not None and (previous.search_key != search_key
                                       or not all((out / p).is_file() for p in previous.search))
     with ExitStack() as stack:  # the workers of prepare stop when the build is done
-        renderer, related, searched = prepare(site, theme, jobs, cache, out, previous, stale, stack)
+        staging = None if previous else output.Staging(out)  # a full build's folder
+        if staging:
+            stack.enter_context(staging)
+        renderer, related, searched = prepare(site, theme, jobs, cache, out, previous, stale, stack, staging)
         others = other_specs(site, keys, salt)  # while the workers work
         urls = [paper_url(p.slug) for p in site.papers] + [s.url for s in others if s.kind != "404"]
         made = [*feeds.files(site, urls), *asset_files(theme, config)]
@@ -150,7 +154,8 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -
         if previous:
             written = update(out, renderer, specs, extras, bibtex, previous, searched, report)
         if written is None:
-            written = full_build(out, renderer, specs, extras, bibtex, report, jobs, cache)
+            written = full_build(out, renderer, specs, extras, bibtex, report, jobs, cache, staging,
+                                 searched() if staging else None)
     files, search_paths, digests = written
     timer.lap("write")
     cache.save_bibtex_entries()
@@ -179,37 +184,48 @@ PREPARE_MIN = 1000  # papers; below this, forking workers costs more than it sav
 
 
 def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: Path, previous: Manifest | None,
-            search: bool, stack: ExitStack) -> tuple[Renderer, Callable[[], Related], Callable[[], Searched | None]]:
-    """The renderer, and functions that return the related papers and (with ``search``: an
-    incremental build whose search is stale) the new search files once they are made.
+            stale: bool, stack: ExitStack, staging: output.Staging | None
+            ) -> tuple[Renderer, Callable[[], Related], Callable[[], Any]]:
+    """The renderer, and functions that return the related papers and the search files once
+    they are made: for a full build (``staging``) written to its folder (``Done``), for an
+    incremental one whose search is ``stale`` written beside their targets (``Searched``), else
+    None.
 
-    In forked workers, while this process goes on: the related papers; the search files; for a
-    full build (no ``previous``) the fragments many pages show of each paper, which the renderer
-    adopts with the related papers, so that every page renderer forked later starts with all of
-    them. The citation keys here meanwhile. The workers stop when ``stack`` closes, and search
-    files not put in place by then are removed."""
+    Shared by forked workers and this process, which first goes on with the rest of the build:
+    the search files; the related papers; for a full build, the fragments many pages show of each
+    paper, which the renderer adopts with the related papers, so that every page renderer forked
+    later starts with all of them. The citation keys here meanwhile. For a full build, the search
+    is done before the related papers are returned, so that no more processes work at once than
+    there are jobs; for an incremental one, its worker goes on while this process renders, stops
+    when ``stack`` closes, and search files not put in place by then are removed."""
     renderer = Renderer(site, theme, cite_keys={})
-    tasks: list[Callable[[], object]] = [partial(related_papers, site, cache)]
-    if search and previous:
+    tasks: list[Callable[[], object]] = []
+    if staging is not None:
+        tasks.append(partial(_write_search, site, staging.folder, cache))
+    elif stale and previous:
         tasks.append(partial(_search, site, cache, out, previous.digests))
+    searching = len(tasks)
+    tasks.append(partial(related_papers, site, cache))
     if len(site.papers) < PREPARE_MIN:
         jobs = 1
-    elif previous is None:
+    elif staging is not None:
         tasks += [partial(renderer.prepare, chunk) for chunk in chunked(site.papers, 2 * (jobs or jobs_default()))]
     work = stack.enter_context(Forked(tasks, jobs))
-    if search:
+    if searching and staging is None:
         stack.callback(_remove_unused, work)
     renderer.cite_keys = catalogue_keys(site.papers)
 
     def related() -> Related:
-        for index in range(1 + search, len(tasks)):
-            renderer.adopt(work.result(index))
-        papers: Related = work.result(0)
-        if not search:
+        papers: Related = work.result(searching)
+        for index in range(searching + 1, len(tasks)):
+            renderer.adopt(work.take(index))
+        if staging is not None:
+            work.result(0)
+        if staging is not None or not searching:
             work.close()  # nothing more to come: free the workers' memory before more are forked
         return papers
 
-    return renderer, related, partial(work.result, 1) if search else lambda: None
+    return renderer, related, partial(work.result, 0) if searching else lambda: None
 
 
 def related_papers(site: Site, cache: BuildCache | None = None) -> dict[str, tuple[str, ...]]:
@@ -265,8 +281,10 @@ Related = dict[str, tuple[str, ...]]  # slug -> slugs of related papers
 
 def _remove_unused(work: Forked) -> None:
     """The search files a worker wrote for a build that did not put them in place."""
+    if not work.started(0):
+        return
     try:
-        pending = work.result(1).pending
+        pending = work.result(0).pending
     except Exception:  # the worker failed: the build reports why
         return
     output.discard(pending)
@@ -296,27 +314,32 @@ def _search(site: Site, cache: BuildCache, out: Path, previous: dict[str, str]) 
 
 
 def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
-               bibtex: Callable[[], OutputFile], report: BuildReport, jobs: int | None, cache: BuildCache) -> Written:
-    """Every page and the search files, in parallel, into a staging folder that replaces ``out``
-    only when all went well."""
-    jobs = jobs or jobs_default()
-    staging = output.Staging(out)
-    with staging as writer:
-        folder = writer.folder
-        tasks: list[Callable[[], Done]] = [partial(_write_search, renderer.site, folder, cache)]
-        pieces = jobs * 4 if len(specs) > 1000 else 1
+               bibtex: Callable[[], OutputFile], report: BuildReport, jobs: int | None, cache: BuildCache,
+               staging: output.Staging | None = None, search: Done | None = None) -> Written:
+    """Every page (and, unless ``search`` says it was done, the search files), in parallel, into
+    a staging folder that replaces ``out`` only when all went well."""
+    with ExitStack() as stack:
+        if staging is None:
+            staging, search = output.Staging(out), None
+            stack.enter_context(staging)
+        folder = staging.folder
+        tasks: list[Callable[[], Done]] = [] if search else [partial(_write_search, renderer.site, folder, cache)]
+        pieces = (jobs or jobs_default()) * 4 if len(specs) > 1000 else 1
         tasks += [partial(_render_chunk, renderer, chunk, folder) for chunk in chunked(specs, pieces)]
         results, extra = run_tasks_while(tasks, extras, jobs)
+        if search is None:
+            search = results[0]
+        else:
+            results.append(search)
         for done in results:
             renderer.bibtex.update(done.bibtex)
         extra.append(bibtex())
-        writer.write_all(extra)
+        staging.writer.write_all(extra)
         report.rendered = sum(done.pages for done in results)
-        report.bytes = writer.bytes + sum(done.bytes for done in results)
-        search = results[0].search
-        report.files = len(extra) + sum(len(s.paths) for s in specs) + len(search)
+        report.bytes = staging.writer.bytes + sum(done.bytes for done in results)
+        report.files = len(extra) + sum(len(s.paths) for s in specs) + len(search.search)
         staging.commit()
-    return [str(f.path) for f in extra], search, {**results[0].digests, **file_digests(extra)}
+    return [str(f.path) for f in extra], search.search, {**search.digests, **file_digests(extra)}
 
 
 def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],

@@ -38,8 +38,20 @@ def _fork_pool(jobs: int) -> multiprocessing.pool.Pool:
     return multiprocessing.get_context("fork").Pool(jobs, signal.signal, ignore_sigint)
 
 
+_SKIPPED = "site-gen: claimed by another process"  # what a worker returns for a task another process ran
+
+
 def _call(index: int) -> Any:
+    if not _CLAIM(index):
+        return _SKIPPED
     return _TASKS[index]()
+
+
+def _claim_all(index: int) -> bool:
+    return True
+
+
+_CLAIM: Callable[[int], bool] = _claim_all
 
 
 def run_tasks(tasks: Sequence[Callable[[], R]], jobs: int | None = None) -> list[R]:
@@ -58,26 +70,77 @@ def run_tasks_while(tasks: Sequence[Callable[[], R]], meanwhile: Callable[[], T]
 
 
 class Forked:
-    """``tasks`` started in forked workers, their results taken one by one, each when needed:
-    ``with Forked(tasks, jobs) as work: first = work.result(0)``. Leaving the block stops the
-    workers. With one job, each task runs here when its result is asked for."""
+    """``tasks`` shared between this process and ``jobs - 1`` forked workers, their results taken
+    one by one, each when needed: ``with Forked(tasks, jobs) as work: first = work.result(0)``.
+
+    The workers start on the first tasks at once; this process goes on with its own work and
+    takes its share when it asks for a result: while the task it needs runs in a worker, it runs
+    the next task nobody has started (each task runs once: a task is claimed in shared memory
+    before it starts). So no more processes are busy than there are jobs, and the results of the
+    tasks run here need no pickling. Leaving the block stops the workers. With one job, every
+    task runs here."""
 
     def __init__(self, tasks: Sequence[Callable[[], Any]], jobs: int | None = None) -> None:
-        global _TASKS
+        global _TASKS, _CLAIM
         jobs = min(jobs or jobs_default(), len(tasks))
         self.tasks = tasks
         self.pool = None
         self.pending: list[Any] = []
         self.done: dict[int, Any] = {}
+        self.taken: set[int] = set()
+        self.claims: Any = None
         if jobs >= 2 and "fork" in multiprocessing.get_all_start_methods():
-            _TASKS = tasks
-            self.pool = _fork_pool(jobs)
+            context = multiprocessing.get_context("fork")
+            self.claims = context.RawArray("b", len(tasks))
+            self.lock = context.Lock()
+            _TASKS, _CLAIM = tasks, self._claim
+            self.pool = _fork_pool(jobs - 1)
             self.pending = [self.pool.apply_async(_call, (i,)) for i in range(len(tasks))]
 
+    def _claim(self, index: int) -> bool:
+        """Whether the calling process may run task ``index``: no process has claimed it before."""
+        with self.lock:
+            if self.claims[index]:
+                return False
+            self.claims[index] = 1
+            return True
+
     def result(self, index: int) -> Any:
+        if index in self.taken:
+            raise ValueError(f"the result of task {index} was taken")
         if index not in self.done:
-            self.done[index] = self.pending[index].get() if self.pool else self.tasks[index]()
+            if self.pool is None:
+                self.done[index] = self.tasks[index]()
+            elif self._claim(index):
+                self.done[index] = self.tasks[index]()
+            else:
+                self._help_until(index)
+                self.done[index] = self.pending[index].get()
         return self.done[index]
+
+    def _help_until(self, index: int) -> None:
+        """Run unclaimed tasks here until task ``index`` (which a worker runs) is done."""
+        for other in range(index + 1, len(self.tasks)):
+            if self.pending[index].ready():
+                return
+            if other not in self.done and self._claim(other):
+                self.done[other] = self.tasks[other]()
+
+    def started(self, index: int) -> bool:
+        """Whether task ``index`` has started (or is done). One that has not, while the workers
+        run, never will: it is claimed for nobody."""
+        if index in self.done or index in self.taken:
+            return True
+        return self.pool is not None and not self._claim(index)
+
+    def take(self, index: int) -> Any:
+        """``result(index)``, which this pool then forgets: for a large result used once."""
+        value = self.result(index)
+        del self.done[index]
+        self.taken.add(index)
+        if self.pool:
+            self.pending[index] = None  # the pool's handle keeps the value too
+        return value
 
     def __enter__(self) -> Forked:
         return self
@@ -87,12 +150,12 @@ class Forked:
 
     def close(self) -> None:
         """Stop the workers (results already taken stay available)."""
-        global _TASKS
+        global _TASKS, _CLAIM
         if self.pool:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
-            _TASKS = ()
+            _TASKS, _CLAIM = (), _claim_all
             gc.unfreeze()
 
 

@@ -1,0 +1,84 @@
+"""The pool the build shares between this process and forked workers: each task runs once, in
+one process; this process takes its share instead of waiting; results come back in order."""
+
+from __future__ import annotations
+
+import os
+import time
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from site_gen.parallel import Forked, map_chunks, run_tasks, run_tasks_while
+
+
+def _mark(folder: Path, name: str, delay: float = 0.0) -> int:
+    """Record that task ``name`` ran (once: a second run fails) and in which process."""
+    time.sleep(delay)
+    fd = os.open(folder / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    return os.getpid()
+
+
+def _fail() -> None:
+    raise RuntimeError("task failed")
+
+
+def test_each_task_runs_once_and_this_process_takes_a_share(tmp_path: Path):
+    tasks = [partial(_mark, tmp_path, "slow", 1.0)] + [partial(_mark, tmp_path, f"t{i}") for i in range(6)]
+    with Forked(tasks, jobs=2) as work:
+        time.sleep(0.2)  # this process's own work: meanwhile the worker starts on the first task
+        pids = [work.result(i) for i in range(len(tasks))]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["slow", *(f"t{i}" for i in range(6))])
+    assert pids[0] != os.getpid()  # the first task starts in the worker at once
+    assert os.getpid() in pids[1:]  # while it runs, this process runs the others instead of waiting
+    assert all(int((tmp_path / name).read_text()) == pid
+               for name, pid in zip(["slow", *(f"t{i}" for i in range(6))], pids, strict=True))
+
+
+def test_one_job_runs_each_task_here_when_asked(tmp_path: Path):
+    tasks = [partial(_mark, tmp_path, "a"), partial(_mark, tmp_path, "b")]
+    with Forked(tasks, jobs=1) as work:
+        assert not any(tmp_path.iterdir())
+        assert work.result(1) == os.getpid()
+        assert [p.name for p in tmp_path.iterdir()] == ["b"]
+        assert not work.started(0)
+
+
+def test_a_task_nobody_started_is_claimed_for_nobody(tmp_path: Path):
+    tasks = [partial(_mark, tmp_path, "slow", 0.5), partial(_mark, tmp_path, "never")]
+    with Forked(tasks, jobs=2) as work:
+        time.sleep(0.2)  # the worker is busy with the first task
+        assert not work.started(1)
+        assert work.started(0)
+        work.result(0)
+        time.sleep(0.3)  # the worker would have taken the second task by now
+    assert [p.name for p in tmp_path.iterdir()] == ["slow"]
+
+
+def test_take_forgets_the_result(tmp_path: Path):
+    with Forked([partial(_mark, tmp_path, "a"), partial(_mark, tmp_path, "b")], jobs=2) as work:
+        assert isinstance(work.take(1), int)
+        with pytest.raises(ValueError, match="was taken"):
+            work.result(1)
+        assert work.started(1)
+        assert 1 not in work.done
+
+
+@pytest.mark.parametrize("failing", [0, 1])
+def test_a_failure_reaches_the_caller_wherever_it_ran(tmp_path: Path, failing: int):
+    tasks: list = [partial(_mark, tmp_path, "a", 0.3), partial(_mark, tmp_path, "b")]
+    tasks[failing] = _fail
+    with pytest.raises(RuntimeError, match="task failed"), Forked(tasks, jobs=2) as work:
+        for index in range(len(tasks)):
+            work.result(index)
+
+
+def test_run_tasks_keeps_the_order_of_the_tasks():
+    assert run_tasks([partial(pow, 2, n) for n in range(20)], jobs=2) == [2**n for n in range(20)]
+    assert run_tasks_while([partial(pow, 3, n) for n in range(5)], lambda: "meanwhile", jobs=2) == (
+        [3**n for n in range(5)], "meanwhile")
+    assert map_chunks(sum, list(range(3000)), jobs=2) and sum(map_chunks(sum, list(range(3000)), jobs=2)) == sum(
+        range(3000))
