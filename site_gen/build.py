@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from . import content, feeds, output, search, taxonomy
 from .cache import BuildCache, Manifest, code_fingerprint, digest
@@ -22,12 +22,13 @@ from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic, errors_only, promote, raise_if_errors
 from .model import OutputFile, Tag
 from .pages import PageSpec, other_specs, paper_specs
-from .parallel import Forked, chunked, jobs_default, run_tasks_while
+from .parallel import Forked, chunked, jobs_default, run_tasks_while, trim_memory
 from .render import Renderer
 from .search import search_files
 from .site import Site, assemble, paper_url
 from .themes import BUNDLED_THEMES, Theme
 
+R = TypeVar("R")
 TAGS_FILE = "tags.yaml"
 LUNR_JS = PurePosixPath("node_modules/lunr/lunr.min.js")
 KATEX = PurePosixPath("node_modules/katex/dist")
@@ -236,7 +237,9 @@ def related_papers(site: Site, cache: BuildCache | None = None) -> dict[str, tup
     from . import related  # numpy and scipy: loaded by the worker that needs them, not at start-up
 
     paths = cache.related_paths() if cache else None
-    return related.related(site.papers, site.config.related, *(paths or ()))
+    papers = related.related(site.papers, site.config.related, *(paths or ()))
+    trim_memory()  # what the sparse products left behind, before workers fork
+    return papers
 
 
 Written = tuple[list[str], list[str], dict[str, str]]  # the files other than pages, the search files, their digests
@@ -261,19 +264,26 @@ def _render_chunk(renderer: Renderer, specs: Sequence[PageSpec], folder: Path) -
     return Done(len(specs), writer.bytes, bibtex=entries)
 
 
-def _search_files(site: Site, cache: BuildCache) -> list[OutputFile]:
-    """The search files, reading only new and edited papers again (the memo of the last build)."""
+def _search_files(site: Site, cache: BuildCache, write: Callable[[list[OutputFile]], R]) -> R:
+    """The search files, reading only new and edited papers again (the memo of the last build),
+    handed to ``write``; then the memo is saved for the next build, once the files are gone."""
     memo = cache.search_memo()
     files = search_files(site.papers, site.tag_names, memo=memo)
+    trim_memory()  # what making the index left behind, while the files are written
+    done = write(files)
+    del files
     cache.save_search_memo(memo)  # by the worker: the memo is large, and the next build reads it from the cache
-    return files
+    return done
 
 
 def _write_search(site: Site, folder: Path, cache: BuildCache) -> Done:
     writer = output.Writer(folder)
-    files = _search_files(site, cache)
-    writer.write_all(files)
-    return Done(0, writer.bytes, [str(f.path) for f in files], digests=file_digests(files))
+
+    def write(files: list[OutputFile]) -> Done:
+        writer.write_all(files)
+        return Done(0, writer.bytes, [str(f.path) for f in files], digests=file_digests(files))
+
+    return _search_files(site, cache, write)
 
 
 Related = dict[str, tuple[str, ...]]  # slug -> slugs of related papers
@@ -302,15 +312,18 @@ class Searched:
 
 
 def _search(site: Site, cache: BuildCache, out: Path, previous: dict[str, str]) -> Searched:
-    files = _search_files(site, cache)
-    digests = file_digests(files)
     writer = output.Writer(out, atomic=True)
-    try:
+
+    def write(files: list[OutputFile]) -> Searched:
+        digests = file_digests(files)
         writer.write_all(changed_files(files, digests, previous, out))
+        return Searched([str(f.path) for f in files], digests, writer.pending, writer.bytes)
+
+    try:
+        return _search_files(site, cache, write)
     except BaseException:
         writer.discard()
         raise
-    return Searched([str(f.path) for f in files], digests, writer.pending, writer.bytes)
 
 
 def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],

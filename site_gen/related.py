@@ -221,6 +221,9 @@ def cached_term_weights(papers: Sequence[Paper], path: Path, save: Path | None =
     hits = np.array([where.get(key, -1) for key in keys], dtype=np.int64)
     fresh = np.flatnonzero(hits < 0)
     new, new_vocab = term_weights([papers[i] for i in fresh.tolist()])
+    if len(fresh) == len(papers):  # nothing to reuse (a first build): no copies to stack and renumber
+        _save(save or path, keys, new_vocab, new)
+        return new
     number = {term: i for i, term in enumerate(old_vocab)}
     renumber = np.array([number.setdefault(term, len(number)) for term in new_vocab] or [0])
     width = max(1, len(number))

@@ -102,7 +102,7 @@ class PaperView:
 
 CARD, RELATED_ITEM = "partials/paper_card.html", "partials/related_item.html"
 SHARED_FRAGMENTS = (CARD, RELATED_ITEM)  # partials about one paper that many pages show
-Prepared = tuple[str, str, str, tuple[str, ...]]  # slug, snippet, tag links, shared fragments
+Prepared = tuple[str, str, str, tuple[bytes, ...]]  # slug, snippet, tag links, shared fragments
 
 
 class Renderer:
@@ -130,7 +130,9 @@ class Renderer:
         self._views: dict[str, PaperView] = {}
         self._tag_names = site.tag_names
         self._authors = site.author_pages()
-        self._fragments: dict[tuple[str, str], Markup] = {}
+        # UTF-8: half the memory of a str as soon as a fragment has one character beyond ASCII (a
+        # snippet's ellipsis), and memory is what a large catalogue runs out of first
+        self._fragments: dict[tuple[str, str], bytes] = {}
         self.cite_keys = cite_keys if cite_keys is not None else catalogue_keys(site.papers)
         self.bibtex: dict[str, str] = {}  # slug -> BibTeX entry, of each paper page rendered
 
@@ -173,7 +175,7 @@ class Renderer:
         prepared = []
         for paper in papers:
             view = self.view(paper)
-            fragments = tuple(str(self.fragment(template, view)) for template in SHARED_FRAGMENTS)
+            fragments = tuple(self._fragment(template, view) for template in SHARED_FRAGMENTS)
             prepared.append((paper.slug, view.snippet, str(view.tag_links), fragments))
         return prepared
 
@@ -182,13 +184,20 @@ class Renderer:
         for slug, text, tag_links, fragments in prepared:
             self._views[slug] = self._new_view(papers[slug], text, Markup(tag_links))
             for template, html in zip(SHARED_FRAGMENTS, fragments, strict=True):
-                self._fragments[template, slug] = Markup(html)
+                self._fragments[template, slug] = html
 
     def fragment(self, template: str, view: PaperView) -> Markup:
         """A partial about one paper, rendered once however many pages show it."""
+        return Markup(self._fragment(template, view).decode())
+
+    def fragments(self, template: str, views: Iterable[PaperView], separator: bytes = b"") -> Markup:
+        """``fragment`` of each view, joined."""
+        return Markup(separator.join([self._fragment(template, view) for view in views]).decode())
+
+    def _fragment(self, template: str, view: PaperView) -> bytes:
         html = self._fragments.get((template, view.slug))
         if html is None:
-            html = self._fragments[template, view.slug] = Markup(self.render(template, paper=view))
+            html = self._fragments[template, view.slug] = self.render(template, paper=view).encode()
         return html
 
     def author_link(self, name: str) -> str | None:
@@ -249,7 +258,7 @@ class Renderer:
         meta = replace(head, json_ld=Markup(head.json_ld))
         authors = [(name, self.url(link) if (link := self.author_link(name)) else None) for name in paper.authors]
         others = [self.view(p) for p in related]
-        items = Markup("".join(self.fragment(RELATED_ITEM, other) for other in others))
+        items = self.fragments(RELATED_ITEM, others)
         html = self.page("paper.html", view.link, paper=page, authors=authors, related=others, related_items=items,
                          bibtex=bibtex, bibtex_href=bibtex_data_url(bibtex), meta=meta,
                          math=has_math(paper.title) or 'class="math' in page.abstract_html)
@@ -259,7 +268,7 @@ class Renderer:
         template = "listing.html" if listing.kind == "home" else f"{listing.kind}.html"
         site_ld = Markup(scholar.json_ld_site(self.config)) if listing.kind == "home" and listing.page == 1 else ""
         papers = [self.view(p) for p in listing.papers]
-        cards = Markup("\n".join(self.card(view) for view in papers))
+        cards = self.fragments(CARD, papers, b"\n")
         math = any(has_math(p.title) for p in listing.papers)
         return self.page(template, listing.url, listing=listing, papers=papers, cards=cards, math=math,
                          site_json_ld=site_ld)
