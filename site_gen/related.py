@@ -141,6 +141,7 @@ def _rows(papers: Sequence[Paper], k: int, cache: Path | None,
         return
     weights = term_weights(ordered)[0] if cache is None else cached_term_weights(ordered, cache, save or cache)
     vectors = weigh(weights)
+    del weights  # the largest matrix: not kept through the products
     columns, scores = neighbours(vectors, cap_postings(vectors), k)
     for slug, cols, vals in zip(slugs, columns.tolist(), scores.tolist(), strict=True):
         yield slug, [(j, s) for j, s in zip(cols, vals, strict=True) if j >= 0], slugs
