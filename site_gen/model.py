@@ -49,6 +49,16 @@ class Paper:
     extra: tuple[tuple[str, Any], ...] = ()
     tags_line: int = 0  # the line of the ``tags`` key in the file, for diagnostics about tags
 
+    def __getstate__(self) -> tuple[Any, ...]:  # the build cache pickles every paper: a tuple is fastest
+        return tuple(getattr(self, name) for name in _PAPER_FIELDS)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for name, value in zip(_PAPER_FIELDS, state, strict=True):
+            object.__setattr__(self, name, value)
+
+
+_PAPER_FIELDS = tuple(Paper.__dataclass_fields__)
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:

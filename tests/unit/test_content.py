@@ -117,3 +117,18 @@ def test_display_paths_are_what_pathlib_gives(path: str, root: str):
     except ValueError:
         expected = path
     assert display_path(Path(path), Path(root)) == expected
+
+
+def test_a_paper_survives_the_cache_and_the_workers_with_every_field():
+    """Papers cross process boundaries and the build cache pickled, field by field."""
+    import dataclasses
+    import pickle
+
+    from site_gen.model import Paper
+
+    values = {f.name: f"value of {f.name}" for f in dataclasses.fields(Paper)}
+    values.update(body_line=7, tags_line=3, tags=("a", "b"), authors=("X Y",), extra=(("venue", "V"),))
+    paper = Paper(**values)
+    copy = pickle.loads(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == paper
+    assert [getattr(copy, f.name) for f in dataclasses.fields(Paper)] == list(values.values())
