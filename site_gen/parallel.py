@@ -1,7 +1,8 @@
-"""Use the cores: run tasks in forked worker processes.
+"""Use the cores: share tasks between this process and forked workers.
 
 Forked workers inherit the parent's memory (the loaded site, the templates), so only task
-numbers and results cross process boundaries. Small inputs run in-process.
+numbers and results cross process boundaries; this process runs its share of the tasks itself,
+so no more processes are busy than there are jobs. Small inputs run in-process.
 """
 
 from __future__ import annotations
