@@ -389,8 +389,7 @@ def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Cal
     files = [str(f.path) for f in extra]
     digests = {**(search.digests if search else {p: previous.digests.get(p, "") for p in search_paths}), **digests}
     keep = {p for s in specs for p in s.paths} | set(files) | set(search_paths)
-    for rel in sorted({*previous.pages, *previous.files, *previous.search} - keep):
-        writer.remove(rel)
+    writer.remove(sorted({*previous.pages, *previous.files, *previous.search} - keep))
     report.rendered, report.files, report.bytes = len(changed), len(writer.written), writer.bytes
     report.incremental = True
     return files, search_paths, digests

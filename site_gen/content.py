@@ -44,22 +44,8 @@ PAPER_FIELDS: dict[str, s.Field] = {
 }
 CORE_KEYS = ("title", "date", "tags", "authors", "arxiv", "doi", "venue", "url", "pdf", "code", "source")
 PAPERS_DIR = "papers"
-
-
-
-
 NO_SIGNATURE: Signature = (-1, -1, -1)
 RACY_NS = 2_000_000_000  # file times move in clock ticks: a recent one does not prove a file unchanged
-
-
-def file_signature(path: Path) -> Signature:
-    """Modification time, size and inode: a file whose signature is unchanged is not read again
-    (editors and importers replace or rewrite files, which changes the time or the inode)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return NO_SIGNATURE
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 @dataclass
@@ -69,31 +55,53 @@ class LoadResult:
     cache: dict[str, Record] = field(default_factory=dict)  # display path -> (digest, paper, signature)
 
 
-def discover(content_dir: Path, root: Path | None = None) -> tuple[list[Path], list[Diagnostic]]:
-    """The paper files, sorted; symlinks that lead outside ``content_dir`` are skipped with a warning."""
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A paper file: its path, as diagnostics show it, and its signature when found."""
+
+    path: str
+    display: str
+    signature: Signature
+
+    @property
+    def slug(self) -> str:
+        return os.path.basename(self.path)[:-3]
+
+
+def discover(content_dir: Path, root: Path | None = None) -> tuple[list[Found], list[Diagnostic]]:
+    """The paper files, sorted by name; symlinks that lead outside ``content_dir`` are skipped
+    with a warning. Strings, not paths: at 50,000 files pathlib's parsing is a visible cost."""
     papers_dir = content_dir / PAPERS_DIR
     if not papers_dir.is_dir():
         return [], []
     inside = content_dir.resolve()
     outside = "symlink leads outside the content folder; not followed"
+    shown_dir = display_path(papers_dir, root)
     if not papers_dir.resolve().is_relative_to(inside):
-        return [], [Diagnostic(display_path(papers_dir, root), 0, outside, severity="warning")]
-    found: list[Path] = []
+        return [], [Diagnostic(shown_dir, 0, outside, severity="warning")]
+    found: list[Found] = []
     problems: list[Diagnostic] = []
     with os.scandir(papers_dir) as entries:
         for entry in entries:
             if entry.name.startswith((".", "#")) or entry.name.endswith("~"):
                 continue  # hidden files, our temporary files and editors' backups
-            path = Path(entry.path)
-            shown = display_path(path, root)
-            if entry.is_symlink() and not path.resolve().is_relative_to(inside):
+            shown = os.path.join(shown_dir, entry.name)
+            if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(inside):
                 problems.append(Diagnostic(shown, 0, outside, severity="warning"))
             elif entry.name.endswith(".md") and entry.is_file():
-                found.append(path)
+                found.append(Found(entry.path, shown, _signature(entry)))
             else:
                 problems.append(_not_a_paper(entry, shown))
-    found.sort(key=lambda p: p.name)
+    found.sort(key=lambda f: os.path.basename(f.path))
     return found, problems
+
+
+def _signature(entry: os.DirEntry[str]) -> Signature:
+    try:
+        stat = entry.stat()
+    except OSError:
+        return NO_SIGNATURE
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 def _not_a_paper(entry: os.DirEntry[str], shown: str) -> Diagnostic:
@@ -146,7 +154,7 @@ def make_paper(values: dict[str, Any], slug: str, path: str, body: str, body_lin
                  extra=extra, tags_line=tags_line, **core)
 
 
-def read_paper(path: Path, display: str) -> tuple[bytes | None, list[Diagnostic]]:
+def read_paper(path: Path | str, display: str) -> tuple[bytes | None, list[Diagnostic]]:
     """A paper file's bytes, never more than ``MAX_FILE_BYTES`` of them."""
     try:
         with open(path, "rb") as fh:
@@ -165,13 +173,16 @@ def load_file(path: Path, display: str) -> tuple[Paper | None, list[Diagnostic]]
 
 
 Loaded = tuple[str, str, Paper | None, list[Diagnostic]]  # display path, digest, paper, problems
-def _load_chunk(jobs: Sequence[tuple[Path, str, Record | None, Signature]]) -> list[Loaded]:
+
+
+def _load_chunk(jobs: Sequence[tuple[Found, Record | None]]) -> list[Loaded]:
     results: list[Loaded] = []
-    for path, display, cached, signature in jobs:
-        if cached is not None and signature != NO_SIGNATURE and cached[2] == signature:
+    for found, cached in jobs:
+        display = found.display
+        if cached is not None and found.signature != NO_SIGNATURE and cached[2] == found.signature:
             results.append((display, cached[0], cached[1], []))  # unchanged since the last build
             continue
-        raw, problems = read_paper(path, display)
+        raw, problems = read_paper(found.path, display)
         if raw is None:
             results.append((display, "", None, problems))
             continue
@@ -179,7 +190,7 @@ def _load_chunk(jobs: Sequence[tuple[Path, str, Record | None, Signature]]) -> l
         if cached is not None and cached[0] == key:
             results.append((display, key, cached[1], []))
         else:
-            results.append((display, key, *parse_paper(raw, display, path.name[:-3])))
+            results.append((display, key, *parse_paper(raw, display, found.slug)))
     return results
 
 
@@ -189,15 +200,14 @@ def load_papers(content_dir: Path, root: Path | None = None, cache: dict[str, Re
 
     Duplicates by URL or id are reported naming both files.
     """
+    # Signatures are taken before the files are read: a file edited while the build runs is read again next time.
     files, warnings = discover(content_dir, root)
     result = LoadResult(diagnostics=list(warnings))
     cache = cache or {}
-    # Signatures are taken before the files are read: a file edited while the build runs is read again next time.
-    jobs = [(path, display, cache.get(display), file_signature(path))
-            for path in files for display in [display_path(path, root)]]
+    jobs = [(found, cache.get(found.display)) for found in files]
     racy = time.time_ns() - RACY_NS  # a file changed this recently may change again within its clock tick
-    signatures = {display: signature if signature[0] < racy else NO_SIGNATURE for _, display, _, signature in jobs}
-    misses = sum(1 for job in jobs if job[2] is None)
+    signatures = {f.display: f.signature if f.signature[0] < racy else NO_SIGNATURE for f in files}
+    misses = sum(1 for job in jobs if job[1] is None)
     chunks = map_chunks(_load_chunk, jobs, min_parallel=1500) if misses > 1500 else [_load_chunk(jobs)]
     for display, key, paper, problems in (item for chunk in chunks for item in chunk):
         result.diagnostics += problems

@@ -95,23 +95,23 @@ class Writer:
         _remove_scratch(self.pending)
         self.pending = []
 
-    def remove(self, rel: str) -> None:
-        """Delete a file that is no longer part of the site, and folders left empty."""
-        path = PurePosixPath(rel)
-        if not safe_relative(path):
-            return
-        target = self.folder / path
-        try:
-            target.unlink()
-        except FileNotFoundError:
-            return
-        for parent in target.parents:
-            if parent == self.folder or not parent.is_relative_to(self.folder):
-                break
-            try:
-                parent.rmdir()
-            except OSError:
-                break
+    def remove(self, paths: Iterable[str]) -> None:
+        """Delete files that are no longer part of the site, then the folders they leave empty."""
+        folder = str(self.folder)
+        parents: set[str] = set()
+        for rel in paths:
+            if not safe_relative(PurePosixPath(rel)):
+                continue
+            target = os.path.join(folder, rel)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+            parent = os.path.dirname(rel)
+            while parent and parent not in parents:
+                parents.add(parent)
+                parent = os.path.dirname(parent)
+        for parent in sorted(parents, key=lambda p: -p.count("/")):  # the deepest first
+            with contextlib.suppress(OSError):
+                os.rmdir(os.path.join(folder, parent))
 
     def write_all(self, items: Iterable[OutputFile]) -> None:
         for item in items:
