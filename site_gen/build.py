@@ -22,11 +22,11 @@ from .citation import bibtex_entry, catalogue_keys
 from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic, errors_only, promote, raise_if_errors
 from .model import OutputFile, Tag
-from .pages import PageSpec, other_specs, paper_specs
+from .pages import PageSpec, other_specs, page_urls, paper_specs
 from .parallel import Forked, chunked, jobs_default, run_tasks_while, trim_memory
 from .render import Renderer
 from .search import search_files
-from .site import Site, assemble, paper_url
+from .site import Site, assemble
 from .themes import BUNDLED_THEMES, Theme
 
 R = TypeVar("R")
@@ -137,24 +137,21 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -
         staging = None if previous else output.Staging(out)  # a full build's folder
         if staging:
             stack.enter_context(staging)
-        renderer, related, searched = prepare(site, theme, jobs, cache, out, previous, stale, stack, staging)
+        renderer, related, searched, late = prepare(site, theme, jobs, cache, out, previous, stale, stack, staging)
         others = other_specs(site, keys, salt)  # while the workers work
-        urls = [paper_url(p.slug) for p in site.papers] + [s.url for s in others if s.kind != "404"]
-        made = [*feeds.files(site, urls), *asset_files(theme, config)]
         shown = related()
         specs = paper_specs(site, keys, shown, renderer.cite_keys, salt) + others
         timer.lap("prepare")
 
         def extras() -> list[OutputFile]:  # while the workers render
-            cache.save_papers(cache.paper_records)
-            return made
+            return [*late().feeds, *asset_files(theme, config)]
 
         def bibtex() -> OutputFile:  # after the pages, whose renderers made the entries of their papers
             return OutputFile(PurePosixPath("papers.bib"), catalogue_bibtex(site, keys, renderer, cache))
 
         written = None
         if previous:
-            written = update(out, renderer, specs, extras, bibtex, previous, searched, report)
+            written = update(out, renderer, specs, extras, bibtex, previous, searched, report, late().missing)
         if written is None:
             written = full_build(out, renderer, specs, extras, bibtex, report, jobs, cache, staging,
                                  searched() if staging else None)
@@ -187,16 +184,16 @@ PREPARE_MIN = 1000  # papers; below this, forking workers costs more than it sav
 
 def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: Path, previous: Manifest | None,
             stale: bool, stack: ExitStack, staging: output.Staging | None
-            ) -> tuple[Renderer, Callable[[], Related], Callable[[], Any]]:
+            ) -> tuple[Renderer, Callable[[], Related], Callable[[], Any], Callable[[], Late]]:
     """The renderer, and functions that return the related papers and the search files once
     they are made: for a full build (``staging``) written to its folder (``Done``), for an
     incremental one whose search is ``stale`` written beside their targets (``Searched``), else
-    None.
+    None; and the rest (``Late``).
 
     Shared by forked workers and this process, which first goes on with the rest of the build:
     the search files; the related papers; for a full build, the fragments many pages show of each
     paper, which the renderer adopts with the related papers, so that every page renderer forked
-    later starts with all of them. The citation keys here meanwhile. For a full build, the search
+    later starts with all of them; the rest. The citation keys here meanwhile. For a full build, the search
     is done before the related papers are returned, so that no more processes work at once than
     there are jobs; for an incremental one, its worker goes on while this process renders, stops
     when ``stack`` closes, and search files not put in place by then are removed."""
@@ -212,6 +209,8 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
         jobs = 1
     elif staging is not None:
         tasks += [partial(renderer.prepare, chunk) for chunk in chunked(site.papers, 2 * (jobs or jobs_default()))]
+    rest = len(tasks)
+    tasks.append(partial(_late, site, cache, out, previous))  # by a worker, once done with the rest
     work = stack.enter_context(Forked(tasks, jobs))
     if searching and staging is None:
         stack.callback(_remove_unused, work)
@@ -219,15 +218,33 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
 
     def related() -> Related:
         papers: Related = work.result(searching)
-        for index in range(searching + 1, len(tasks)):
+        for index in range(searching + 1, rest):
             renderer.adopt(work.take(index))
         if staging is not None:
             work.result(0)
         if staging is not None or not searching:
+            work.result(rest)
             work.close()  # nothing more to come: free the workers' memory before more are forked
         return papers
 
-    return renderer, related, partial(work.result, 0) if searching else lambda: None
+    return renderer, related, partial(work.result, 0) if searching else lambda: None, partial(work.result, rest)
+
+
+@dataclass
+class Late:
+    """What a build needs only once its pages are rendered: the feeds and the sitemap; and, for an
+    incremental build, the pages missing from the output."""
+
+    feeds: list[OutputFile]
+    missing: set[str]
+
+
+def _late(site: Site, cache: BuildCache, out: Path, previous: Manifest | None) -> Late:
+    """``Late``; and the papers saved to the cache."""
+    cache.save_papers(cache.paper_records)
+    folder = str(out)  # os.path: pathlib's parsing would cost more than the check at 10,000 pages
+    missing = {p for p in previous.pages if not os.path.isfile(os.path.join(folder, p))} if previous else set()
+    return Late(list(feeds.files(site, page_urls(site))), missing)
 
 
 def related_papers(site: Site, cache: BuildCache | None = None) -> dict[str, tuple[str, ...]]:
@@ -269,7 +286,8 @@ def _search_files(site: Site, cache: BuildCache, write: Callable[[list[OutputFil
     """The search files, reading only new and edited papers again (the memo of the last build),
     handed to ``write``; then the memo is saved for the next build, once the files are gone."""
     memo = cache.search_memo()
-    files = search_files(site.papers, site.tag_names, memo=memo)
+    sources = {paper.slug: key for key, paper, _ in cache.paper_records.values()}
+    files = search_files(site.papers, site.tag_names, memo=memo, sources=sources)
     trim_memory()  # what making the index left behind, while the files are written
     done = write(files)
     del files
@@ -358,15 +376,14 @@ def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras:
 
 def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
            bibtex: Callable[[], OutputFile], previous: Manifest, searched: Callable[[], Searched | None],
-           report: BuildReport) -> Written | None:
-    """Render only pages whose inputs changed, then replace them in ``out`` one file at a time;
-    everything is made before anything is written. ``searched()``: the new search files, if any.
+           report: BuildReport, missing: set[str]) -> Written | None:
+    """Render only pages whose inputs changed or that are ``missing`` from ``out``, then replace them
+    one file at a time; everything is made before anything is written. ``searched()``: the new search
+    files, if any.
 
     None when so much changed that a full build is as fast (and swaps the whole site atomically).
     """
-    folder = str(out)  # os.path: pathlib's parsing would cost more than the check at 10,000 pages
-    changed = [s for s in specs
-               if any(previous.pages.get(p) != s.key or not os.path.isfile(os.path.join(folder, p)) for p in s.paths)]
+    changed = [s for s in specs if any(previous.pages.get(p) != s.key or p in missing for p in s.paths)]
     if len(changed) > INCREMENTAL_LIMIT * max(1, len(specs)):
         return None
     pages = [f for s in changed for f in renderer.render_spec(s)]

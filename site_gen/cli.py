@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -170,5 +171,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The ``site-gen`` command: ``main``, then exit at once. A build's objects (every paper, page
+    key and search term: a tenth of a second to free one by one at 10,000 papers) go with the
+    process; the files are closed and the workers stopped by then, and nothing else is left to do."""
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -6,7 +6,7 @@ the keys cover the page's data, the theme, the configuration and the generator's
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from . import site as urls
@@ -59,13 +59,26 @@ def other_specs(site: Site, keys: Mapping[str, str], salt: str) -> list[PageSpec
         key = digest(salt, listing.url, listing.page, listing.pages, listing.total, listing.tag,
                      [keys[p.slug] for p in listing.papers], [names.get(t) for p in listing.papers for t in p.tags])
         specs.append(PageSpec(listing.url, "listing", key, listing=listing))
-    counts = [(t, len(site.by_tag[t.slug])) for t in site.tags]
-    specs.append(PageSpec(urls.TAGS_URL, "tags", digest(salt, counts)))
-    if site.authors:
-        authors = [(a, len((site.by_author or {})[a.slug])) for a in site.authors]
-        specs.append(PageSpec(urls.AUTHORS_URL, "authors", digest(salt, authors)))
-    if site.by_year:
-        specs.append(PageSpec(urls.YEARS_URL, "years", digest(salt, [(y, len(p)) for y, p in site.by_year.items()])))
-    specs.append(PageSpec(urls.SEARCH_URL, "search", digest(salt, "search", site.tags)))
+    shows: dict[str, Callable[[], object]] = {  # what each single page shows
+        "tags": lambda: [(t, len(site.by_tag[t.slug])) for t in site.tags],
+        "authors": lambda: [(a, len((site.by_author or {})[a.slug])) for a in site.authors],
+        "years": lambda: [(y, len(p)) for y, p in (site.by_year or {}).items()],
+        "search": lambda: ("search", site.tags),
+    }
+    specs += [PageSpec(url, kind, digest(salt, shows[kind]())) for url, kind in single_pages(site)]
     specs.append(PageSpec("404.html", "404", digest(salt, "404")))
     return specs
+
+
+def single_pages(site: Site) -> list[tuple[str, str]]:
+    """(URL, template) of the pages that are neither a paper's nor a listing, but 404.html."""
+    pages = [(urls.TAGS_URL, "tags")]
+    pages += [(urls.AUTHORS_URL, "authors")] if site.authors else []
+    pages += [(urls.YEARS_URL, "years")] if site.by_year else []
+    return [*pages, (urls.SEARCH_URL, "search")]
+
+
+def page_urls(site: Site) -> list[str]:
+    """Every HTML page's URL but 404.html's, as the sitemap lists them."""
+    return ([urls.paper_url(p.slug) for p in site.papers] + [listing.url for listing in listings(site)]
+            + [url for url, _ in single_pages(site)])

@@ -72,17 +72,20 @@ def search_files(
     tag_names: Mapping[str, str],
     shard_above: int | None = None,
     memo: SearchMemo | None = None,
+    sources: Mapping[str, str] | None = None,
 ) -> list[OutputFile]:
     """The index and the documents of ``papers``; ``tag_names`` maps tag slugs to names.
 
     Up to ``shard_above`` papers (default ``shard_threshold()``) the two files of the contract,
     above it the split layout with ``search/manifest.json``. With a ``memo`` from the last
-    build, only new and changed papers are read again; the output is the same."""
+    build, only new and changed papers are read again; the output is the same. ``sources``
+    (slug -> digest of the paper's file, which the paper is made of) spares hashing the papers'
+    text to know them."""
     documents: list[Document] = []
     if memo is None:
         counts = count(_records(papers, tag_names, documents), FIELDS, ref="id")
     else:
-        keys = [_paper_key(paper, tag_names) for paper in papers]
+        keys = [_paper_key(paper, tag_names, sources) for paper in papers]
         records = _remembered(papers, tag_names, documents, memo, keys)
         counts = count(records, FIELDS, ref="id", analyses=memo.analyses, keys=keys)
         memo.documents = {key: doc for key, doc in zip(keys, documents, strict=True)}
@@ -172,10 +175,15 @@ def _remembered(
             yield next(_records([paper], tag_names, documents, position))
 
 
-def _paper_key(paper: Paper, tag_names: Mapping[str, str]) -> bytes:
-    """A digest of all the search takes from a paper."""
+def _paper_key(paper: Paper, tag_names: Mapping[str, str], sources: Mapping[str, str] | None = None) -> bytes:
+    """A digest of all the search takes from a paper: the paper (or the digest of its file) and
+    the names of its tags."""
     names = [tag_names.get(t, t) for t in paper.tags]
-    parts = (paper.slug, paper.title, paper.abstract_md, paper.date, paper.tags, names, paper.authors)
+    source = sources.get(paper.slug) if sources else None
+    if source is not None:
+        parts: tuple[object, ...] = (paper.slug, source, names)
+    else:
+        parts = (paper.slug, paper.title, paper.abstract_md, paper.date, paper.tags, names, paper.authors)
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
