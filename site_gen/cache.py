@@ -6,9 +6,11 @@ A cache is only ever an optimisation: a missing, stale or unreadable cache means
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,8 +35,10 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
+@functools.cache
 def code_fingerprint() -> str:
-    """Changes whenever the generator's own code does, so an upgrade never reuses stale pages."""
+    """Changes whenever the generator's own code does, so an upgrade never reuses stale pages
+    (the code a process runs is the code it started with)."""
     here = Path(__file__).parent
     stats = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(here.rglob("*.py"))]
     return digest(__version__, FORMAT, stats)
@@ -54,7 +58,14 @@ class Manifest:
 
 
 RELATED_FILE = "related.npz"
-CACHE_FILES = ("papers.pickle", "bibtex.pickle", "search-memo.pickle", RELATED_FILE, "manifest.pickle")  # manifest last
+PAPER_BUCKETS = 16  # the papers are saved in parts: an edit rewrites the part of its file only
+PAPER_FILES = tuple(f"papers-{n:02d}.pickle" for n in range(PAPER_BUCKETS))
+CACHE_FILES = (*PAPER_FILES, "bibtex.pickle", "search-memo.pickle", RELATED_FILE, "manifest.pickle")  # manifest last
+
+
+def paper_bucket(display: str) -> int:
+    """The part of the papers' cache that holds the file shown as ``display``."""
+    return zlib.crc32(display.encode("utf-8", "surrogatepass")) % PAPER_BUCKETS
 
 
 class BuildCache:
@@ -62,6 +73,7 @@ class BuildCache:
         self.dir = root / CACHE_DIR
         self.enabled = enabled
         self.paper_records: dict[str, Record] = {}  # saved once the build has succeeded
+        self._paper_parts: list[dict[str, Record] | None] = [None] * PAPER_BUCKETS  # as read
         self.bibtex_entries_next: dict[tuple[str, str], str] = {}  # likewise
         self.owner = os.getpid()  # the building process: its workers' saves are its own
 
@@ -110,11 +122,22 @@ class BuildCache:
 
     def papers(self) -> dict[str, Record]:
         """display path -> (content digest, parsed paper, file signature)."""
-        value = self._load("papers.pickle")
-        return value if isinstance(value, dict) else {}
+        records: dict[str, Record] = {}
+        for n, name in enumerate(PAPER_FILES):
+            value = self._load(name)
+            if isinstance(value, dict):
+                self._paper_parts[n] = value
+                records.update(value)
+        return records
 
     def save_papers(self, papers: dict[str, Record]) -> None:
-        self._save("papers.pickle", papers)
+        """Save the parts of the papers' cache that differ from what was read."""
+        parts: list[dict[str, Record]] = [{} for _ in range(PAPER_BUCKETS)]
+        for display, record in papers.items():
+            parts[paper_bucket(display)][display] = record
+        for n, (part, old) in enumerate(zip(parts, self._paper_parts, strict=True)):
+            if old is None or not _same_records(part, old):
+                self._save(PAPER_FILES[n], part)
 
     def bibtex_entries(self) -> dict[tuple[str, str], str]:
         """(paper digest, citation key) -> BibTeX entry, from the last build."""
@@ -139,3 +162,10 @@ class BuildCache:
 
     def save_manifest(self, manifest: Manifest) -> None:
         self._save("manifest.pickle", manifest)
+
+
+def _same_records(new: dict[str, Record], old: dict[str, Record]) -> bool:
+    """Whether two parts of the papers' cache hold the same files, with the same digests and signatures
+    (a paper is made of its file's bytes and name: the same digest, the same paper)."""
+    return new.keys() == old.keys() and all(
+        (record[0], record[2]) == (old[display][0], old[display][2]) for display, record in new.items())

@@ -132,3 +132,32 @@ def test_a_paper_survives_the_cache_and_the_workers_with_every_field():
     copy = pickle.loads(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL))
     assert copy == paper
     assert [getattr(copy, f.name) for f in dataclasses.fields(Paper)] == list(values.values())
+
+
+def test_the_papers_cache_rewrites_only_the_part_of_an_edited_file(tmp_path: Path):
+    from site_gen.cache import PAPER_FILES, BuildCache, paper_bucket
+
+    papers_dir = tmp_path / "content" / "papers"
+    papers_dir.mkdir(parents=True)
+    for n in range(40):
+        (papers_dir / f"paper-{n}.md").write_text(f"---\ntitle: Paper {n}\n---\nAbstract {n}.\n", encoding="utf-8")
+    hour_ago = (papers_dir / "paper-0.md").stat().st_mtime_ns - 3600 * 10**9
+    for path in papers_dir.iterdir():
+        os.utime(path, ns=(hour_ago, hour_ago))  # old enough for their signatures to be kept
+
+    def build() -> tuple[BuildCache, dict[str, int]]:
+        cache = BuildCache(tmp_path)
+        cache.save_papers(load_papers(tmp_path / "content", tmp_path, cache.papers()).cache)
+        cache.commit()
+        return cache, {name: (tmp_path / ".cache" / name).stat().st_ino for name in PAPER_FILES
+                       if (tmp_path / ".cache" / name).exists()}
+
+    _, first = build()
+    edited = papers_dir / "paper-7.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Abstract", "New abstract"), encoding="utf-8")
+    os.utime(edited, ns=(hour_ago + 10**9, hour_ago + 10**9))
+    cache, second = build()
+    part = PAPER_FILES[paper_bucket("content/papers/paper-7.md")]
+    assert [name for name in first if first[name] != second[name]] == [part]
+    titles = {p.slug: p.abstract_md for _, p, _ in cache.papers().values()}
+    assert len(titles) == 40 and titles["paper-7"] == "New abstract 7."
