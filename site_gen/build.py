@@ -137,10 +137,12 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -
         staging = None if previous else output.Staging(out)  # a full build's folder
         if staging:
             stack.enter_context(staging)
-        renderer, related, searched, late = prepare(site, theme, jobs, cache, out, previous, stale, stack, staging)
+        prepared = prepare(site, theme, jobs, cache, out, previous, stale, stack, staging)
+        renderer, searched, late = prepared.renderer, prepared.searched, prepared.late
         others = other_specs(site, keys, salt)  # while the workers work
-        shown = related()
+        shown = prepared.related()
         specs = paper_specs(site, keys, shown, renderer.cite_keys, salt) + others
+        prepared.ready()
         timer.lap("prepare")
 
         def extras() -> list[OutputFile]:  # while the workers render
@@ -182,21 +184,33 @@ def catalogue_bibtex(site: Site, keys: dict[str, str], renderer: Renderer, cache
 PREPARE_MIN = 1000  # papers; below this, forking workers costs more than it saves
 
 
-def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: Path, previous: Manifest | None,
-            stale: bool, stack: ExitStack, staging: output.Staging | None
-            ) -> tuple[Renderer, Callable[[], Related], Callable[[], Any], Callable[[], Late]]:
-    """The renderer, and functions that return the related papers and the search files once
-    they are made: for a full build (``staging``) written to its folder (``Done``), for an
-    incremental one whose search is ``stale`` written beside their targets (``Searched``), else
-    None; and the rest (``Late``).
+@dataclass
+class Prepared:
+    """What ``prepare`` starts: the renderer; ``related()``, the related papers once made;
+    ``ready()``, once the renderer has every shared fragment and the workers of a full build are
+    done; ``searched()``, the search files once made: for a full build (``staging``) written to its
+    folder (``Done``), for an incremental one whose search is stale written beside their targets
+    (``Searched``), else None; ``late()``, the rest (``Late``)."""
 
-    Shared by forked workers and this process, which first goes on with the rest of the build:
-    the search files; the related papers; for a full build, the fragments many pages show of each
-    paper, which the renderer adopts with the related papers, so that every page renderer forked
-    later starts with all of them; the rest. The citation keys here meanwhile. For a full build, the search
-    is done before the related papers are returned, so that no more processes work at once than
-    there are jobs; for an incremental one, its worker goes on while this process renders, stops
-    when ``stack`` closes, and search files not put in place by then are removed."""
+    renderer: Renderer
+    related: Callable[[], Related]
+    ready: Callable[[], None]
+    searched: Callable[[], Any]
+    late: Callable[[], Late]
+
+
+def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: Path, previous: Manifest | None,
+            stale: bool, stack: ExitStack, staging: output.Staging | None) -> Prepared:
+    """Tasks shared by forked workers and this process, which first goes on with the rest of the
+    build: the search files; the related papers; for a full build, the fragments many pages show
+    of each paper, which the renderer adopts, so that every page renderer forked later starts with
+    all of them; the rest (``Late``). The citation keys here meanwhile.
+
+    This process takes the fragments last (``ready``), after the related papers and what it makes
+    of them, so that a worker done with the search takes its share. For a full build, the search
+    is done before ``ready`` returns, so that no more processes work at once than there are jobs;
+    for an incremental one, its worker goes on while this process renders, stops when ``stack``
+    closes, and search files not put in place by then are removed."""
     renderer = Renderer(site, theme, cite_keys={})
     tasks: list[Callable[[], object]] = []
     if staging is not None:
@@ -208,7 +222,7 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
     if len(site.papers) < PREPARE_MIN:
         jobs = 1
     elif staging is not None:
-        tasks += [partial(renderer.prepare, chunk) for chunk in chunked(site.papers, 2 * (jobs or jobs_default()))]
+        tasks += [partial(renderer.prepare, chunk) for chunk in chunked(site.papers, 4 * (jobs or jobs_default()))]
     rest = len(tasks)
     tasks.append(partial(_late, site, cache, out, previous))  # by a worker, once done with the rest
     work = stack.enter_context(Forked(tasks, jobs))
@@ -216,8 +230,7 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
         stack.callback(_remove_unused, work)
     renderer.cite_keys = catalogue_keys(site.papers)
 
-    def related() -> Related:
-        papers: Related = work.result(searching)
+    def ready() -> None:
         for index in range(searching + 1, rest):
             renderer.adopt(work.take(index))
         if staging is not None:
@@ -225,9 +238,9 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
         if staging is not None or not searching:
             work.result(rest)
             work.close()  # nothing more to come: free the workers' memory before more are forked
-        return papers
 
-    return renderer, related, partial(work.result, 0) if searching else lambda: None, partial(work.result, rest)
+    return Prepared(renderer, partial(work.result, searching), ready,
+                    partial(work.result, 0) if searching else lambda: None, partial(work.result, rest))
 
 
 @dataclass

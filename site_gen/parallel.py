@@ -13,7 +13,9 @@ import gc
 import multiprocessing
 import multiprocessing.pool
 import os
+import pickle
 import signal
+import tempfile
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
@@ -60,12 +62,37 @@ def _fork_pool(jobs: int) -> multiprocessing.pool.Pool:
 
 
 _SKIPPED = "site-gen: claimed by another process"  # what a worker returns for a task another process ran
+SPILL_BYTES = 1 << 20  # a larger result comes back through a file
+_SPILL_DIR = ""
+
+
+class _Spilled:
+    """A worker's result, pickled; in a file (``path``) when large. The pool's pipe would bring a
+    large one to this process 64 KiB at a time, each piece waiting for the GIL (some milliseconds
+    while this process works), and the worker would wait meanwhile: a second to bring back 20 MB."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.path = data, ""
+        if len(data) > SPILL_BYTES:
+            descriptor, self.path = tempfile.mkstemp(dir=_SPILL_DIR or None, prefix="result-")
+            with open(descriptor, "wb") as fh:
+                fh.write(data)
+            self.data = b""
+
+    def load(self) -> Any:
+        if not self.path:
+            return pickle.loads(self.data)
+        try:
+            with open(self.path, "rb") as fh:
+                return pickle.load(fh)
+        finally:
+            os.unlink(self.path)
 
 
 def _call(index: int) -> Any:
     if not _CLAIM(index):
         return _SKIPPED
-    return _TASKS[index]()
+    return _Spilled(pickle.dumps(_TASKS[index](), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _claim_all(index: int) -> bool:
@@ -102,7 +129,7 @@ class Forked:
     task runs here."""
 
     def __init__(self, tasks: Sequence[Callable[[], Any]], jobs: int | None = None) -> None:
-        global _TASKS, _CLAIM
+        global _TASKS, _CLAIM, _SPILL_DIR
         jobs = min(jobs or jobs_default(), len(tasks))
         self.tasks = tasks
         self.pool = None
@@ -114,7 +141,8 @@ class Forked:
             context = multiprocessing.get_context("fork")
             self.claims = context.RawArray("b", len(tasks))
             self.lock = context.Lock()
-            _TASKS, _CLAIM = tasks, self._claim
+            self.spill = tempfile.TemporaryDirectory(prefix="site-gen-", dir=_spill_parent())
+            _TASKS, _CLAIM, _SPILL_DIR = tasks, self._claim, self.spill.name
             self.pool = _fork_pool(jobs - 1)
             self.pending = [self.pool.apply_async(_call, (i,)) for i in range(len(tasks))]
 
@@ -136,7 +164,7 @@ class Forked:
                 self.done[index] = self.tasks[index]()
             else:
                 self._help_until(index)
-                self.done[index] = self.pending[index].get()
+                self.done[index] = self.pending[index].get().load()
         return self.done[index]
 
     def _help_until(self, index: int) -> None:
@@ -176,8 +204,14 @@ class Forked:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+            self.spill.cleanup()  # results never taken
             _TASKS, _CLAIM = (), _claim_all
             gc.unfreeze()
+
+
+def _spill_parent() -> str | None:
+    """Memory-backed /dev/shm where there is one, else the system's temporary folder."""
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 
 
 def chunked(items: Sequence[T], pieces: int) -> list[Sequence[T]]:

@@ -82,3 +82,22 @@ def test_run_tasks_keeps_the_order_of_the_tasks():
         [3**n for n in range(5)], "meanwhile")
     assert map_chunks(sum, list(range(3000)), jobs=2) and sum(map_chunks(sum, list(range(3000)), jobs=2)) == sum(
         range(3000))
+
+
+def _large(size: int) -> tuple[int, bytes]:
+    return os.getpid(), os.urandom(size)
+
+
+def test_a_large_result_comes_back_through_a_file_that_is_then_removed():
+    import site_gen.parallel as parallel
+
+    sizes = [parallel.SPILL_BYTES * 3, 100]
+    with Forked([partial(_large, size) for size in sizes], jobs=2) as work:
+        spill = Path(work.spill.name)
+        spilled = work.pending[0].get()  # what the worker sent for the first task: a file's name
+        assert Path(spilled.path).parent == spill and not spilled.data
+        pid, data = spilled.load()
+        assert pid != os.getpid() and len(data) == sizes[0]
+        assert list(spill.iterdir()) == []  # read once, then gone
+        assert len(work.result(1)[1]) == 100
+    assert not spill.exists()
