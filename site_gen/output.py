@@ -62,7 +62,7 @@ class Writer:
         target = os.path.join(self.folder, item.path)
         parent = os.path.dirname(target)
         if parent not in self._dirs:
-            os.makedirs(parent, exist_ok=True)
+            _make_folder(parent)
             self._dirs.add(parent)
         if self.atomic:
             # Temporary files wait beside the site, not in it: a build killed before its commit
@@ -72,11 +72,9 @@ class Writer:
                 scratch.mkdir(exist_ok=True)
             tmp = os.path.join(scratch, f"{id(self):x}-{len(self.pending)}")  # one process may have several writers
             self.pending.append((tmp, target))
-            with open(tmp, "wb") as fh:
-                fh.write(item.data)
+            _write_file(tmp, item.data)
         else:
-            with open(target, "wb") as fh:
-                fh.write(item.data)
+            _write_file(target, item.data)
         self.bytes += len(item.data)
 
     def commit(self) -> None:
@@ -119,6 +117,32 @@ class Writer:
 
     def copy(self, source: Path, rel: PurePosixPath) -> None:
         self.write(OutputFile(rel, source.read_bytes()))
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """``open(path, "wb").write(data)`` in three system calls (a site has tens of thousands of files:
+    ``open`` adds a ``fstat``, an ``ioctl`` and a ``lseek`` to each)."""
+    fd = os.open(path, _CREATE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _make_folder(path: str) -> None:
+    """``os.makedirs(path, exist_ok=True)``, in one system call when the parent exists."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
