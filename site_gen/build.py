@@ -369,7 +369,7 @@ def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras:
             stack.enter_context(staging)
         folder = staging.folder
         tasks: list[Callable[[], Done]] = [] if search else [partial(_write_search, renderer.site, folder, cache)]
-        pieces = (jobs or jobs_default()) * 4 if len(specs) > 1000 else 1
+        pieces = (jobs or jobs_default()) * 8 if len(specs) > 1000 else 1  # small enough to end together
         tasks += [partial(_render_chunk, renderer, chunk, folder) for chunk in chunked(specs, pieces)]
         results, extra = run_tasks_while(tasks, extras, jobs)
         if search is None:

@@ -57,7 +57,7 @@ class LoadResult:
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """A paper file: its path, as diagnostics show it, and its signature when found."""
+    """A paper file: its path, the path as diagnostics show it, and its signature when found."""
 
     path: str
     display: str
@@ -97,6 +97,8 @@ def discover(content_dir: Path, root: Path | None = None) -> tuple[list[Found], 
 
 
 def _signature(entry: os.DirEntry[str]) -> Signature:
+    """Modification time, size and inode: a file whose signature is unchanged is not read again
+    (editors and importers replace or rewrite files, which changes the time or the inode)."""
     try:
         stat = entry.stat()
     except OSError:
