@@ -7,6 +7,7 @@ so no more processes are busy than there are jobs. Small inputs run in-process.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import gc
@@ -14,11 +15,14 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import pickle
+import shutil
 import signal
 import tempfile
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
+
+from .output import process_alive
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -63,6 +67,7 @@ def _fork_pool(jobs: int) -> multiprocessing.pool.Pool:
 
 _SKIPPED = "site-gen: claimed by another process"  # what a worker returns for a task another process ran
 SPILL_BYTES = 1 << 20  # a larger result comes back through a file
+SPILL_PREFIX = "site-gen-results-"  # then the PID of the building process
 _SPILL_DIR = ""
 
 
@@ -74,10 +79,17 @@ class _Spilled:
     def __init__(self, data: bytes) -> None:
         self.data, self.path = data, ""
         if len(data) > SPILL_BYTES:
-            descriptor, self.path = tempfile.mkstemp(dir=_SPILL_DIR or None, prefix="result-")
-            with open(descriptor, "wb") as fh:
-                fh.write(data)
-            self.data = b""
+            try:
+                descriptor, path = tempfile.mkstemp(dir=_SPILL_DIR or None, prefix="result-")
+            except OSError:
+                return  # through the pipe after all
+            try:
+                with open(descriptor, "wb") as fh:
+                    fh.write(data)
+            except OSError:  # a full /dev/shm (a container's is 64 MB): through the pipe after all
+                os.unlink(path)
+                return
+            self.data, self.path = b"", path
 
     def load(self) -> Any:
         if not self.path:
@@ -141,7 +153,7 @@ class Forked:
             context = multiprocessing.get_context("fork")
             self.claims = context.RawArray("b", len(tasks))
             self.lock = context.Lock()
-            self.spill = tempfile.TemporaryDirectory(prefix="site-gen-", dir=_spill_parent())
+            self.spill = tempfile.TemporaryDirectory(prefix=f"{SPILL_PREFIX}{os.getpid()}-", dir=_spill_parent())
             _TASKS, _CLAIM, _SPILL_DIR = tasks, self._claim, self.spill.name
             self.pool = _fork_pool(jobs - 1)
             self.pending = [self.pool.apply_async(_call, (i,)) for i in range(len(tasks))]
@@ -209,9 +221,16 @@ class Forked:
             gc.unfreeze()
 
 
-def _spill_parent() -> str | None:
-    """Memory-backed /dev/shm where there is one, else the system's temporary folder."""
-    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+def _spill_parent() -> str:
+    """Memory-backed /dev/shm where there is one, else the system's temporary folder; the
+    folders that builds killed before they could clean up left there are removed first."""
+    parent = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
+    with contextlib.suppress(OSError), os.scandir(parent) as entries:
+        for entry in entries:
+            pid = entry.name[len(SPILL_PREFIX):].partition("-")[0]
+            if entry.name.startswith(SPILL_PREFIX) and pid.isdigit() and not process_alive(int(pid)):
+                shutil.rmtree(entry.path, ignore_errors=True)
+    return parent
 
 
 def chunked(items: Sequence[T], pieces: int) -> list[Sequence[T]]:

@@ -4,6 +4,7 @@ one process; this process takes its share instead of waiting; results come back 
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from functools import partial
 from pathlib import Path
@@ -101,3 +102,35 @@ def test_a_large_result_comes_back_through_a_file_that_is_then_removed():
         assert list(spill.iterdir()) == []  # read once, then gone
         assert len(work.result(1)[1]) == 100
     assert not spill.exists()
+
+
+def test_a_large_result_goes_through_the_pipe_when_no_file_can_hold_it(tmp_path: Path, monkeypatch):
+    import site_gen.parallel as parallel
+
+    monkeypatch.setattr(parallel, "_SPILL_DIR", str(tmp_path / "missing"))  # as if /dev/shm were full
+    data = os.urandom(parallel.SPILL_BYTES * 2)
+    spilled = parallel._Spilled(pickle.dumps(data))
+    assert not spilled.path and spilled.load() == data
+
+
+def test_the_result_folders_of_killed_builds_are_removed():
+    import subprocess
+
+    import site_gen.parallel as parallel
+
+    dead = subprocess.Popen(["true"])  # a process that has exited: its PID names no build
+    dead.wait()
+    parent = Path(parallel._spill_parent())
+    left = parent / f"{parallel.SPILL_PREFIX}{dead.pid}-abc"
+    mine = parent / f"{parallel.SPILL_PREFIX}{os.getpid()}-abc"
+    for folder in (left, mine):
+        folder.mkdir()
+        (folder / "result-1").write_bytes(b"x")
+    try:
+        parallel._spill_parent()
+        assert not left.exists() and mine.exists()
+    finally:
+        import shutil
+
+        shutil.rmtree(left, ignore_errors=True)
+        shutil.rmtree(mine, ignore_errors=True)
