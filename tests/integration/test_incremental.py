@@ -75,6 +75,22 @@ def test_unchanged_rebuild_renders_nothing(tmp_path: Path):
     assert snapshot(root / "_site") == before
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_pages_removed_from_the_output_are_written_again(tmp_path: Path, jobs: int,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    from site_gen import build as build_module
+
+    monkeypatch.setattr(build_module, "PREPARE_MIN", 0)  # with two jobs, a worker checks the output
+    root = catalogue(tmp_path / "s")
+    build(config.load(root), root / "_site", jobs=jobs)
+    before = snapshot(root / "_site")
+    (root / "_site/papers/paper-03/index.html").unlink()
+    (root / "_site/tags/speech/index.html").unlink()
+    report = build(config.load(root), root / "_site", jobs=jobs)
+    assert report.incremental and report.rendered == 2
+    assert snapshot(root / "_site") == before
+
+
 def test_parallel_build_equals_serial(tmp_path: Path):
     root = catalogue(tmp_path / "p", n=60)
     build(config.load(root), root / "_site", use_cache=False, jobs=1)
