@@ -261,15 +261,22 @@ def _late(site: Site, cache: BuildCache, out: Path, previous: Manifest | None) -
 
 
 def related_papers(site: Site, cache: BuildCache | None = None) -> dict[str, tuple[str, ...]]:
-    """Related papers by text similarity of title and abstract (the term weights of papers that did
-    not change read from the cache)."""
+    """Related papers by text similarity of title and abstract: the last build's lists when no
+    title or abstract changed (an edit of tags, authors or dates), else made again with the term
+    weights of papers that did not change read from the cache."""
     if not site.config.related:
         return {}
+    texts = digest(site.config.related, *sorted((p.slug, p.title, p.abstract_md) for p in site.papers))
+    kept = cache.related_lists(texts) if cache else None
+    if kept is not None:
+        return kept
     from . import related  # numpy and scipy: loaded by the worker that needs them, not at start-up
 
     paths = cache.related_paths() if cache else None
     papers = related.related(site.papers, site.config.related, *(paths or ()))
     trim_memory()  # what the sparse products left behind, before workers fork
+    if cache:
+        cache.save_related_lists(texts, papers)
     return papers
 
 

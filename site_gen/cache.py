@@ -60,7 +60,9 @@ class Manifest:
 RELATED_FILE = "related.npz"
 PAPER_BUCKETS = 16  # the papers are saved in parts: an edit rewrites the part of its file only
 PAPER_FILES = tuple(f"papers-{n:02d}.pickle" for n in range(PAPER_BUCKETS))
-CACHE_FILES = (*PAPER_FILES, "bibtex.pickle", "search-memo.pickle", RELATED_FILE, "manifest.pickle")  # manifest last
+RELATED_LISTS = "related-lists.pickle"
+CACHE_FILES = (*PAPER_FILES, "bibtex.pickle", "search-memo.pickle", RELATED_FILE, RELATED_LISTS,
+               "manifest.pickle")  # manifest last
 
 
 def paper_bucket(display: str) -> int:
@@ -138,6 +140,14 @@ class BuildCache:
         for n, (part, old) in enumerate(zip(parts, self._paper_parts, strict=True)):
             if old is None or not _same_records(part, old):
                 self._save(PAPER_FILES[n], part)
+
+    def related_lists(self, key: str) -> dict[str, tuple[str, ...]] | None:
+        """The related papers of the last build, if it made them of the same texts (``key``)."""
+        value = self._load(RELATED_LISTS)
+        return value[1] if isinstance(value, tuple) and len(value) == 2 and value[0] == key else None
+
+    def save_related_lists(self, key: str, lists: dict[str, tuple[str, ...]]) -> None:
+        self._save(RELATED_LISTS, (key, lists))
 
     def bibtex_entries(self) -> dict[tuple[str, str], str]:
         """(paper digest, citation key) -> BibTeX entry, from the last build."""

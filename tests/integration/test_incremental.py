@@ -147,3 +147,26 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, for
     edit(root)
     build(config.load(root), root / "_site", jobs=2)
     assert gc.get_freeze_count() == 0
+
+
+def test_related_papers_are_made_again_only_when_a_title_or_abstract_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from site_gen import related as related_module
+
+    made: list[int] = []
+    original = related_module.related
+    monkeypatch.setattr(related_module, "related", lambda papers, *a: made.append(len(papers)) or original(papers, *a))
+    root = catalogue(tmp_path / "s")
+    build(config.load(root), root / "_site")
+    path = root / "content/papers/paper-03.md"
+    path.write_text(path.read_text().replace("date: 2025-01-04", "date: 2024-12-31"))  # not what related papers read
+    assert "2024-12-31" in path.read_text()
+    build(config.load(root), root / "_site")
+    assert made == [30]
+    edit(root)
+    build(config.load(root), root / "_site")
+    assert made == [30, 30]
+    fresh = tmp_path / "full"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("_site*", ".cache"))
+    build(config.load(fresh), fresh / "_site", use_cache=False)
+    assert snapshot(root / "_site") == snapshot(fresh / "_site")
