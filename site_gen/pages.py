@@ -6,6 +6,7 @@ the keys cover the page's data, the theme, the configuration and the generator's
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -41,23 +42,30 @@ def paper_specs(site: Site, keys: Mapping[str, str], related: Mapping[str, tuple
     papers = {p.slug: p for p in site.papers}
     author_pages = site.author_pages()
     names = site.tag_names
+    items = {p.slug: repr((p.slug, p.title, p.date)) for p in site.papers}  # what a related-paper item shows
     specs: list[PageSpec] = []
     for paper in site.papers:
         others = tuple(papers[s] for s in related.get(paper.slug, ()) if s in papers)
-        shown = [(o.slug, o.title, o.date) for o in others]
-        key = digest(salt, keys[paper.slug], shown, [names.get(t) for t in paper.tags],
-                     [author_pages.get(a) for a in paper.authors], cite_keys.get(paper.slug))
+        own = repr((keys[paper.slug], [names.get(t) for t in paper.tags], [author_pages.get(a) for a in paper.authors],
+                    cite_keys.get(paper.slug)))
+        key = _key(salt, own, *(items[o.slug] for o in others))
         specs.append(PageSpec(urls.paper_url(paper.slug), "paper", key, paper=paper, related=others))
     return specs
+
+
+def _key(*parts: str) -> str:
+    """``digest`` of strings without NUL characters (``repr`` writes none), in one pass."""
+    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def other_specs(site: Site, keys: Mapping[str, str], salt: str) -> list[PageSpec]:
     """Every page but the papers' own: these do not depend on the related papers."""
     names = site.tag_names
+    cards = {p.slug: repr((keys[p.slug], [names.get(t) for t in p.tags])) for p in site.papers}  # what a card shows
     specs: list[PageSpec] = []
     for listing in listings(site):
-        key = digest(salt, listing.url, listing.page, listing.pages, listing.total, listing.tag,
-                     [keys[p.slug] for p in listing.papers], [names.get(t) for p in listing.papers for t in p.tags])
+        key = _key(salt, repr((listing.url, listing.page, listing.pages, listing.total, listing.tag)),
+                   *[cards[p.slug] for p in listing.papers])
         specs.append(PageSpec(listing.url, "listing", key, listing=listing))
     shows: dict[str, Callable[[], object]] = {  # what each single page shows
         "tags": lambda: [(t, len(site.by_tag[t.slug])) for t in site.tags],
