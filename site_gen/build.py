@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from . import content, feeds, output, search, taxonomy
-from .cache import BuildCache, Manifest, code_fingerprint, digest
+from .cache import BuildCache, Manifest, code_fingerprint, digest, digests_by_slug
 from .citation import bibtex_entry, catalogue_keys
 from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic, errors_only, promote, raise_if_errors
@@ -88,7 +88,7 @@ def _load(config: SiteConfig, cache: BuildCache | None) -> tuple[Site, list[Diag
     raise_if_errors(promote(problems) if config.strict else problems)
     if cache:
         cache.paper_records = loaded.cache
-    keys = {paper.slug: key for key, paper, _ in loaded.cache.values()}  # content digest of each file
+    keys = digests_by_slug(loaded.cache)  # content digest of each file
     return site, [d for d in problems if d.severity == "warning"], keys
 
 
@@ -306,8 +306,7 @@ def _search_files(site: Site, cache: BuildCache, write: Callable[[list[OutputFil
     """The search files, reading only new and edited papers again (the memo of the last build),
     handed to ``write``; then the memo is saved for the next build, once the files are gone."""
     memo = cache.search_memo()
-    sources = {paper.slug: key for key, paper, _ in cache.paper_records.values()}
-    files = search_files(site.papers, site.tag_names, memo=memo, sources=sources)
+    files = search_files(site.papers, site.tag_names, memo=memo, sources=digests_by_slug(cache.paper_records))
     trim_memory()  # what making the index left behind, while the files are written
     done = write(files)
     del files

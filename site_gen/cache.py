@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,11 @@ PAPER_FILES = tuple(f"papers-{n:02d}.pickle" for n in range(PAPER_BUCKETS))
 RELATED_LISTS = "related-lists.pickle"
 CACHE_FILES = (*PAPER_FILES, "bibtex.pickle", "search-memo.pickle", RELATED_FILE, RELATED_LISTS,
                "manifest.pickle")  # manifest last
+
+
+def digests_by_slug(records: Mapping[str, Record]) -> dict[str, str]:
+    """Slug -> digest of the paper's file, from the papers' records."""
+    return {paper.slug: key for key, paper, _ in records.values()}
 
 
 def paper_bucket(display: str) -> int:
