@@ -105,10 +105,13 @@ def display_path(config: SiteConfig, name: str) -> str:
     return str(Path(config.content_dir) / name)
 
 
-def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | None = None) -> BuildReport:
+def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | None = None,
+          detach: bool = False) -> BuildReport:
+    """Build the site into ``out``. ``detach``: a full build that replaces a previous site leaves
+    removing the old one to a process of its own (the command line's choice: it need not wait)."""
     cache = BuildCache(config.root, use_cache)
     try:
-        report = _build(config, out, cache, jobs)
+        report = _build(config, out, cache, jobs, detach)
     except BaseException:
         cache.discard()
         raise
@@ -116,7 +119,7 @@ def build(config: SiteConfig, out: Path, use_cache: bool = True, jobs: int | Non
     return report
 
 
-def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -> BuildReport:
+def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None, detach: bool) -> BuildReport:
     report = BuildReport()
     timer = _Timer(report)
     site, report.warnings, keys = _load(config, cache)
@@ -134,7 +137,7 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -
     stale = previous is not None and (previous.search_key != search_key
                                       or not all((out / p).is_file() for p in previous.search))
     with ExitStack() as stack:  # the workers of prepare stop when the build is done
-        staging = None if previous else output.Staging(out)  # a full build's folder
+        staging = None if previous else output.Staging(out, detach)  # a full build's folder
         if staging:
             stack.enter_context(staging)
         prepared = prepare(site, theme, jobs, cache, out, previous, stale, stack, staging)
@@ -155,8 +158,8 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None) -
         if previous:
             written = update(out, renderer, specs, extras, bibtex, previous, searched, report, late().missing)
         if written is None:
-            written = full_build(out, renderer, specs, extras, bibtex, report, jobs, cache, staging,
-                                 searched() if staging else None)
+            written = full_build(renderer, specs, extras, bibtex, report, jobs, cache,
+                                 staging or output.Staging(out, detach), searched() if staging else None)
     files, search_paths, digests = written
     timer.lap("write")
     cache.save_bibtex_entries()
@@ -364,15 +367,16 @@ def _search(site: Site, cache: BuildCache, out: Path, previous: dict[str, str]) 
         raise
 
 
-def full_build(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
+def full_build(renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
                bibtex: Callable[[], OutputFile], report: BuildReport, jobs: int | None, cache: BuildCache,
-               staging: output.Staging | None = None, search: Done | None = None) -> Written:
+               staging: output.Staging, search: Done | None = None) -> Written:
     """Every page (and, unless ``search`` says it was done, the search files), in parallel, into
-    a staging folder that replaces ``out`` only when all went well."""
+    the ``staging`` folder, which replaces the site only when all went well. A staging folder not yet
+    entered is entered here, and nothing was written to it: the search files are made again."""
     with ExitStack() as stack:
-        if staging is None:
-            staging, search = output.Staging(out), None
+        if not staging.entered:
             stack.enter_context(staging)
+            search = None
         folder = staging.folder
         tasks: list[Callable[[], Done]] = [] if search else [partial(_write_search, renderer.site, folder, cache)]
         pieces = (jobs or jobs_default()) * 8 if len(specs) > 1000 else 1  # small enough to end together

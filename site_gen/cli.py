@@ -44,7 +44,7 @@ def _out(args: argparse.Namespace) -> Path:
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     cfg = _config(args)
-    report = build(cfg, _out(args))
+    report = build(cfg, _out(args), detach=True)
     _report(report.warnings)
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
     print(f"Built {report.papers} papers into {report.pages} pages ({report.files} files, "

@@ -27,7 +27,7 @@ from .watch import Change, Kind, Sources, Watcher, classify_all, collect
 
 def run_build(config: SiteConfig, out: Path) -> build_mod.BuildReport:
     """The one place the preview builds: the build's cache makes it redo only what changed."""
-    return build_mod.build(config, out)
+    return build_mod.build(config, out, detach=True)
 
 
 def command_line_overrides(config: SiteConfig) -> dict[str, Any]:

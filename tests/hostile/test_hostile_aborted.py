@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,48 @@ def test_the_next_build_removes_what_a_killed_build_left(project: Path):
     (scratch / "0").write_text("<p>half")
     assert site_build(project).returncode == 0
     assert not stale.exists() and not scratch.exists()
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
+
+
+def leftovers(project: Path) -> list[str]:
+    return sorted(p.name for p in project.iterdir() if p.name.startswith("_site."))
+
+
+def test_a_detached_removal_leaves_the_new_site_in_place_and_the_old_one_gone(project: Path):
+    (project / "content/papers/paper-1.md").write_text('---\ntitle: "Edited"\n---\nNew.\n')
+    build(config.load(project), project / "_site", use_cache=False, jobs=1, detach=True)
+    assert "New." in (project / "_site/papers/paper-1/index.html").read_text()
+    assert wait_for(lambda: not leftovers(project)), leftovers(project)
+    assert (project / "_site/papers/paper-1/index.html").is_file()
+
+
+def test_a_build_leaves_alone_an_old_site_that_a_live_process_removes(project: Path):
+    remover = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        old = project / f"_site.old-{remover.pid}"
+        (old / "papers").mkdir(parents=True)
+        assert site_build(project).returncode == 0
+        assert old.is_dir()
+    finally:
+        remover.kill()
+        remover.wait()
+    assert site_build(project).returncode == 0
+    assert wait_for(lambda: not old.exists())
+
+
+def test_the_command_line_does_not_wait_for_the_old_site_to_be_removed(project: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch):
+    removed: list[tuple[Path, bool]] = []
+    monkeypatch.setattr(output, "remove_tree", lambda folder, out, detach=False: removed.append((folder, detach)))
+    from site_gen.cli import main
+
+    shutil.rmtree(project / ".cache")  # a full build, over the site of the last one
+    assert main(["build", "--root", str(project)]) == 0
+    assert [detach for _, detach in removed] == [True]
+    shutil.rmtree(removed[0][0])
