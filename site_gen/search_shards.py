@@ -1,7 +1,7 @@
 """The search index split by term, for catalogues too large to fetch whole.
 
-Layout (all under ``search/``; ``<h>`` is a hash of everything the folder holds, so a new build
-never reuses a cached file of an old one):
+Layout (all under ``search/``; each folder is named by a hash of what it holds, so a file name
+is never reused for other content, and an edit rewrites only the folders whose files changed):
 
 - ``manifest.json``: what the engine reads first (format below);
 - ``<h>/t<k>.json``: term shard k, the terms from ``first[k]`` (inclusive) to ``first[k + 1]``
@@ -10,14 +10,17 @@ never reuses a cached file of an old one):
   pair per field whose bit is set in ``fieldMask`` (bit f for ``fields[f]``): ``docs`` are
   document numbers, the first as it is and each next as the difference from the one before;
   ``scores`` are the document's field-vector entries for the term in thousandths;
-- ``<h>/d<k>.json``: documents ``k * chunk`` to ``k * chunk + chunk - 1``, each
-  ``[title, url, date, tags, snippet]`` (what ``documents.json`` holds);
 - ``<h>/tags.json``: ``{"tags": [slug, ...], "width": w, "docs": "..."}``: every document's
   tags, for the facets of the search page: ``docs`` separates documents with ``,``; a
   document's tags are its tags' positions in ``tags`` in base 36, ``w`` digits each, ascending
   (the documents' own files list them in the paper's order);
 - ``<h>/terms.json``: every term in order, one string, joined by newlines: what a fuzzy query
-  (``word~1``) or a wildcard with no leading letters (``*former``) expands against.
+  (``word~1``) or a wildcard with no leading letters (``*former``) expands against;
+- ``<g>/d<k>.json``: documents ``k * chunk`` to ``k * chunk + chunk - 1``, each
+  ``[title, url, date, tags, snippet]`` (what ``documents.json`` holds); document file k is in
+  the folder ``chunkFolders[k // chunkGroup]``. The term shards change with nearly any edit of
+  an abstract (a document's scores depend on the average abstract length); the documents of
+  other folders do not.
 
 Document number n has the ref ``n.toString(36)``. A term's record is exactly its posting and
 its entries in the field vectors of the whole index (lunr.js's ``termIndex``, scores rounded as
@@ -41,10 +44,11 @@ from .lunr_text import LUNR_VERSION
 from .model import OutputFile
 
 LAYOUT = "lunr-shards"
-FORMAT = 1
+FORMAT = 2
 MANIFEST_PATH = PurePosixPath("search/manifest.json")
 SHARD_BYTES = 24_000  # raw JSON bytes of terms per shard (a term larger than that is alone)
 CHUNK = 8  # documents per document file: results are scattered, so chunks stay small
+CHUNK_GROUP = 64  # document files per folder: an edit rewrites the folders whose documents changed
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -68,38 +72,47 @@ def sharded_files(corpus: Corpus, documents: Sequence[Document]) -> list[OutputF
     for k, (first, text) in enumerate(_shards(corpus)):
         firsts.append(first)
         payload.append((f"t{k}.json", text))
-    chunks = range(0, len(documents), CHUNK)
-    for k, start in enumerate(chunks):
-        rows = [_document_row(d) for d in documents[start : start + CHUNK]]
-        payload.append((f"d{k}.json", _json(rows)))
     payload.append(("tags.json", _json(_tag_table(documents))))
     payload.append(("terms.json", _json("\n".join(_js_sorted(corpus.terms)))))
-    digest = hashlib.blake2b(digest_size=6)
-    for name, data in payload:
-        digest.update(b"%s\0%d\0" % (name.encode(), len(data)))
-        digest.update(data)
-    folder = digest.hexdigest()
-    n_docs = len(corpus.refs)
+    chunks = [
+        (f"d{k}.json", _json([_document_row(d) for d in documents[start : start + CHUNK]]))
+        for k, start in enumerate(range(0, len(documents), CHUNK))
+    ]
+    groups = [chunks[start : start + CHUNK_GROUP] for start in range(0, len(chunks), CHUNK_GROUP)]
+    folder, chunk_folders = _folder(payload), [_folder(group) for group in groups]
     manifest: dict[str, Any] = {
         "layout": LAYOUT,
         "format": FORMAT,
         "version": LUNR_VERSION,
+        "build": hashlib.blake2b("".join([folder, *chunk_folders]).encode(), digest_size=6).hexdigest(),
         "fields": list(corpus.fields),
         "boosts": {f: _number(b) for f, b in zip(corpus.fields, corpus.boosts, strict=True)},
         "pipeline": ["stemmer"],
-        "documents": n_docs,
+        "documents": len(corpus.refs),
         "averageFieldLength": dict(zip(corpus.fields, corpus.average_lengths(), strict=True)),
         "base": f"{folder}/",
         "shards": firsts,
         "chunk": CHUNK,
         "chunks": len(chunks),
+        "chunkGroup": CHUNK_GROUP,
+        "chunkFolders": [f"{name}/" for name in chunk_folders],
         "tags": "tags.json",
         "terms": "terms.json",
     }
-    base = MANIFEST_PATH.parent / folder
     files = [OutputFile(MANIFEST_PATH, _json(manifest))]
-    files += [OutputFile(base / name, data) for name, data in payload]
+    files += [OutputFile(MANIFEST_PATH.parent / folder / name, data) for name, data in payload]
+    for name, group in zip(chunk_folders, groups, strict=True):
+        files += [OutputFile(MANIFEST_PATH.parent / name / file, data) for file, data in group]
     return files
+
+
+def _folder(payload: Sequence[tuple[str, bytes]]) -> str:
+    """The name of a folder of files: a hash of their names and contents."""
+    digest = hashlib.blake2b(digest_size=6)
+    for name, data in payload:
+        digest.update(b"%s\0%d\0" % (name.encode(), len(data)))
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def _shards(corpus: Corpus) -> Iterator[tuple[str, bytes]]:

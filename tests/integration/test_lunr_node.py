@@ -6,6 +6,7 @@ node_modules with `npm ci`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
@@ -251,10 +252,23 @@ def test_split_layout_with_default_shards(node: str, tmp_path: Path) -> None:
     assert all(entry["same"] for entry in report["queries"])
 
 
-def test_a_page_keeps_searching_after_the_site_is_rebuilt(node: str, tmp_path: Path) -> None:
+def a_year_later(paper: Any) -> Any:
+    return dataclasses.replace(paper, date=f"{int(paper.date[:4]) + 1}{paper.date[4:]}")
+
+
+@pytest.mark.parametrize("change", ["papers", "dates"])
+def test_a_page_keeps_searching_after_the_site_is_rebuilt(node: str, tmp_path: Path, change: str) -> None:
+    """Papers replaced (every file changes) or only dates (not indexed: the term shards keep their
+    folder, and only the documents' folders change)."""
     papers = synthetic_papers(600, seed=3)
     first = write_site(tmp_path / "first", search_files(papers, TAGS, shard_above=0))
-    changed = papers[:-50] + synthetic_papers(60, seed=4)
+    if change == "papers":
+        changed = papers[:-50] + synthetic_papers(60, seed=4)
+    else:
+        changed = [a_year_later(paper) for paper in papers]
+        manifests = [json.loads((site / "search/manifest.json").read_text()) for site in (first, write_site(
+            tmp_path / "peek", search_files(changed, TAGS, shard_above=0)))]
+        assert manifests[0]["base"] == manifests[1]["base"] and manifests[0]["build"] != manifests[1]["build"]
     second = write_site(tmp_path / "second", search_files(changed, TAGS, shard_above=0))
     whole = write_site(tmp_path / "whole", search_files(changed, TAGS, shard_above=len(changed)))
     (tmp_path / "site").mkdir()

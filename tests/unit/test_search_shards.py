@@ -26,13 +26,17 @@ WHOLE = {search.INDEX_PATH, search.DOCUMENTS_PATH}
 
 
 def split(files: list[OutputFile]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The manifest and the files it names (by name, parsed)."""
+    """The manifest and the files it names (by name, parsed), each checked to be in its folder."""
     by_path = {f.path: f.data for f in files}
     manifest = json.loads(by_path.pop(MANIFEST_PATH))
     folder = MANIFEST_PATH.parent / manifest["base"]
     named = {}
     for path, data in by_path.items():
-        assert path.parent == folder, path
+        if path.name.startswith("d"):
+            k = int(path.stem[1:])
+            assert path.parent == MANIFEST_PATH.parent / manifest["chunkFolders"][k // manifest["chunkGroup"]], path
+        else:
+            assert path.parent == folder, path
         named[path.name] = json.loads(data)
     return manifest, named
 
@@ -73,7 +77,7 @@ def test_threshold_chooses_the_layout(catalogue: list[Any], monkeypatch: pytest.
 def test_manifest_format(layouts: tuple[list[OutputFile], list[OutputFile]]) -> None:
     manifest, named = split(layouts[0])
     whole = json.loads({f.path: f.data for f in layouts[1]}[search.INDEX_PATH])
-    assert manifest["layout"] == "lunr-shards" and manifest["format"] == 1
+    assert manifest["layout"] == "lunr-shards" and manifest["format"] == 2
     assert manifest["version"] == "2.3.9"
     assert manifest["fields"] == whole["fields"] == ["title", "tags", "authors", "abstract"]
     assert manifest["boosts"] == {"title": 10, "tags": 5, "authors": 3, "abstract": 1}
@@ -86,6 +90,10 @@ def test_manifest_format(layouts: tuple[list[OutputFile], list[OutputFile]]) -> 
     assert len(firsts) > 20
     chunks = -(-manifest["documents"] // manifest["chunk"])
     assert manifest["chunks"] == chunks
+    folders = manifest["chunkFolders"]
+    assert manifest["chunkGroup"] == 64 and len(folders) == -(-chunks // 64)
+    assert all(len(f) == 13 and f.endswith("/") for f in folders) and len(set(folders)) == len(folders)
+    assert manifest["base"] not in folders and len(manifest["build"]) == 12
     expected = {f"t{k}.json" for k in range(len(firsts))} | {f"d{k}.json" for k in range(chunks)}
     assert set(named) == expected | {manifest["tags"], manifest["terms"]}
 
@@ -189,6 +197,25 @@ def test_deterministic_and_safe_in_html(catalogue: list[Any]) -> None:
     changed = [*papers[:-1], papers[-1].__class__(**{**_fields(papers[-1]), "title": "Other"})]
     other = search_files(changed, TAGS, shard_above=0)
     assert json.loads(other[0].data)["base"] != json.loads(first[0].data)["base"]
+    assert json.loads(other[0].data)["build"] != json.loads(first[0].data)["build"]
+
+
+def test_what_a_document_shows_changes_only_its_folder(catalogue: list[Any],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit that leaves the index as it was (a date: not indexed) rewrites one folder of
+    document files; the term shards and the other documents' folders keep their names."""
+    monkeypatch.setattr(search_shards, "CHUNK_GROUP", 4)
+    indexed, documents = search_records(catalogue, TAGS)
+    corpus = count(indexed, FIELDS).corpus()
+    shown = [documents[ref] for ref in corpus.refs]
+    before = split(search_shards.sharded_files(corpus, shown))
+    shown[100] = {**shown[100], "date": "1999-01-01"}
+    after = split(search_shards.sharded_files(corpus, shown))
+    assert after[0]["base"] == before[0]["base"] and after[0]["build"] != before[0]["build"]
+    changed = [k for k, (a, b) in enumerate(zip(before[0]["chunkFolders"], after[0]["chunkFolders"], strict=True))
+               if a != b]
+    assert changed == [100 // search_shards.CHUNK // 4]
+    assert [name for name in before[1] if before[1][name] != after[1][name]] == [f"d{100 // search_shards.CHUNK}.json"]
 
 
 def _fields(paper: Any) -> dict[str, Any]:

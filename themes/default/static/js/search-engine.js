@@ -42,6 +42,7 @@
   const STEM_MIN = 4;
   const STEM_CUT = 6;
   const SPLIT_LAYOUT = 'lunr-shards';
+  const SPLIT_FORMAT = 2;
   // A posting's metadata: the index keeps none, and lunr.js only reads a posting's (cloning
   // its keys), so every posting of a merged shard shares one frozen empty object.
   const NO_METADATA = Object.freeze({});
@@ -466,7 +467,8 @@
       if (!pending) {
         const chunk = this.manifest.chunk;
         const generation = this.generation;
-        pending = fetchJSON(this.folder + 'd' + k + '.json').then((rows) => {
+        const folder = this.manifest.chunkFolders[Math.floor(k / this.manifest.chunkGroup)];
+        pending = fetchJSON(this.base + 'search/' + folder + 'd' + k + '.json').then((rows) => {
           if (generation !== this.generation) throw new StaleBuild();
           rows.forEach((row, i) => {
             const doc = this.docFor(k * chunk + i);
@@ -537,7 +539,7 @@
     async search(query, options) {
       const text = this.prose(String(query || '').trim());
       if (!text) return [];
-      const used = this.manifest.base;
+      const used = this.manifest.build;
       try {
         return await this.run(text, options || {});
       } catch (error) {
@@ -545,8 +547,8 @@
         if (!(error instanceof MissingFile)) throw error;
         // A file of another build: the manifest was cached longer than the files it names.
         const manifest = await fetchJSON(this.base + 'search/manifest.json', { cache: 'no-cache' });
-        if (manifest.base === used) throw error;
-        if (manifest.base !== this.manifest.base) this.start(manifest);
+        if (manifest.build === used) throw error;
+        if (manifest.build !== this.manifest.build) this.start(manifest);
         return this.run(text, options || {});
       }
     }
@@ -554,7 +556,9 @@
 
   async function loadSplit(lunrLoaded, base, entry) {
     const [, manifest] = await Promise.all([lunrLoaded, fetchJSON(entry)]);
-    if (manifest.layout !== SPLIT_LAYOUT) throw new Error(entry + ': unknown layout ' + manifest.layout);
+    if (manifest.layout !== SPLIT_LAYOUT || manifest.format !== SPLIT_FORMAT) {
+      throw new Error(entry + ': unknown layout ' + manifest.layout + ' ' + manifest.format);
+    }
     return new SplitEngine(window.lunr, manifest, base);
   }
 
