@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from html import escape as escape_html
 from pathlib import PurePosixPath
-from xml.sax.saxutils import escape
 
 from . import site as urls
 from .model import OutputFile, Paper
@@ -74,7 +74,8 @@ def _entry(site: Site, paper: Paper, tag_names: Mapping[str, str]) -> ET.Element
 
 def sitemap(site: Site, pages: Sequence[str]) -> OutputFile:
     """Written as text: ElementTree would take longer than all the rest at 50,000 pages."""
-    locations = "".join(f"  <url>\n    <loc>{escape(site.config.absolute(path))}</loc>\n  </url>\n" for path in pages)
+    locations = "".join(f"  <url>\n    <loc>{escape_html(site.config.absolute(path), quote=False)}</loc>\n  </url>\n"
+                        for path in pages)
     text = f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP}\">\n{locations}</urlset>\n"
     return OutputFile(PurePosixPath("sitemap.xml"), text.encode("utf-8"))
 

@@ -192,8 +192,9 @@ def remove_leftovers(out: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-# Run by a process of its own: take the folder under a name with this process's id (so that a
-# build meanwhile leaves it alone, see remove_leftovers), then delete it, yielding to other work.
+# Run by a process of its own (isolated: the working folder is not on its path): take the folder
+# under a name with this process's id (so that a build meanwhile leaves it alone, see
+# remove_leftovers), then delete it, yielding to other work.
 _REMOVER = """import os, shutil, sys
 folder, name = sys.argv[1], f"{sys.argv[2]}.old-{os.getpid()}"
 try:
@@ -212,7 +213,7 @@ def remove_tree(folder: Path, out: Path, detach: bool = False) -> None:
     that is gone removes it (``remove_leftovers``)."""
     if detach:
         try:
-            subprocess.Popen([sys.executable, "-c", _REMOVER, str(folder), str(out)], stdin=subprocess.DEVNULL,
+            subprocess.Popen([sys.executable, "-I", "-c", _REMOVER, str(folder), str(out)], stdin=subprocess.DEVNULL,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
             return
         except OSError:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from . import scholar, search
 from . import site as urls
@@ -26,12 +24,20 @@ from .site import Site
 from .textutil import has_math, plain_text, snippet
 from .themes import Theme
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 _SAFE_LINK = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.I)
 
 
+@functools.cache
 def markdown_renderer() -> MarkdownIt:
-    """CommonMark without raw HTML; ``$...$`` and ``$$...$$`` kept intact as math for KaTeX."""
+    """CommonMark without raw HTML; ``$...$`` and ``$$...$$`` kept intact as math for KaTeX. Made
+    (and markdown-it-py loaded) once, when an abstract first needs the parser: most never do."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
@@ -47,23 +53,29 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctu
 _BLOCK_START = frozenset("#>+*=_~`<[0123456789-")
 
 
-def render_markdown(md: MarkdownIt, text: str) -> str:
-    """``md.render(text)``, without the parser for the many abstracts that are plain paragraphs."""
+def render_markdown(text: str) -> str:
+    """``markdown_renderer().render(text)``, without the parser for the many abstracts that are plain
+    paragraphs."""
     if _MAYBE_MARKUP.search(text) and _MARKUP.search(text):
-        return str(md.render(text))
+        return str(markdown_renderer().render(text))
     paragraphs, lines = [], []
     for line in [*text.split("\n"), ""]:
         if line and line.strip() == line and line[0] not in _BLOCK_START:
             lines.append(line)
         elif line:  # a line that may start a block, or white space the parser knows the meaning of
-            return str(md.render(text))
+            return str(markdown_renderer().render(text))
         elif lines:
             paragraph = "\n".join(lines)
             if "\\" in paragraph:
                 paragraph = _ESCAPED.sub(r"\1", paragraph)
-            paragraphs.append("<p>" + escapeHtml(paragraph) + "</p>\n")
+            paragraphs.append("<p>" + _escape_html(paragraph) + "</p>\n")
             lines = []
     return "".join(paragraphs)
+
+
+def _escape_html(text: str) -> str:
+    """markdown-it-py's ``escapeHtml``: ``&``, ``<``, ``>`` and ``"``, not ``'``."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def bibtex_data_url(entry: str) -> str:
@@ -110,7 +122,6 @@ class Renderer:
         self.site = site
         self.config = site.config
         self.theme = theme
-        self.md = markdown_renderer()
         self.env = theme.environment()
         self.env.globals.update(
             config=self.config, site=site, base=self.config.base_url, url=self.url, asset=self.asset,
@@ -252,7 +263,7 @@ class Renderer:
     def paper_page(self, paper: Paper, related: Iterable[Paper] = ()) -> list[OutputFile]:
         """The paper's page."""
         view = self.view(paper)
-        page = replace(view, abstract_html=render_markdown(self.md, paper.abstract_md))
+        page = replace(view, abstract_html=render_markdown(paper.abstract_md))
         bibtex = self.bibtex[paper.slug] = bibtex_entry(paper, self.cite_keys.get(paper.slug))
         head = scholar.paper_head(paper, self.config, self._tag_names, plain_text(paper.abstract_md))
         meta = replace(head, json_ld=Markup(head.json_ld))

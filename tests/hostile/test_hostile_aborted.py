@@ -109,8 +109,11 @@ def leftovers(project: Path) -> list[str]:
     return sorted(p.name for p in project.iterdir() if p.name.startswith("_site."))
 
 
-def test_a_detached_removal_leaves_the_new_site_in_place_and_the_old_one_gone(project: Path):
+def test_a_detached_removal_leaves_the_new_site_in_place_and_the_old_one_gone(project: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch):
     (project / "content/papers/paper-1.md").write_text('---\ntitle: "Edited"\n---\nNew.\n')
+    (project / "shutil.py").write_text("raise SystemExit('a module of the project, not the library')\n")
+    monkeypatch.chdir(project)  # the remover runs here, and must not import the project's files
     build(config.load(project), project / "_site", use_cache=False, jobs=1, detach=True)
     assert "New." in (project / "_site/papers/paper-1/index.html").read_text()
     assert wait_for(lambda: not leftovers(project)), leftovers(project)

@@ -32,14 +32,14 @@ ALPHABET = "ab1. \n\t\r\\`*_[]()!<>&#;$~=+-|\"'é\u00a0\u2028\x00"
 @example("AT&amp;T &#35;1 &copy; & done")
 @example("\\* not emphasis \\\\ and a \\ backslash")
 def test_plain_shortcut_matches_markdown_it(text: str) -> None:
-    assert render_markdown(MD, text) == MD.render(text)
+    assert render_markdown(text) == MD.render(text)
 
 
 def test_the_seed_abstracts_render_as_markdown_it_renders_them() -> None:
     papers = load_papers(REPO / "content", REPO).papers
     assert len(papers) >= 57
     for paper in papers:
-        assert render_markdown(MD, paper.abstract_md) == MD.render(paper.abstract_md), paper.path
+        assert render_markdown(paper.abstract_md) == MD.render(paper.abstract_md), paper.path
 
 
 def test_bibtex_data_url_keeps_the_entry() -> None:
