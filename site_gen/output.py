@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -149,6 +146,8 @@ def _make_folder(path: str) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically with renameat2(RENAME_EXCHANGE) where the kernel and libc allow it."""
+    import ctypes.util  # here: only a full build over a previous site needs it
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         fn = libc.renameat2
@@ -212,6 +211,8 @@ def remove_tree(folder: Path, out: Path, detach: bool = False) -> None:
     kernel seconds that a build need not spend; a build that finds the folder left by a process
     that is gone removes it (``remove_leftovers``)."""
     if detach:
+        import subprocess  # here: only a full build over a previous site needs it
+
         try:
             subprocess.Popen([sys.executable, "-I", "-c", _REMOVER, str(folder), str(out)], stdin=subprocess.DEVNULL,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
