@@ -124,6 +124,7 @@ class PaperView:
             setattr(self, name, getattr(paper, name))
 
     def with_abstract(self, html: str) -> PaperView:
+        """This view with the abstract as the paper's own page shows it."""
         return PaperView(self.paper, self.link, self.href, self.tags, self.date_display, self.snippet,
                          self.tag_links, html)
 
