@@ -39,7 +39,7 @@ def fallback_slug(title: str, arxiv: str | None = None, doi: str | None = None) 
     for ident, prefix in ((arxiv, "arxiv-"), (doi, "doi-")):
         if ident and slugify(ident):
             return prefix + slugify(ident)
-    return "paper-" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:10]
+    return "paper-" + hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:10]
 
 
 def unique_slug(slug: str, taken: Container[str]) -> str:

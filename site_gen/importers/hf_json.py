@@ -15,6 +15,7 @@ Hugging Face page leaves them out.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,20 @@ _LIST_KEYS = ("papers", "dailyPapers", "data", "items", "results")
 _DECODER = json.JSONDecoder()
 
 Note = Callable[[str], None]
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # how JSON writes a surrogate code point
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """Every string with its surrogate code points made U+FFFD. JSON can escape half a pair
+    (``"\\ud800"``) where no UTF-8 file can hold one; a whole pair is read as one character."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def parse(text: str, path: str) -> ImportResult:
@@ -46,6 +61,8 @@ def parse(text: str, path: str) -> ImportResult:
     except json.JSONDecodeError as exc:
         message = f"invalid JSON: {exc.msg} (column {exc.colno})"
         raise ImportFailed([Diagnostic(path, exc.lineno, message)]) from None
+    if _SURROGATE_ESCAPE.search(text):
+        data = _without_lone_surrogates(data)
     drafts: list[PaperDraft] = []
     warnings: list[Diagnostic] = []
     for record, line in _records(data, text, path):

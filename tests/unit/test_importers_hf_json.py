@@ -127,3 +127,17 @@ def test_the_registry_runs_the_importer():
     drafts, warnings = IMPORTERS["hf-json"](SAMPLE.read_text(encoding="utf-8"), "hf.json")
     assert len(drafts) == 20 and warnings == []
     assert set(IMPORTERS) == {"daily", "hf-json", "arxiv", "bibtex"}
+
+
+def test_half_a_surrogate_pair_becomes_a_replacement_character(tmp_path):
+    """JSON can escape a lone surrogate, which no UTF-8 paper file can hold; a pair is one character."""
+    from site_gen.store import Catalogue, upsert
+
+    text = json.dumps([{"paper": {"id": "2401.00001", "title": "Half \ud800 pair \U0001f600",
+                                  "summary": "An abstract \udfff here.", "authors": []}}])
+    assert "\\ud800" in text
+    [draft], _ = parse(text, "daily.json")
+    assert draft.title == "Half \ufffd pair \U0001f600" and draft.abstract == "An abstract \ufffd here."
+    report = upsert(Catalogue(tmp_path), [draft], lambda title, abstract: ())
+    [created] = report.created
+    assert "Half \ufffd pair" in (tmp_path / "papers" / f"{created}.md").read_text(encoding="utf-8")
