@@ -196,7 +196,9 @@ def listen_error(exc: OSError, host: str, port: int) -> str:
 
 @contextmanager
 def terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM stops the server as Ctrl-C does (only the main thread can install handlers)."""
+    """SIGTERM stops the server as Ctrl-C does, and Ctrl-C stops it even when the process was
+    started with SIGINT ignored, as a program run in the background by a shell or a tool may be
+    (only the main thread can install handlers)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -211,10 +213,12 @@ def terminate_as_interrupt() -> Iterator[None]:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupt)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def serve(config: SiteConfig, out: Path, host: str = "127.0.0.1", port: int = 8000) -> int:

@@ -313,12 +313,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def site_gen(root: Path, *args: str) -> subprocess.Popen[str]:
+def site_gen(root: Path, *args: str, ignore_sigint: bool = False) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "site_gen.cli", "serve", "--root", str(root), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None,
     )
 
 
@@ -337,10 +338,12 @@ def test_a_port_in_use_is_one_clear_line(site_root: Path) -> None:
     assert not (site_root / "_site").exists()  # nothing built for a server that cannot start
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_ctrl_c_stops_cleanly(site_root: Path, sig: signal.Signals) -> None:
+@pytest.mark.parametrize("sig, ignored", [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
+                         ids=["sigint", "sigterm", "sigint-ignored-at-start"])
+def test_ctrl_c_stops_cleanly(site_root: Path, sig: signal.Signals, ignored: bool) -> None:
+    """Also when the server was started with SIGINT ignored (as a shell starts a background job)."""
     port = free_port()
-    proc = site_gen(site_root, "--port", str(port))
+    proc = site_gen(site_root, "--port", str(port), ignore_sigint=ignored)
     try:
         assert eventually(lambda: _answers(port), 20), (
             proc.stderr.read() if proc.poll() is not None else ""
