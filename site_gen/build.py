@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from . import content, feeds, output, search, taxonomy
-from .cache import BuildCache, Manifest, code_fingerprint, digest, digests_by_slug
+from .cache import BuildCache, Manifest, code_fingerprint, digest, digests_by_slug, text_key
 from .citation import bibtex_entry, catalogue_keys
 from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic, errors_only, promote, raise_if_errors
@@ -269,7 +269,8 @@ def related_papers(site: Site, cache: BuildCache | None = None) -> dict[str, tup
     weights of papers that did not change read from the cache."""
     if not site.config.related:
         return {}
-    texts = digest(site.config.related, *sorted((p.slug, p.title, p.abstract_md) for p in site.papers))
+    by_slug = sorted(site.papers, key=lambda p: p.slug)
+    texts = digest(site.config.related, *(part for p in by_slug for part in (p.slug, text_key(p))))
     kept = cache.related_lists(texts) if cache else None
     if kept is not None:
         return kept

@@ -66,6 +66,12 @@ CACHE_FILES = (*PAPER_FILES, "bibtex.pickle", "search-memo.pickle", RELATED_FILE
                "manifest.pickle")  # manifest last
 
 
+def text_key(paper: Paper) -> bytes:
+    """A digest of what the related papers read of a paper: its title and abstract."""
+    text = f"{paper.title}\x00{paper.abstract_md}".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=16).digest()
+
+
 def digests_by_slug(records: Mapping[str, Record]) -> dict[str, str]:
     """Slug -> digest of the paper's file, from the papers' records."""
     return {paper.slug: key for key, paper, _ in records.values()}

@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
+from .cache import text_key
 from .model import Paper
 
 TITLE_BOOST = 2.0
@@ -215,8 +216,7 @@ def _sorted_terms(vocab: list[str], columns: list[Ints]) -> tuple[Ints, list[str
 def cached_term_weights(papers: Sequence[Paper], path: Path, save: Path | None = None) -> sparse.csr_matrix:
     """``term_weights`` reusing the rows of unchanged papers from ``path``, then saving to ``save``
     (by default ``path``)."""
-    keys = [hashlib.blake2b(f"{p.title}\x00{p.abstract_md}".encode("utf-8", "replace"),
-                            digest_size=16).digest() for p in papers]
+    keys = [text_key(p) for p in papers]
     old_keys, old_vocab, old = _load(path)
     where = {key: row for row, key in enumerate(old_keys)}
     hits = np.array([where.get(key, -1) for key in keys], dtype=np.int64)
