@@ -128,7 +128,8 @@ class PaperView:
         return PaperView(self.paper, self.link, self.href, self.tags, self.date_display, self.snippet,
                          self.tag_links, html)
 
-    def __getattr__(self, name: str) -> Any:  # anything else the paper has
+    def __getattr__(self, name: str) -> Any:
+        """What the paper has beyond its fields; it also tells type checkers that the copied fields exist."""
         return getattr(self.paper, name)
 
 
