@@ -8,6 +8,7 @@ one-line ``key: value`` pairs, as the importers write it, is read without the YA
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -139,6 +140,7 @@ _SIMPLE_ITEM = re.compile(rf"[ ]*(?:{_DOUBLE}|{_SINGLE}|([A-Za-z0-9_.]{_WORD}*(?
 _NOT_SIMPLE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # keys, tags and names come back paper after paper
 def _plain_string(value: str) -> bool:
     """Whether YAML reads the plain scalar ``value`` as a string (not a number, boolean or null)."""
     resolvers = Loader.yaml_implicit_resolvers
