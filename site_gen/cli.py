@@ -87,7 +87,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise SiteGenError(problems)
     catalogue = store.Catalogue(cfg.content_path)
     report = store.upsert(catalogue, drafts, lambda title, abstract: taxonomy.match(tags, title, abstract),
-                          force=args.force)
+                          force=args.force, source=str(path))
     _report([*warnings, *report.diagnostics])
     print(f"{path}: {len(drafts)} papers: {len(report.created)} created, {len(report.merged)} merged, "
           f"{len(report.kept)} kept")

@@ -77,10 +77,19 @@ def draft_values(draft: PaperDraft, tags: Sequence[str]) -> dict[str, Any]:
                               "venue": draft.venue, "url": draft.url, "pdf": draft.pdf, "code": draft.code,
                               "source": draft.source}
     values.update(dict(draft.extra))
-    values = {k: clean_text(v) if isinstance(v, str) else
-              [clean_text(i) if isinstance(i, str) else i for i in v] if isinstance(v, (list, tuple)) else v
-              for k, v in values.items()}
+    values = {k: _cleaned(v) for k, v in values.items()}
     return {k: v for k, v in values.items() if k == "tags" or v not in (None, "", [], ())}
+
+
+def _cleaned(value: Any) -> Any:
+    """A value as a paper file holds it (``clean_text``); text left blank by that is empty, and
+    list items left blank are dropped: an author of control characters only is no author."""
+    if isinstance(value, str):
+        text = clean_text(value)
+        return text if text.strip() else ""
+    if isinstance(value, (list, tuple)):
+        return [item for item in map(_cleaned, value) if item != ""]
+    return value
 
 
 def atomic_write(path: Path, text: str, *, overwrite: bool) -> bool:
@@ -166,11 +175,18 @@ class Catalogue:
         return False
 
 
-def upsert(catalogue: Catalogue, drafts: Sequence[PaperDraft], tagger: Tagger, force: bool = False) -> ImportReport:
-    """Create new paper files and merge drafts into existing ones; report each paper's fate."""
+def upsert(catalogue: Catalogue, drafts: Sequence[PaperDraft], tagger: Tagger, force: bool = False,
+           source: str = "") -> ImportReport:
+    """Create new paper files and merge drafts into existing ones; report each paper's fate.
+    ``source``: the imported file, as its warnings name it."""
     report = ImportReport(diagnostics=list(catalogue.broken))
     catalogue.dir.mkdir(parents=True, exist_ok=True)
     for draft in drafts:
+        if not _cleaned(draft.title):
+            report.diagnostics.append(Diagnostic(
+                source or "import", draft.line, f"skipped a paper whose title has only control characters: "
+                f"{draft.title!r}", severity="warning"))
+            continue
         slug = fallback_slug(draft.title, draft.arxiv, draft.doi)
         found = catalogue.find(draft, slug)
         if found is None:

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from site_gen.content import parse_paper
@@ -86,14 +86,34 @@ names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, ma
 @settings(max_examples=200)
 @given(title=names, abstract=st.text(max_size=200), authors=st.lists(names, max_size=4),
        venue=st.one_of(st.none(), names))
+@example(title="T", abstract="", authors=["\ufffe"], venue="\ufffe")  # cleaned to nothing
 def test_front_matter_round_trip(title, abstract, authors, venue):
+    assume(clean_text(title).strip())  # else the import skips the paper (below)
     d = PaperDraft(title=title, abstract=abstract, date="2024-02-29", authors=tuple(authors), venue=venue,
                    arxiv="2312.11825", source="daily")
     text = render_paper(draft_values(d, ["speech"]), abstract)
     paper, problems = parse_paper(text.encode(), "p.md", "p")
     assert problems == []
-    assert paper.title == " ".join(title.split())
-    assert paper.authors == tuple(" ".join(a.split()) for a in authors)
-    assert paper.venue == (" ".join(venue.split()) if venue else None)
+    assert paper.title == " ".join(clean_text(title).split())
+    assert paper.authors == tuple(" ".join(a.split()) for a in map(clean_text, authors) if a.strip())
+    assert paper.venue == (" ".join(clean_text(venue).split()) or None if venue else None)
     assert paper.abstract_md == clean_text(abstract).strip("\n")
     assert (paper.date, paper.arxiv, paper.tags) == ("2024-02-29", "2312.11825", ("speech",))
+
+
+def test_text_left_blank_by_cleaning_is_left_out(tmp_path: Path):
+    """Control characters and noncharacters are removed from what a paper file holds; an author or
+    a venue made of nothing else would be an empty value, which the build refuses."""
+    report = upsert(Catalogue(tmp_path), [draft(authors=("Ada", "\x07", "\ufffe "), venue="\ufffe")], no_tags)
+    path = tmp_path / "papers" / f"{report.created[0]}.md"
+    paper, problems = parse_paper(path.read_bytes(), str(path), report.created[0])
+    assert problems == []
+    assert paper.authors == ("Ada",) and paper.venue is None
+
+
+def test_a_title_of_control_characters_only_is_skipped_with_a_warning(tmp_path: Path):
+    drafts = [draft(title="\ufffe\x07", arxiv="2401.00002", line=7), draft()]
+    report = upsert(Catalogue(tmp_path), drafts, no_tags, source="papers.json")
+    assert report.created == ["a-paper-on-speech"]
+    assert [str(d) for d in report.diagnostics] == [
+        "papers.json:7: warning: skipped a paper whose title has only control characters: '\\ufffe\\x07'"]
