@@ -1,10 +1,12 @@
 """The bytes a real browser fetches before the first search result, whatever the layout.
 
 Serves the built site on a local port, opens `/search/?q=QUERY` in headless Chromium
-(Playwright, Debian's `/usr/bin/chromium`) and, when the first link to a paper appears,
-takes the requests that have finished. Each is mapped back to its file and measured raw
-and gzipped (a host compresses on the fly; the local server does not). Optional: without
-Playwright or Chromium the measurement is skipped and says why.
+(Playwright, Debian's `/usr/bin/chromium`) and, at the moment the first link to a paper is
+added to the results, takes the resources the page has received (the Resource Timing
+entries, read in the page itself: requests the page starts right after are not counted). Each
+is mapped back to its file and measured raw and gzipped (a host compresses on the fly; the
+local server does not). Optional: without Playwright or Chromium the measurement is skipped
+and says why.
 """
 
 from __future__ import annotations
@@ -29,7 +31,17 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--disable-sync",
 ]
-FIRST_RESULT = 'a[href*="papers/"]'
+FIRST_RESULT = '#search-results a[href*="papers/"]'
+# In the page, before its scripts: what it has received when the first result is added.
+AT_FIRST_RESULT = f"""
+performance.setResourceTimingBufferSize(100000);
+window.__fetchedAtFirstResult = null;
+new MutationObserver((changes, observer) => {{
+  if (!document.querySelector({FIRST_RESULT!r})) return;
+  window.__fetchedAtFirstResult = performance.getEntriesByType("resource").map((entry) => entry.name);
+  observer.disconnect();
+}}).observe(document, {{ childList: true, subtree: true }});
+"""
 TIMEOUT_MS = 120_000
 PAGE_KINDS = (".html", ".css", ".svg", ".ico", ".png", ".woff2")  # not search costs
 
@@ -57,16 +69,15 @@ def first_result_fetches(site: Path, query: str = TYPICAL_QUERY) -> dict[str, An
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    finished: list[str] = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
             page = browser.new_page()
-            page.on("requestfinished", lambda request: finished.append(request.url))
+            page.add_init_script(AT_FIRST_RESULT)
             port = server.server_address[1]
             page.goto(f"http://127.0.0.1:{port}/search/?q={quote(query)}", timeout=TIMEOUT_MS)
-            page.wait_for_selector(FIRST_RESULT, timeout=TIMEOUT_MS)
-            fetched = list(dict.fromkeys(finished))
+            page.wait_for_function("window.__fetchedAtFirstResult !== null", timeout=TIMEOUT_MS)
+            fetched = list(dict.fromkeys(page.evaluate("window.__fetchedAtFirstResult")))
             browser.close()
     except Error as exc:
         return {"skipped": f"browser: {str(exc).splitlines()[0]}"}

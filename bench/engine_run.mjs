@@ -3,18 +3,19 @@
 // reads the site's files and records each one, the few browser globals the engine touches are
 // stubbed, and lunr.js 2.3.9 comes from node_modules.
 //
-//   node bench/engine_run.mjs SITE ENGINE_JS INDEX PAGE_SIZE REPEAT QUERY...
+//   node bench/engine_run.mjs SITE ENGINE_JS INDEX FIRST_SHOWN REPEAT QUERY...
 //
 // INDEX is the file the engine starts from (search/lunr-index.json or search/manifest.json).
 // For each query: the load time, the first search as the search page runs it ({tags: true,
-// documents: PAGE_SIZE}) and the files fetched until then, then the median of REPEAT warm
+// documents: FIRST_SHOWN}, the results it shows at once) and the files fetched until then (what
+// a reader's browser fetches before the first result), then the median of REPEAT warm
 // searches. With a manifest every query starts in a fresh engine (a new tab: no shard loaded
 // yet); a whole index is loaded once, since loading it is the same work for every query.
 // Prints one JSON object.
 import { openEngine } from "../tests/js/engine_harness.mjs";
 
-const [siteDir, enginePath, index, pageSizeArg, repeatArg, ...queries] = process.argv.slice(2);
-const pageSize = Number(pageSizeArg);
+const [siteDir, enginePath, index, firstShownArg, repeatArg, ...queries] = process.argv.slice(2);
+const firstShown = Number(firstShownArg);
 const repeat = Math.max(1, Number(repeatArg) || 1);
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -31,13 +32,13 @@ for (const query of queries) {
   if (fresh || opened === null) opened = await openEngine(siteDir, { index, engine: enginePath });
   const { engine, fetched, loadMs } = opened;
   let start = now();
-  const hits = await engine.search(query, { tags: true, documents: pageSize });
+  const hits = await engine.search(query, { tags: true, documents: firstShown });
   const firstMs = now() - start;
   const firstFetched = [...new Set(fetched.map((file) => file.path))];
   const warm = [];
   for (let i = 0; i < repeat; i += 1) {
     start = now();
-    await engine.search(query, { documents: pageSize });
+    await engine.search(query, { documents: firstShown });
     warm.push(now() - start);
   }
   results.push({

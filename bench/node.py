@@ -30,7 +30,7 @@ QUERIES = (
     "quantization",
 )
 TYPICAL_QUERY = QUERIES[0]  # a one-word query, as in the Pagefind figures of PEERS.md
-PAGE_SIZE = 50  # results the search page shows first (PAGE_STEP in the theme's search.js)
+FIRST_SHOWN = 10  # results the search page shows first, before loading the rest (search.js)
 REPEAT = 15
 MAX_INDEX_BYTES = 400 * 1024 * 1024  # V8 cannot hold a much larger string
 TIMEOUT_S = 900
@@ -70,7 +70,7 @@ def engine_timings(site: Path, engine: str | None) -> dict[str, Any]:
     entry = "search/manifest.json" if manifest.exists() else "search/lunr-index.json"
     if not manifest.exists() and (site / entry).stat().st_size > MAX_INDEX_BYTES:
         return {"skipped": f"{entry} is too large for Node"}
-    arguments = [str(ENGINE_SCRIPT), str(site), str(site / engine), entry, str(PAGE_SIZE), str(REPEAT)]
+    arguments = [str(ENGINE_SCRIPT), str(site), str(site / engine), entry, str(FIRST_SHOWN), str(REPEAT)]
     result = _node([*arguments, *QUERIES])
     if "skipped" in result:
         return result

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
+from bench.browser import AT_FIRST_RESULT
 from bench.generate import generate
 from tests.browser.conftest import Console, _serve, site_gen
 from tests.fixtures.search.queries import LAYOUT_QUERIES
@@ -62,8 +63,9 @@ def gzip_size(data: bytes) -> int:
 
 
 def results_page(page: Page, url: str) -> tuple[list[str], str]:
+    """The links of the first fifty results of a search page, and its status line."""
     page.goto(url)
-    page.wait_for_selector(RESULT)
+    page.wait_for_function(f"document.querySelectorAll({RESULT!r}).length >= 50")
     hrefs = page.eval_on_selector_all(RESULT, "links => links.map((a) => a.getAttribute('href'))")
     status = page.text_content("#search-status") or ""
     return [re.sub(r"^/(split|whole)/", "/", h) for h in hrefs], status
@@ -72,19 +74,20 @@ def results_page(page: Page, url: str) -> tuple[list[str], str]:
 def test_search_page_shows_the_whole_index_results_for_a_few_files(
     page: Page, served: Served, console: Console
 ) -> None:
-    fetched: list[str] = []
-    page.on("requestfinished", lambda request: fetched.append(urlsplit(request.url).path))
+    page.add_init_script(AT_FIRST_RESULT)  # what the page has received when its first result appears
     split, split_status = results_page(page, served.url + "split/search/?q=transformer")
-    data = [path.lstrip("/") for path in fetched if path.startswith("/split/search/")]
+    first = [urlsplit(url).path.lstrip("/") for url in page.evaluate("window.__fetchedAtFirstResult")]
     whole, whole_status = results_page(page, served.url + "whole/search/?q=transformer")
     assert split == whole and len(split) == 50
     assert split_status == whole_status and "papers match" in split_status
-    files = [served.folder / path for path in data if (served.folder / path).is_file()]
+    files = [served.folder / path for path in first if path.startswith("split/search/")]
     assert served.folder / "split/search/manifest.json" in files
     assert not any(f.name in ("lunr-index.json", "documents.json") for f in files)
+    # The first ten results are shown with their documents; the other forty follow.
+    assert 1 <= sum(re.fullmatch(r"d\d+\.json", f.name) is not None for f in files) <= 10, files
     gzipped = sum(gzip_size(f.read_bytes()) for f in files)
     everything = sum(gzip_size(f.read_bytes()) for f in (served.folder / "split/search").rglob("*.json"))
-    assert gzipped < min(200_000, everything / 10), (gzipped, everything)
+    assert gzipped < min(100_000, everything / 25), (gzipped, everything)
     # Until the page names its index (data-index), the engine first asks for the whole one.
     assert all("lunr-index.json" in e or "documents.json" in e for e in console.errors), console.errors
 

@@ -10,6 +10,9 @@
   const DEBOUNCE_MS = 120;
   const POPUP_LIMIT = 8;
   const PAGE_STEP = 50;
+  // Results shown as soon as their documents are in, before those of the rest of a step: a
+  // large catalogue's search fetches a small file for each result shown.
+  const FIRST_SHOWN = 10;
   const FACET_LIMIT = 8;
   const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
   const base = ((document.body.dataset.base || '/').replace(/\/*$/, '/'));
@@ -415,23 +418,35 @@
     }
 
     /* The next results, once the engine has their documents (a large catalogue's search
-     * loads them in small files, for the results shown). */
+     * loads them in small files, for the results shown): the first few at once, then the rest
+     * of the step below them. */
     let shownTicket = 0;
     function showMore() {
       const next = filtered.slice(shownCount, shownCount + PAGE_STEP);
+      const first = next.slice(0, FIRST_SHOWN);
+      const rest = next.slice(FIRST_SHOWN);
       const ticket = ++shownTicket;
-      eng.documents(next).then(() => {
-        if (ticket === shownTicket) appendResults(next);
-      }, () => {
+      const failed = () => {
         if (ticket === shownTicket) showNotice(['Search is not available right now.']);
-      });
+      };
+      if (!shownCount) more.hidden = true; // a new list; a clicked button stays (and keeps the focus)
+      eng.documents(first).then(() => {
+        if (ticket !== shownTicket) return;
+        appendResults(first, !rest.length);
+        if (rest.length) {
+          eng.documents(rest).then(() => {
+            if (ticket === shownTicket) appendResults(rest, true);
+          }, failed);
+        }
+      }, failed);
     }
 
-    function appendResults(next) {
+    function appendResults(next, stepDone) {
       const fragment = document.createDocumentFragment();
       next.forEach((result) => fragment.append(resultItem(result)));
       list.append(fragment);
       shownCount += next.length;
+      if (!stepDone) return;
       const left = filtered.length - shownCount;
       more.hidden = left <= 0;
       more.textContent = 'Show ' + Math.min(left, PAGE_STEP) + ' more';
@@ -537,7 +552,7 @@
       }
       if (mine !== generation) return;
       try {
-        results = await eng.search(state.query, { tags: true, documents: PAGE_STEP });
+        results = await eng.search(state.query, { tags: true, documents: FIRST_SHOWN });
       } catch (error) {
         if (mine !== generation) return;
         results = [];
