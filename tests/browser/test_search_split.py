@@ -132,3 +132,22 @@ def test_engine_gives_the_whole_index_top_ten_for_every_kind_of_query(
     )
     assert report["compared"] == len(LAYOUT_QUERIES)
     assert report["differ"] == []
+
+
+def test_show_more_appends_the_next_results_in_order_and_keeps_the_focus(page: Page, served: Served) -> None:
+    shown = {}
+    for name in ("split", "whole"):
+        first, status = results_page(page, served.url + name + "/search/?q=transformer")
+        total = int(re.sub(r"\D", "", status.split(" papers")[0]))
+        assert total > 50 and page.text_content("#search-more") == f"Show {min(50, total - 50)} more"
+        page.focus("#search-more")
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"document.querySelectorAll({RESULT!r}).length >= {min(100, total)}")
+        shown[name] = page.eval_on_selector_all(RESULT, "links => links.map((a) => a.getAttribute('href'))")
+        assert [re.sub(r"^/(split|whole)/", "/", h) for h in shown[name][:50]] == first
+        if total > 100:  # the button is still there, focused, for the next step
+            page.wait_for_function(f"document.querySelector('#search-more').textContent === "
+                                   f"'Show {min(50, total - 100)} more'")
+            assert page.evaluate("document.activeElement.id") == "search-more"
+    assert [re.sub(r"^/split/", "/", h) for h in shown["split"]] == [
+        re.sub(r"^/whole/", "/", h) for h in shown["whole"]]
