@@ -216,34 +216,43 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
     closes, and search files not put in place by then are removed."""
     renderer = Renderer(site, theme, cite_keys={})
     tasks: list[Callable[[], object]] = []
+    late = partial(_late, site, cache, out, previous)
+    late_at = search_at = None
     if staging is not None:
+        search_at = len(tasks)
         tasks.append(partial(_write_search, site, staging.folder, cache))
     elif stale and previous:
-        tasks.append(partial(_search, site, cache, out, previous.digests))
-    searching = len(tasks)
+        # The pages of an incremental build wait for what Late says is missing, the search files
+        # only for the commit: the worker makes Late first.
+        late_at, search_at = len(tasks), len(tasks) + 1
+        tasks += [late, partial(_search, site, cache, out, previous.digests)]
+    related_at = len(tasks)
     tasks.append(partial(related_papers, site, cache))
     if len(site.papers) < PREPARE_MIN:
         jobs = 1
     elif staging is not None:
         tasks += [partial(renderer.prepare, chunk) for chunk in chunked(site.papers, 4 * (jobs or jobs_default()))]
     rest = len(tasks)
-    tasks.append(partial(_late, site, cache, out, previous))  # by a worker, once done with the rest
+    if late_at is None:
+        late_at = rest
+        tasks.append(late)  # by a worker, once done with the rest
     work = stack.enter_context(Forked(tasks, jobs))
-    if searching and staging is None:
-        stack.callback(_remove_unused, work)
+    if search_at is not None and staging is None:
+        stack.callback(_remove_unused, work, search_at)
     renderer.cite_keys = catalogue_keys(site.papers)
 
     def ready() -> None:
-        for index in range(searching + 1, rest):
+        for index in range(related_at + 1, rest):
             renderer.adopt(work.take(index))
-        if staging is not None:
-            work.result(0)
-        if staging is not None or not searching:
-            work.result(rest)
+        if staging is not None and search_at is not None:  # a full build makes the search files
+            work.result(search_at)
+        if staging is not None or search_at is None:
+            work.result(late_at)
             work.close()  # nothing more to come: free the workers' memory before more are forked
 
-    return Prepared(renderer, partial(work.result, searching), ready,
-                    partial(work.result, 0) if searching else lambda: None, partial(work.result, rest))
+    return Prepared(renderer, partial(work.result, related_at), ready,
+                    partial(work.result, search_at) if search_at is not None else lambda: None,
+                    partial(work.result, late_at))
 
 
 @dataclass
@@ -331,12 +340,12 @@ def _write_search(site: Site, folder: Path, cache: BuildCache) -> Done:
 Related = dict[str, tuple[str, ...]]  # slug -> slugs of related papers
 
 
-def _remove_unused(work: Forked) -> None:
-    """The search files a worker wrote for a build that did not put them in place."""
-    if not work.started(0):
+def _remove_unused(work: Forked, index: int) -> None:
+    """The search files a worker wrote (task ``index``) for a build that did not put them in place."""
+    if not work.started(index):
         return
     try:
-        pending = work.result(0).pending
+        pending = work.result(index).pending
     except Exception:  # the worker failed: the build reports why
         return
     output.discard(pending)
