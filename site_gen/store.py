@@ -16,7 +16,7 @@ from .errors import Diagnostic, ImportFailed
 from .model import PaperDraft
 from .slug import fallback_slug, unique_slug
 from .textutil import strip_control
-from .yamlio import FENCE, YamlError, decode, split_front_matter
+from .yamlio import FENCE, YAML_TEXT, YamlError, decode, split_front_matter
 
 Tagger = Callable[[str, str], tuple[str, ...]]
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 .,()'/+-]*[A-Za-z0-9.)]|[A-Za-z]")
@@ -25,7 +25,7 @@ _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
 # What YAML may not hold as it is (outside its printable set, such as DEL and the C1 controls)
 # or reads as a line break or a byte-order mark: written as \u escapes.
-_YAML_ESCAPE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_YAML_ESCAPE = re.compile(f"[^\t\n\r{YAML_TEXT}]")
 
 
 def _quoted(text: str) -> str:

@@ -136,8 +136,10 @@ _PLAIN = r"""([^-?:,\[\]{}#&*!|>'"%@`\s](?:\S|[ ](?![ ]*(?:#|$)))*?)"""  # no co
 _WORD = r"[A-Za-z0-9_.()/+'&-]"
 _SIMPLE_LINE = re.compile(rf"([A-Za-z_][A-Za-z0-9_-]*):[ ]+(?:{_DOUBLE}|{_SINGLE}|\[(.*)\]|{_PLAIN})[ ]*")
 _SIMPLE_ITEM = re.compile(rf"[ ]*(?:{_DOUBLE}|{_SINGLE}|([A-Za-z0-9_.]{_WORD}*(?:[ ]+{_WORD}+)*))[ ]*")
-# What a YAML parser refuses, reads as a line break or a byte-order mark, or resolves with care.
-_NOT_SIMPLE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# The characters YAML holds as they are (tab, LF and CR apart): its printable set without U+0085,
+# U+2028 and U+2029, which YAML 1.1 reads as line breaks, and the byte-order mark.
+YAML_TEXT = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+_NOT_SIMPLE = re.compile(f"[^\n{YAML_TEXT}]")  # what the simple reader leaves to the parser
 
 
 @functools.lru_cache(maxsize=1 << 14)  # keys, tags and names come back paper after paper
