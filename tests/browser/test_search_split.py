@@ -62,13 +62,18 @@ def gzip_size(data: bytes) -> int:
     return len(compressor.compress(data) + compressor.flush())
 
 
+def result_links(page: Page, at_least: int) -> list[str]:
+    """The links of the results shown, once there are ``at_least``, without the site's folder."""
+    page.wait_for_function(f"document.querySelectorAll({RESULT!r}).length >= {at_least}")
+    hrefs = page.eval_on_selector_all(RESULT, "links => links.map((a) => a.getAttribute('href'))")
+    return [re.sub(r"^/(split|whole)/", "/", h) for h in hrefs]
+
+
 def results_page(page: Page, url: str) -> tuple[list[str], str]:
     """The links of the first fifty results of a search page, and its status line."""
     page.goto(url)
-    page.wait_for_function(f"document.querySelectorAll({RESULT!r}).length >= 50")
-    hrefs = page.eval_on_selector_all(RESULT, "links => links.map((a) => a.getAttribute('href'))")
-    status = page.text_content("#search-status") or ""
-    return [re.sub(r"^/(split|whole)/", "/", h) for h in hrefs], status
+    links = result_links(page, 50)
+    return links, page.text_content("#search-status") or ""
 
 
 def test_search_page_shows_the_whole_index_results_for_a_few_files(
@@ -142,12 +147,10 @@ def test_show_more_appends_the_next_results_in_order_and_keeps_the_focus(page: P
         assert total > 50 and page.text_content("#search-more") == f"Show {min(50, total - 50)} more"
         page.focus("#search-more")
         page.keyboard.press("Enter")
-        page.wait_for_function(f"document.querySelectorAll({RESULT!r}).length >= {min(100, total)}")
-        shown[name] = page.eval_on_selector_all(RESULT, "links => links.map((a) => a.getAttribute('href'))")
-        assert [re.sub(r"^/(split|whole)/", "/", h) for h in shown[name][:50]] == first
+        shown[name] = result_links(page, min(100, total))
+        assert shown[name][:50] == first
         if total > 100:  # the button is still there, focused, for the next step
             page.wait_for_function(f"document.querySelector('#search-more').textContent === "
                                    f"'Show {min(50, total - 100)} more'")
             assert page.evaluate("document.activeElement.id") == "search-more"
-    assert [re.sub(r"^/split/", "/", h) for h in shown["split"]] == [
-        re.sub(r"^/whole/", "/", h) for h in shown["whole"]]
+    assert shown["split"] == shown["whole"]
