@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -171,10 +172,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+# Collections of the youngest objects every GC_YOUNG allocations instead of Python's 700: a build
+# makes mostly objects that live until it ends (papers, page keys, search terms), which the
+# collector would otherwise go through again and again (a tenth of a second of a 10,000-paper
+# rebuild); what it leaves as garbage cycles (template contexts) is still collected.
+GC_YOUNG = 20_000
+
+
 def run() -> None:
     """The ``site-gen`` command: ``main``, then exit at once. A build's objects (every paper, page
     key and search term: a tenth of a second to free one by one at 10,000 papers) go with the
     process; the files are closed and the workers stopped by then, and nothing else is left to do."""
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
     status = main()
     sys.stdout.flush()
     sys.stderr.flush()
