@@ -449,9 +449,9 @@ def _check_fields(names: list[str]) -> None:
 
 def posting_json(index: LunrIndex, term: int, ref_keys: Sequence[str]) -> str:
     """One entry of ``invertedIndex``; ``ref_keys[d]`` is ``"<ref>":{}`` as JSON."""
-    parts = [f'{_string(index.terms[term])},{{"_index":{term}']
+    parts = [f'{json_string(index.terms[term])},{{"_index":{term}']
     for field, docs in zip(index.fields, index.postings[term], strict=True):
-        parts.append(f",{_string(field)}:{{{','.join([ref_keys[d] for d in docs])}}}")
+        parts.append(f",{json_string(field)}:{{{','.join([ref_keys[d] for d in docs])}}}")
     return f"[{''.join(parts)}}}]"
 
 
@@ -461,17 +461,17 @@ def vector_json(index: LunrIndex, number: int, numbers: Mapping[int, str]) -> st
     name = f"{index.fields[number % width]}/{index.refs[number // width]}"
     vector = index.vectors[number]
     elements = ",".join([f"{t},{numbers[s]}" for t, s in zip(vector.terms, vector.scores, strict=True)])
-    return f"[{_string(name)},[{elements}]]"
+    return f"[{json_string(name)},[{elements}]]"
 
 
 def dumps(index: LunrIndex) -> str:
     """Compact, deterministic JSON of the index: ``JSON.stringify`` of what lunr.js builds,
     with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped so that it is safe inside HTML."""
-    ref_keys = [f"{_string(ref)}:{{}}" for ref in index.refs]
+    ref_keys = [f"{json_string(ref)}:{{}}" for ref in index.refs]
     numbers = _ScoreText()
     vectors = ",".join([vector_json(index, n, numbers) for n in range(len(index.vectors))])
     inverted = ",".join([posting_json(index, t, ref_keys) for t in index.term_order()])
-    fields = ",".join(map(_string, index.fields))
+    fields = ",".join(map(json_string, index.fields))
     text = (
         f'{{"version":"{LUNR_VERSION}","fields":[{fields}],"fieldVectors":[{vectors}],'
         f'"invertedIndex":[{inverted}],"pipeline":["stemmer"]}}'
@@ -495,7 +495,7 @@ class _ScoreText(dict[int, str]):
         return text
 
 
-def _string(text: str) -> str:
+def json_string(text: str) -> str:
     """A JSON string as ``JSON.stringify`` writes it."""
     if _ESCAPED.search(text):
         return json.dumps(text, ensure_ascii=False)

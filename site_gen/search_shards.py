@@ -39,7 +39,7 @@ from typing import Any, TypedDict
 
 import numpy as np
 
-from .lunr_index import Corpus, html_safe
+from .lunr_index import Corpus, html_safe, json_string
 from .lunr_text import LUNR_VERSION
 from .model import OutputFile
 
@@ -150,7 +150,7 @@ def _term_records(corpus: Corpus) -> Iterator[tuple[str, str]]:
     bounds = [column.bounds.tolist() for column in corpus.columns]
     for term in _js_order(corpus.terms):
         mask = 0
-        parts = [_string(corpus.terms[term]), str(term), ""]
+        parts = [json_string(corpus.terms[term]), str(term), ""]
         for field in range(width):
             start, end = bounds[field][term], bounds[field][term + 1]
             if start == end:
@@ -213,10 +213,6 @@ def _js_sorted(terms: Sequence[str]) -> list[str]:
 
 def _utf16(text: str) -> bytes:
     return text.encode("utf-16-be", "surrogatepass")
-
-
-def _string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _json(value: object) -> bytes:
