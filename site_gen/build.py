@@ -142,8 +142,9 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None, d
             stack.enter_context(staging)
         prepared = prepare(site, theme, jobs, cache, out, previous, stale, stack, staging)
         renderer, searched, late = prepared.renderer, prepared.searched, prepared.late
-        others = other_specs(site, keys, salt)  # while the workers work
         shown = prepared.related()
+        others = other_specs(site, keys, salt)  # while the workers work
+        prepared.cite_keys()
         specs = paper_specs(site, keys, shown, renderer.cite_keys, salt) + others
         prepared.ready()
         timer.lap("prepare")
@@ -190,13 +191,15 @@ PREPARE_MIN = 1000  # papers; below this, forking workers costs more than it sav
 @dataclass
 class Prepared:
     """What ``prepare`` starts: the renderer; ``related()``, the related papers once made;
-    ``ready()``, once the renderer has every shared fragment and the workers of a full build are
-    done; ``searched()``, the search files once made: for a full build (``staging``) written to its
-    folder (``Done``), for an incremental one whose search is stale written beside their targets
-    (``Searched``), else None; ``late()``, the rest (``Late``)."""
+    ``cite_keys()``, which gives the renderer the citation keys; ``ready()``, once the renderer
+    has every shared fragment and the workers of a full build are done; ``searched()``, the
+    search files once made: for a full build (``staging``) written to its folder (``Done``), for
+    an incremental one whose search is stale written beside their targets (``Searched``), else
+    None; ``late()``, the rest (``Late``)."""
 
     renderer: Renderer
     related: Callable[[], Related]
+    cite_keys: Callable[[], None]
     ready: Callable[[], None]
     searched: Callable[[], Any]
     late: Callable[[], Late]
@@ -205,9 +208,9 @@ class Prepared:
 def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: Path, previous: Manifest | None,
             stale: bool, stack: ExitStack, staging: output.Staging | None) -> Prepared:
     """Tasks shared by forked workers and this process, which first goes on with the rest of the
-    build: the search files; the related papers; for a full build, the fragments many pages show
-    of each paper, which the renderer adopts, so that every page renderer forked later starts with
-    all of them; the rest (``Late``). The citation keys here meanwhile.
+    build: the search files; the related papers; the citation keys; for a full build, the
+    fragments many pages show of each paper, which the renderer adopts, so that every page
+    renderer forked later starts with all of them; the rest (``Late``).
 
     This process takes the fragments last (``ready``), after the related papers and what it makes
     of them, so that a worker done with the search takes its share. For a full build, the search
@@ -217,17 +220,22 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
     renderer = Renderer(site, theme, cite_keys={})
     tasks: list[Callable[[], object]] = []
     late = partial(_late, site, cache, out, previous)
-    late_at = search_at = None
+    late_at = search_at = keys_at = None
     if staging is not None:
         search_at = len(tasks)
         tasks.append(partial(_write_search, site, staging.folder, cache))
     elif stale and previous:
-        # The pages of an incremental build wait for what Late says is missing, the search files
-        # only for the commit: the worker makes Late first.
-        late_at, search_at = len(tasks), len(tasks) + 1
-        tasks += [late, partial(_search, site, cache, out, previous.digests)]
+        # The pages of an incremental build wait for what Late says is missing and for the
+        # citation keys, the search files only for the commit: the worker makes them in that
+        # order while this process makes the related papers.
+        late_at, keys_at, search_at = len(tasks), len(tasks) + 1, len(tasks) + 2
+        tasks += [late, partial(catalogue_keys, site.papers), partial(_search, site, cache, out, previous.digests)]
     related_at = len(tasks)
     tasks.append(partial(related_papers, site, cache))
+    if keys_at is None:
+        keys_at = len(tasks)
+        tasks.append(partial(catalogue_keys, site.papers))
+    keys_task, fragments_at = keys_at, len(tasks)
     if len(site.papers) < PREPARE_MIN:
         jobs = 1
     elif staging is not None:
@@ -239,10 +247,16 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
     work = stack.enter_context(Forked(tasks, jobs))
     if search_at is not None and staging is None:
         stack.callback(_remove_unused, work, search_at)
-    renderer.cite_keys = catalogue_keys(site.papers)
+
+    def related() -> Related:
+        lists: Related = work.result(related_at)  # claimed here at once, unless a worker is free
+        return lists
+
+    def cite_keys() -> None:
+        renderer.cite_keys = work.result(keys_task)
 
     def ready() -> None:
-        for index in range(related_at + 1, rest):
+        for index in range(fragments_at, rest):
             renderer.adopt(work.take(index))
         if staging is not None and search_at is not None:  # a full build makes the search files
             work.result(search_at)
@@ -250,7 +264,7 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
             work.result(late_at)
             work.close()  # nothing more to come: free the workers' memory before more are forked
 
-    return Prepared(renderer, partial(work.result, related_at), ready,
+    return Prepared(renderer, related, cite_keys, ready,
                     partial(work.result, search_at) if search_at is not None else lambda: None,
                     partial(work.result, late_at))
 
@@ -265,11 +279,14 @@ class Late:
 
 
 def _late(site: Site, cache: BuildCache, out: Path, previous: Manifest | None) -> Late:
-    """``Late``; and the papers saved to the cache."""
+    """``Late``; and the papers and the feeds saved to the cache."""
     cache.save_papers(cache.paper_records)
     folder = str(out)  # os.path: pathlib's parsing would cost more than the check at 10,000 pages
     missing = {p for p in previous.pages if not os.path.isfile(os.path.join(folder, p))} if previous else set()
-    return Late(list(feeds.files(site, page_urls(site))), missing)
+    memo = cache.feeds()
+    made = list(feeds.files(site, page_urls(site), memo, digests_by_slug(cache.paper_records)))
+    cache.save_feeds(memo)
+    return Late(made, missing)
 
 
 def related_papers(site: Site, cache: BuildCache | None = None) -> dict[str, tuple[str, ...]]:

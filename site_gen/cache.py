@@ -62,7 +62,8 @@ RELATED_FILE = "related.npz"
 PAPER_BUCKETS = 16  # the papers are saved in parts: an edit rewrites the part of its file only
 PAPER_FILES = tuple(f"papers-{n:02d}.pickle" for n in range(PAPER_BUCKETS))
 RELATED_LISTS = "related-lists.pickle"
-CACHE_FILES = (*PAPER_FILES, "bibtex.pickle", "search-memo.pickle", RELATED_FILE, RELATED_LISTS,
+FEEDS_FILE = "feeds.pickle"
+CACHE_FILES = (*PAPER_FILES, "bibtex.pickle", "search-memo.pickle", RELATED_FILE, RELATED_LISTS, FEEDS_FILE,
                "manifest.pickle")  # manifest last
 
 
@@ -177,6 +178,14 @@ class BuildCache:
     def save_search_memo(self, memo: SearchMemo | None) -> None:
         if memo is not None:
             self._save("search-memo.pickle", memo)
+
+    def feeds(self) -> dict[str, tuple[str, bytes]]:
+        """The last build's feeds: path -> (digest of what the feed shows, its bytes)."""
+        value = self._load(FEEDS_FILE)
+        return value if isinstance(value, dict) else {}
+
+    def save_feeds(self, feeds: dict[str, tuple[str, bytes]]) -> None:
+        self._save(FEEDS_FILE, feeds)
 
     def manifest(self) -> Manifest | None:
         value = self._load("manifest.pickle")

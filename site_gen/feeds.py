@@ -9,6 +9,7 @@ from html import escape as escape_html
 from pathlib import PurePosixPath
 
 from . import site as urls
+from .cache import digest
 from .model import OutputFile, Paper
 from .site import Site
 from .textutil import plain_text, snippet, strip_control
@@ -86,20 +87,45 @@ def _xml(root: ET.Element) -> bytes:
     return data + b"\n"
 
 
-def files(site: Site, html_pages: Sequence[str]) -> Iterator[OutputFile]:
-    """The feed, one feed per tag, the sitemap, robots.txt and .nojekyll."""
+FeedMemo = dict[str, tuple[str, bytes]]  # feed path -> (digest of what it shows, its bytes)
+
+
+def files(site: Site, html_pages: Sequence[str], memo: FeedMemo | None = None,
+          sources: Mapping[str, str] | None = None) -> Iterator[OutputFile]:
+    """The feed, one feed per tag, the sitemap, robots.txt and .nojekyll.
+
+    With ``sources`` (slug -> digest of the paper's file, which the paper is made of), a feed
+    whose papers, tag names and settings are those of a feed in ``memo`` (the last build's) is
+    taken from there instead of made again; ``memo`` then holds this build's feeds."""
     names = site.tag_names
     entries: dict[str, ET.Element] = {}  # a paper's entry is the same in every feed it is in
+    settings = digest(site.config)
+    kept = dict(memo or {})
+    if memo is not None:
+        memo.clear()
 
     def entry(paper: Paper) -> ET.Element:
         if paper.slug not in entries:
             entries[paper.slug] = _entry(site, paper, names)
         return entries[paper.slug]
 
-    yield atom(site, site.papers, "feed.xml", site.config.title, "", entry)
+    def feed(papers: Sequence[Paper], path: str, title: str, html_path: str) -> OutputFile:
+        newest = papers[: site.config.feed_size]
+        key = "" if sources is None else digest(settings, path, title, html_path,
+                                                [(sources[p.slug], [names.get(t) for t in p.tags]) for p in newest])
+        known = kept.get(path)
+        if known is not None and known[0] == key and key:
+            made = OutputFile(PurePosixPath(path), known[1])
+        else:
+            made = atom(site, newest, path, title, html_path, entry)
+        if memo is not None and key:
+            memo[path] = (key, made.data)
+        return made
+
+    yield feed(site.papers, "feed.xml", site.config.title, "")
     for tag in site.tags:
-        yield atom(site, site.by_tag[tag.slug], urls.tag_url(tag.slug) + "feed.xml",
-                   f"{site.config.title}: {tag.name}", urls.tag_url(tag.slug), entry)
+        yield feed(site.by_tag[tag.slug], urls.tag_url(tag.slug) + "feed.xml", f"{site.config.title}: {tag.name}",
+                   urls.tag_url(tag.slug))
     yield sitemap(site, html_pages)
     robots = f"User-agent: *\nAllow: /\nSitemap: {site.config.absolute('sitemap.xml')}\n"
     yield OutputFile(PurePosixPath("robots.txt"), robots.encode())
