@@ -7,6 +7,7 @@ in place, each file atomically; the search files follow when any paper changed.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -208,9 +209,10 @@ class Prepared:
 def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: Path, previous: Manifest | None,
             stale: bool, stack: ExitStack, staging: output.Staging | None) -> Prepared:
     """Tasks shared by forked workers and this process, which first goes on with the rest of the
-    build: the search files; the related papers; the citation keys; for a full build, the
-    fragments many pages show of each paper, which the renderer adopts, so that every page
-    renderer forked later starts with all of them; the rest (``Late``).
+    build: the search files; the related papers; the citation keys; for an incremental build,
+    the rest (``Late``); for a full build, the fragments many pages show of each paper, which the
+    renderer adopts, so that every page renderer forked later starts with all of them (a full
+    build's Late is made by this process while the workers render the pages).
 
     This process takes the fragments last (``ready``), after the related papers and what it makes
     of them, so that a worker done with the search takes its share. For a full build, the search
@@ -235,15 +237,14 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
     if keys_at is None:
         keys_at = len(tasks)
         tasks.append(partial(catalogue_keys, site.papers))
+    if late_at is None and staging is None:
+        late_at = len(tasks)
+        tasks.append(late)
     keys_task, fragments_at = keys_at, len(tasks)
     if len(site.papers) < PREPARE_MIN:
         jobs = 1
     elif staging is not None:
         tasks += [partial(renderer.prepare, chunk) for chunk in chunked(site.papers, 4 * (jobs or jobs_default()))]
-    rest = len(tasks)
-    if late_at is None:
-        late_at = rest
-        tasks.append(late)  # by a worker, once done with the rest
     work = stack.enter_context(Forked(tasks, jobs))
     if search_at is not None and staging is None:
         stack.callback(_remove_unused, work, search_at)
@@ -256,17 +257,18 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
         renderer.cite_keys = work.result(keys_task)
 
     def ready() -> None:
-        for index in range(fragments_at, rest):
+        for index in range(fragments_at, len(tasks)):
             renderer.adopt(work.take(index))
         if staging is not None and search_at is not None:  # a full build makes the search files
             work.result(search_at)
-        if staging is not None or search_at is None:
+        if late_at is not None and search_at is None:
             work.result(late_at)
+        if staging is not None or search_at is None:
             work.close()  # nothing more to come: free the workers' memory before more are forked
 
     return Prepared(renderer, related, cite_keys, ready,
                     partial(work.result, search_at) if search_at is not None else lambda: None,
-                    partial(work.result, late_at))
+                    partial(work.result, late_at) if late_at is not None else functools.cache(late))
 
 
 @dataclass
