@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import os
 import platform
@@ -182,6 +181,8 @@ def spread_subfolders(path: str) -> None:
     ioctls = _flag_ioctls()
     if ioctls is None:
         return
+    import fcntl  # here: Linux only
+
     get, set_ = ioctls
     try:
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
