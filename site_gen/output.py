@@ -173,10 +173,10 @@ def spread_subfolders(path: str) -> None:
     happens.
 
     The papers' folders are unrelated, and packing them into a few block groups is slow on an
-    ext4 without a journal (as on many cloud machines and CI runners): to give a new file or
-    folder a number, the kernel scans past every number in its block group freed in the last
-    five minutes, so that rebuilding a site just removed (``make clean``) costs a scan that
-    grows with the site for each file. 10,000 folders with a file each took 1.0–5.0 s of system
+    ext4 made without a journal (some virtual machines' disks are): to give a new file or folder
+    a number, the kernel scans past every number of its block group freed in the last five
+    minutes, so that rebuilding a site just removed (``make clean``) costs each file a scan
+    that grows with the site. 10,000 folders with a file each took 1.0–5.0 s of system
     time packed, 0.5–0.7 s spread, made again right after removing as many."""
     ioctls = _flag_ioctls()
     if ioctls is None:
