@@ -297,15 +297,15 @@ def related_papers(site: Site, cache: BuildCache | None = None) -> dict[str, tup
     weights of papers that did not change read from the cache."""
     if not site.config.related:
         return {}
-    by_slug = sorted(site.papers, key=lambda p: p.slug)
-    texts = digest(site.config.related, *(part for p in by_slug for part in (p.slug, text_key(p))))
+    text_keys = {p.slug: text_key(p) for p in site.papers}
+    texts = digest(site.config.related, *(part for slug in sorted(text_keys) for part in (slug, text_keys[slug])))
     kept = cache.related_lists(texts) if cache else None
     if kept is not None:
         return kept
     from . import related  # numpy and scipy: loaded by the worker that needs them, not at start-up
 
-    paths = cache.related_paths() if cache else None
-    papers = related.related(site.papers, site.config.related, *(paths or ()))
+    weights_from, weights_to = (cache.related_paths() if cache else None) or (None, None)
+    papers = related.related(site.papers, site.config.related, weights_from, weights_to, text_keys)
     trim_memory()  # what the sparse products left behind, before workers fork
     if cache:
         cache.save_related_lists(texts, papers)

@@ -28,7 +28,7 @@ import hashlib
 import os
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import count
 from pathlib import Path
 
@@ -87,13 +87,13 @@ _BODY, _LEAD, _TITLE = 1, 1 << _LEAD_BITS, 1 << _TITLE_BITS
 
 
 def related(papers: Sequence[Paper], k: int = 5, cache: Path | None = None,
-            save: Path | None = None) -> dict[str, tuple[str, ...]]:
+            save: Path | None = None, text_keys: Mapping[str, bytes] | None = None) -> dict[str, tuple[str, ...]]:
     """Slug -> up to ``k`` slugs of the most similar other papers, best first (ties by slug).
 
     ``cache``: a file that keeps each paper's term weights between builds (written anew each
     time, or to ``save`` if given), so that only new and edited papers are tokenised; the result
-    is the same."""
-    rows = _rows(papers, k, cache, save)
+    is the same. ``text_keys``: slug -> ``text_key`` of each paper, if the caller has them."""
+    rows = _rows(papers, k, cache, save, text_keys)
     return {slug: tuple(slugs[j] for j, _ in row) for slug, row, slugs in rows}
 
 
@@ -132,15 +132,16 @@ def term_of(token: str) -> str | None:
 Row = list[tuple[int, float]]
 
 
-def _rows(papers: Sequence[Paper], k: int, cache: Path | None,
-          save: Path | None) -> Iterator[tuple[str, Row, list[str]]]:
+def _rows(papers: Sequence[Paper], k: int, cache: Path | None, save: Path | None,
+          text_keys: Mapping[str, bytes] | None = None) -> Iterator[tuple[str, Row, list[str]]]:
     """(slug, [(index in slugs, score), ...], slugs) for each paper, slugs in sorted order."""
     ordered = sorted(papers, key=lambda p: p.slug)
     slugs = [p.slug for p in ordered]
     if k <= 0 or len(ordered) < 2:
         yield from ((slug, [], slugs) for slug in slugs)
         return
-    weights = term_weights(ordered)[0] if cache is None else cached_term_weights(ordered, cache, save or cache)
+    weights = term_weights(ordered)[0] if cache is None else cached_term_weights(ordered, cache, save or cache,
+                                                                                text_keys)
     vectors = weigh(weights)
     del weights  # the largest matrix: not kept through the products
     columns, scores = neighbours(vectors, cap_postings(vectors), k)
@@ -213,10 +214,11 @@ def _sorted_terms(vocab: list[str], columns: list[Ints]) -> tuple[Ints, list[str
     return number, [names[i] for i in order]
 
 
-def cached_term_weights(papers: Sequence[Paper], path: Path, save: Path | None = None) -> sparse.csr_matrix:
+def cached_term_weights(papers: Sequence[Paper], path: Path, save: Path | None = None,
+                        text_keys: Mapping[str, bytes] | None = None) -> sparse.csr_matrix:
     """``term_weights`` reusing the rows of unchanged papers from ``path``, then saving to ``save``
-    (by default ``path``)."""
-    keys = [text_key(p) for p in papers]
+    (by default ``path``). ``text_keys``: slug -> ``text_key``, if known."""
+    keys = [text_key(p) for p in papers] if text_keys is None else [text_keys[p.slug] for p in papers]
     old_keys, old_vocab, old = _load(path)
     where = {key: row for row, key in enumerate(old_keys)}
     hits = np.array([where.get(key, -1) for key in keys], dtype=np.int64)
