@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from bench.search_check import random_queries
 from site_gen import lunr_text, search_shards
 from site_gen.lunr_index import build_index, dumps
 from site_gen.model import OutputFile
@@ -250,6 +251,17 @@ def test_split_layout_with_default_shards(node: str, tmp_path: Path) -> None:
     queries = ["transformer", "speech separation", "quant", "title:mamba", "model~1", "-speech"]
     report = compare_layouts(node, tmp_path, papers, queries, shard_bytes=search_shards.SHARD_BYTES)
     assert all(entry["same"] for entry in report["queries"])
+
+
+def test_split_layout_on_random_queries(node: str, tmp_path: Path) -> None:
+    """Queries nobody wrote down, from the papers' own words; their report is larger than a pipe
+    holds, which the script must still write whole before it exits."""
+    papers = seed_papers() + synthetic_papers(1200, seed=11)
+    queries = random_queries(papers, 650, seed=5)
+    report = compare_layouts(node, tmp_path, papers, queries, shard_bytes=4000)
+    assert len(report["queries"]) == len(queries)
+    assert len(json.dumps(report, indent=1)) > 65536  # as the script writes it
+    assert sum(isinstance(entry["hits"], int) and entry["hits"] > 0 for entry in report["queries"]) > 400
 
 
 def a_year_later(paper: Any) -> Any:

@@ -64,7 +64,7 @@ if (spec.titleQueries) report.titleQueries = titleQueries();
 
 report.ok = report.failures.length === 0;
 process.stdout.write(JSON.stringify(report, null, 1) + "\n");
-process.exit(report.ok ? 0 : 1);
+process.exitCode = report.ok ? 0 : 1; // not process.exit(): a pipe would lose what stdout has not yet written
 
 function titleQueries() {
   const serialized = JSON.parse(ourText);

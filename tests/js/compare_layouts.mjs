@@ -86,4 +86,4 @@ for (const q of spec.queries) {
 
 report.ok = report.failures.length === 0;
 process.stdout.write(JSON.stringify(report, null, 1) + "\n");
-process.exit(report.ok ? 0 : 1);
+process.exitCode = report.ok ? 0 : 1; // not process.exit(): a pipe would lose what stdout has not yet written

@@ -42,4 +42,4 @@ const report = {
   ok: duringOk && Array.isArray(after) && after.length > 0 && JSON.stringify(after) === JSON.stringify(expected),
 };
 process.stdout.write(JSON.stringify(report) + "\n");
-process.exit(report.ok ? 0 : 1);
+process.exitCode = report.ok ? 0 : 1; // not process.exit(): a pipe would lose what stdout has not yet written

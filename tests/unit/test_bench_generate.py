@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 from bench.generate import generate
+from bench.search_check import random_queries
+from tests.fixtures.search.corpus import seed_papers
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
@@ -126,3 +128,13 @@ def test_regenerating_replaces_its_own_folder(tmp_path: Path) -> None:
     generate(tmp_path / "site", 30)
     generate(tmp_path / "site", 20)
     assert len(list((tmp_path / "site" / "content" / "papers").glob("*.md"))) == 20
+
+
+def test_random_queries_are_deterministic_and_use_lunr_syntax() -> None:
+    papers = seed_papers()
+    queries = random_queries(papers, 300, seed=1)
+    assert len(queries) == 300 and queries == random_queries(papers, 300, seed=1)
+    assert queries != random_queries(papers, 300, seed=2)
+    for mark in (":", "*", "+", "-", "^", "~"):
+        assert any(mark in query for query in queries), mark
+    assert any(" " in query for query in queries) and any(" " not in query for query in queries)
