@@ -24,7 +24,7 @@ from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic, errors_only, promote, raise_if_errors
 from .model import OutputFile, Tag
 from .pages import PageSpec, other_specs, page_urls, paper_specs
-from .parallel import Forked, chunked, jobs_default, run_tasks_while, trim_memory
+from .parallel import Forked, jobs_default, run_tasks_while, tapered, trim_memory
 from .render import Renderer
 from .search import search_files
 from .site import Site, assemble
@@ -186,6 +186,7 @@ def catalogue_bibtex(site: Site, keys: dict[str, str], renderer: Renderer, cache
     return "\n".join(entries.values()).encode("utf-8")
 
 
+RENDER_CHUNK = 50  # pages: the last chunks of a full build, a few hundredths of a second each
 PREPARE_MIN = 1000  # papers; below this, forking workers costs more than it saves
 
 
@@ -244,7 +245,8 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
     if len(site.papers) < PREPARE_MIN:
         jobs = 1
     elif staging is not None:
-        tasks += [partial(renderer.prepare, chunk) for chunk in chunked(site.papers, 4 * (jobs or jobs_default()))]
+        jobs = jobs or jobs_default()
+        tasks += [partial(renderer.prepare, chunk) for chunk in tapered(site.papers, jobs, len(site.papers) // 64 + 1)]
     work = stack.enter_context(Forked(tasks, jobs))
     if search_at is not None and staging is None:
         stack.callback(_remove_unused, work, search_at)
@@ -408,8 +410,8 @@ def full_build(renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[
             search = None
         folder = staging.folder
         tasks: list[Callable[[], Done]] = [] if search else [partial(_write_search, renderer.site, folder, cache)]
-        pieces = (jobs or jobs_default()) * 8 if len(specs) > 1000 else 1  # small enough to end together
-        tasks += [partial(_render_chunk, renderer, chunk, folder) for chunk in chunked(specs, pieces)]
+        chunks = tapered(specs, jobs or jobs_default(), RENDER_CHUNK) if len(specs) > 1000 else [specs]
+        tasks += [partial(_render_chunk, renderer, chunk, folder) for chunk in chunks]
         results, extra = run_tasks_while(tasks, extras, jobs)
         if search is None:
             search = results[0]

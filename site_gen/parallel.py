@@ -233,9 +233,16 @@ def _spill_parent() -> str:
     return parent
 
 
-def chunked(items: Sequence[T], pieces: int) -> list[Sequence[T]]:
-    size = max(1, -(-len(items) // max(1, pieces)))
-    return [items[i : i + size] for i in range(0, len(items), size)]
+def tapered(items: Sequence[T], jobs: int, smallest: int = 1) -> list[Sequence[T]]:
+    """Chunks that shrink as the work runs out (guided scheduling): each holds ``1 / (2 * jobs)`` of
+    the items left, and at least ``smallest``, so that the processes taking them in turn finish
+    within a small chunk of each other, with few chunks to hand out."""
+    chunks, start = [], 0
+    while start < len(items):
+        size = max(smallest, (len(items) - start) // (2 * max(1, jobs)))
+        chunks.append(items[start : start + size])
+        start += size
+    return chunks
 
 
 def map_chunks(fn: Callable[[Sequence[T]], R], items: Sequence[T], jobs: int | None = None,
@@ -244,4 +251,4 @@ def map_chunks(fn: Callable[[Sequence[T]], R], items: Sequence[T], jobs: int | N
     jobs = jobs or jobs_default()
     if jobs < 2 or len(items) < min_parallel:
         return [fn(items)] if items else []
-    return run_tasks([partial(fn, c) for c in chunked(items, jobs * 4)], jobs)
+    return run_tasks([partial(fn, c) for c in tapered(items, jobs, len(items) // (jobs * 32) + 1)], jobs)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from site_gen.parallel import Forked, map_chunks, run_tasks, run_tasks_while
+from site_gen.parallel import Forked, map_chunks, run_tasks, run_tasks_while, tapered
 
 
 def _mark(folder: Path, name: str, delay: float = 0.0) -> int:
@@ -83,6 +83,17 @@ def test_run_tasks_keeps_the_order_of_the_tasks():
         [3**n for n in range(5)], "meanwhile")
     assert map_chunks(sum, list(range(3000)), jobs=2) and sum(map_chunks(sum, list(range(3000)), jobs=2)) == sum(
         range(3000))
+
+
+def test_tapered_chunks_shrink_to_the_smallest_and_keep_every_item_in_order():
+    items = list(range(13_503))
+    chunks = tapered(items, jobs=2, smallest=50)
+    assert [i for chunk in chunks for i in chunk] == items
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes[0] == len(items) // 4  # a quarter of the work left for each of two processes
+    assert sizes == sorted(sizes, reverse=True) and len(sizes) < 25
+    assert max(sizes[-3:]) == 50  # the last chunks: small, so the processes finish together
+    assert tapered([], jobs=2) == [] and tapered([1, 2, 3], jobs=4) == [[1], [2], [3]]
 
 
 def _large(size: int) -> tuple[int, bytes]:
