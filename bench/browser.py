@@ -47,6 +47,12 @@ PAGE_KINDS = (".html", ".css", ".svg", ".ico", ".png", ".woff2")  # not search c
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except ConnectionError:
+            pass  # the browser closed once the first result showed, with fetches still running
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
