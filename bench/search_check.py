@@ -54,7 +54,7 @@ WORD = re.compile(r"[^\W_][\w'.+-]*", re.UNICODE)
 def random_queries(papers: list[Paper], count: int, seed: int) -> list[str]:
     """``count`` queries made of the papers' own words, deterministic for ``seed``."""
     rng = random.Random(seed)
-    words: dict[str, list[str]] = {"title": [], "abstract": [], "authors": [], "tags": []}
+    words: dict[str, list[str]] = {field: [] for field in FIELDS}
     for paper in rng.sample(papers, min(len(papers), 500)):
         words["title"] += WORD.findall(paper.title)
         words["abstract"] += WORD.findall(paper.abstract_md)[:60]
