@@ -40,6 +40,8 @@ _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
 _NEEDS_ESCAPE = re.compile(r"[\\{}~^$%&#_`]|--|''")  # what _escape changes, found in one pass
 _STOPWORDS = frozenset("a an the on of in for and to with from by at is are via towards".split())
 _KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
+_DASH = re.compile("[–—]")
+_SPACES = re.compile(r"(\s+)")
 
 
 def bibtex_file(papers: Iterable[Paper]) -> str:
@@ -115,7 +117,7 @@ def _fields(paper: Paper, kind: str) -> list[tuple[str, str]]:
         ("month", MONTHS[int(month) - 1] if month else ""),
         ("date", _braced(paper.date) if day and paper.date else ""),
         ("volume", _braced(_latex(str(extra.get("volume", ""))))),
-        ("pages", _braced(re.sub("[–—]", "--", _latex(str(extra.get("pages", "")))))),
+        ("pages", _braced(_DASH.sub("--", _latex(str(extra.get("pages", "")))))),
         ("publisher", _braced(_latex(str(extra.get("publisher", ""))))),
         ("doi", _braced(_verbatim(paper.doi or ""))),
         ("eprint", _braced(paper.arxiv or "")),
@@ -131,6 +133,8 @@ def _braced(value: str) -> str:
 
 def _latex(text: str) -> str:
     """Text (with ``$...$`` math) as a BibTeX field value that keeps every character."""
+    if not text:  # most optional fields
+        return ""
     return "".join(part if is_math else _escape(part) for is_math, part in _segments(text))
 
 
@@ -173,11 +177,16 @@ def _protect_capitals(title: str) -> str:
         if is_math:
             out.append(part)
             continue
-        words = re.split(r"(\s+)", part)
+        words = _SPACES.split(part)
         if _NEEDS_ESCAPE.search(part):
             words = [_escape(w) for w in words]
-        out.append("".join("{" + w + "}" if _has_upper(w) else w for w in words))
+        out.append("".join(map(_protected, words)))
     return "".join(out)
+
+
+@lru_cache(maxsize=1 << 16)  # title words recur
+def _protected(word: str) -> str:
+    return "{" + word + "}" if _has_upper(word) else word
 
 
 def _has_upper(word: str) -> bool:
@@ -201,4 +210,6 @@ def _name_word(word: str) -> str:
 
 def _verbatim(value: str) -> str:
     """A URL or DOI as written; braces, backslashes and spaces percent-encoded."""
+    if not value:
+        return ""
     return re.sub(r"[{}\\\s]", lambda m: f"%{ord(m.group()):02X}", value.strip())

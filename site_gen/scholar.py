@@ -74,11 +74,20 @@ class PaperHead:
 
     def html(self) -> Markup:
         """Every tag above, escaped, as the default theme writes them into ``<head>``."""
-        tags = [f'<meta name="{k}" content="{escape(v)}">\n' for k, v in self.highwire]  # names are ours
-        tags += [f'<meta property="{k}" content="{escape(v)}">\n' for k, v in self.open_graph]
-        tags += [f'<meta name="{k}" content="{escape(v)}">\n' for k, v in self.twitter]
-        tags.append(f'<script type="application/ld+json">{self.json_ld}</script>\n')
-        return Markup("".join(tags))
+        tags = [("name", k, v) for k, v in self.highwire]  # names are ours
+        tags += [("property", k, v) for k, v in self.open_graph]
+        tags += [("name", k, v) for k, v in self.twitter]
+        contents = escape_each([v for _, _, v in tags])
+        html = [f'<meta {attr}="{k}" content="{v}">\n' for (attr, k, _), v in zip(tags, contents, strict=True)]
+        html.append(f'<script type="application/ld+json">{self.json_ld}</script>\n')
+        return Markup("".join(html))
+
+
+def escape_each(values: list[str]) -> list[str]:
+    """``[escape(v) for v in values]`` in one call of the escaper (the values of a page's tags are
+    many and short): escaping works character by character, so it can escape them joined."""
+    parts = str(escape("\x00".join(values))).split("\x00")
+    return parts if len(parts) == len(values) else [str(escape(v)) for v in values]  # a value held a NUL
 
 
 @dataclass(frozen=True, slots=True)

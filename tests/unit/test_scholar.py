@@ -4,11 +4,13 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from markupsafe import escape
 
 from site_gen.config import SiteConfig
 from site_gen.model import Paper
 from site_gen.scholar import (
     canonical_url,
+    escape_each,
     highwire_meta,
     json_ld_paper,
     json_ld_site,
@@ -241,6 +243,20 @@ def test_meta_values_are_escaped_by_the_template():
     )
     assert "<script" not in html and "<!--" not in html
     assert html.count("<meta ") == html.count(">")
+
+
+def test_head_html_escapes_each_value_as_markupsafe_does():
+    head = paper_head(hostile_paper(), CONFIG)
+    html = str(head.html())
+    for attr, pairs in (("name", head.highwire), ("property", head.open_graph), ("name", head.twitter)):
+        for key, value in pairs:
+            assert f'<meta {attr}="{key}" content="{escape(value)}">\n' in html
+    assert html.count("<meta ") == len(head.highwire) + len(head.open_graph) + len(head.twitter)
+
+
+@pytest.mark.parametrize("values", [[], [""], ["a", "", "<b>&\"'"], ["NUL\x00inside", "x<y"], ["\x00", "\x00\x00"]])
+def test_escape_each_is_escape_of_each(values):
+    assert escape_each(values) == [str(escape(v)) for v in values]
 
 
 def test_open_graph_and_twitter_card():
