@@ -66,6 +66,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=False,
+            cache_size=-1,
         )
 
     def static_file(self, rel: str) -> Path | None:
