@@ -163,7 +163,9 @@ def test_author_and_year_pages(site_root: Path):
     assert "More by Ada" in ada and "First paper on speech" in ada
     assert not (out / "authors/alan-turing").exists(), "one paper: no page (author_pages: 2)"
     paper = (out / "papers/first-paper/index.html").read_text()
-    assert '<a href="/authors/ada-lovelace/">Ada Lovelace</a>, Alan Turing' in paper
+    assert '<p class="authors"><a href="/authors/ada-lovelace/">Ada Lovelace</a>, Alan Turing</p>' in paper
+    more = (out / "papers/more-by-ada/index.html").read_text()
+    assert '<p class="authors"><a href="/authors/ada-lovelace/">Ada Lovelace</a></p>' in more
     assert 'href="/years/2025/"' in paper
     assert "Ada Lovelace" in (out / "authors/index.html").read_text()
     years = (out / "years/index.html").read_text()
