@@ -188,3 +188,37 @@ def test_scholarly_metadata_and_related_papers(site_root: Path):
     site_ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', home, re.S).group(1))
     assert site_ld["@type"] == "WebSite" and "search/?q=" in json.dumps(site_ld)
     assert "Related papers" in page and 'href="/papers/third-paper/"' in page
+
+
+def test_theme_dir_overrides_by_name_and_extends_the_theme_through_its_prefix(site_root: Path):
+    overrides = site_root / "overrides" / "templates"
+    (overrides / "partials").mkdir(parents=True)
+    (overrides / "paper.html").write_text(
+        '{% extends "theme/paper.html" %}\n'
+        "{% block scripts %}{{ super() }}<!-- authors: {% for name, href, separator in authors %}"
+        "{{ name }}{{ separator }}{% endfor %} -->{% endblock %}\n")
+    (overrides / "partials/site_footer.html").write_text("<footer>Our own footer</footer>\n")
+    config_file = site_root / "site.yaml"
+    config_file.write_text(config_file.read_text() + "theme_dir: overrides\n")
+    out = build_at(site_root)
+    paper = (out / "papers/first-paper/index.html").read_text()
+    assert "<!-- authors: Ada Lovelace, Alan Turing -->" in paper
+    assert '<h1>First paper on speech</h1>' in paper and 'src="/assets/js/copy.js' in paper  # the theme's file
+    assert "<footer>Our own footer</footer>" in paper and "Atom feed" not in paper
+    assert "<footer>Our own footer</footer>" in (out / "index.html").read_text()
+
+
+def test_a_theme_extends_another_by_name(site_root: Path):
+    theme = site_root / "themes" / "plain"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\n")
+    (theme / "templates/404.html").write_text('{% extends "base.html" %}{% block content %}Lost.{% endblock %}\n')
+    (theme / "templates/paper.html").write_text(
+        '{% extends "theme/paper.html" %}{% block title %}Plain: {{ super() }}{% endblock %}\n')
+    config_file = site_root / "site.yaml"
+    config_file.write_text(config_file.read_text() + "theme: plain\n")
+    out = build_at(site_root)
+    assert "Lost." in (out / "404.html").read_text()
+    paper = (out / "papers/first-paper/index.html").read_text()
+    assert "<title>Plain: First paper on speech · Test catalogue</title>" in paper
+    assert '<h1>First paper on speech</h1>' in paper
