@@ -12,7 +12,6 @@ from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic
 from .yamlio import YamlError, decode, load_yaml
 
-BUILTIN = Path(__file__).parent / "builtin_templates"
 BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
 MAX_DEPTH = 5
 
@@ -50,8 +49,7 @@ class Theme:
 
     @property
     def template_dirs(self) -> list[Path]:
-        found = [d / "templates" for d in self.dirs if (d / "templates").is_dir()]
-        return [*found, BUILTIN]
+        return [d / "templates" for d in self.dirs if (d / "templates").is_dir()]
 
     def environment(self) -> jinja2.Environment:
         dirs = [str(d) for d in self.template_dirs]
