@@ -55,7 +55,7 @@ class Theme:
         dirs = [str(d) for d in self.template_dirs]
         loader = jinja2.ChoiceLoader([
             jinja2.FileSystemLoader(dirs),
-            jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(dirs[1:] or dirs)}),
+            jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(dirs[1:])}),  # all but the most specific
         ])
         return jinja2.Environment(
             loader=loader,

@@ -6,13 +6,17 @@ import base64
 import html
 import json
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from site_gen import config
 from site_gen.build import build
+from site_gen.errors import BuildFailed
 from site_gen.importers.daily import parse
 from tests.conftest import REPO, SEED, paper_text
 from tests.sitecheck import broken_links, snapshot
@@ -222,3 +226,13 @@ def test_a_theme_extends_another_by_name(site_root: Path):
     paper = (out / "papers/first-paper/index.html").read_text()
     assert "<title>Plain: First paper on speech · Test catalogue</title>" in paper
     assert '<h1>First paper on speech</h1>' in paper
+
+
+def test_the_theme_prefix_never_names_the_most_specific_folder(site_root: Path):
+    theme = site_root / "themes" / "alone"  # a theme of its own, extending none
+    shutil.copytree(REPO / "themes/default/templates", theme / "templates")
+    (theme / "templates/404.html").write_text('{% extends "theme/base.html" %}\n')
+    config_file = site_root / "site.yaml"
+    config_file.write_text(config_file.read_text() + "theme: alone\n")
+    with pytest.raises(BuildFailed, match="theme/base.html"):
+        build_at(site_root)
