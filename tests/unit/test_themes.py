@@ -1,0 +1,78 @@
+"""The template environment: Jinja2 as configured for a build, and what it changes in Jinja."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import jinja2
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup, escape
+
+from site_gen.config import SiteConfig
+from site_gen.themes import Environment, Theme, escape_output
+
+
+def environment(templates: dict[str, str]) -> Environment:
+    return Environment(
+        loader=jinja2.DictLoader(templates),
+        autoescape=jinja2.select_autoescape(("html",), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+@given(st.text())
+def test_escape_output_is_escape(text: str) -> None:
+    assert escape_output(text) == escape(text)
+    assert type(escape_output(text)) is str
+
+
+@pytest.mark.parametrize("value", [Markup("<b>&amp;</b>"), 3, 2.5, None, ["<a>"], "'\"<>&"])
+def test_escape_output_of_every_kind_of_value(value: object) -> None:
+    assert escape_output(value) == escape(value)
+
+
+def test_output_is_escaped_as_jinja_escapes_it() -> None:
+    templates = {
+        "page.html": "{{ text }}|{{ safe }}|{{ number }}|{{ text | upper }}|{{ safe ~ text }}"
+                     "|{% autoescape false %}{{ text }}{% endautoescape %}",
+        "page.txt": "{{ text }}",
+    }
+    ours, jinja = environment(templates), jinja2.Environment(
+        loader=jinja2.DictLoader(templates), autoescape=jinja2.select_autoescape(("html",)))
+    context = {"text": "<a href=\"x\">'&'</a>", "safe": Markup("<em>&amp;</em>"), "number": 7}
+    for name in templates:
+        assert ours.get_template(name).render(context) == jinja.get_template(name).render(context)
+    assert ours.get_template("page.html").render(context).startswith("&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;")
+    assert ours.get_template("page.txt").render(context) == context["text"]
+
+
+def test_output_of_autoescaped_templates_goes_through_escape_output() -> None:
+    ours = environment({})
+    assert "site_gen_escape_output(" in str(ours.compile("{{ x }}", raw=True))
+    assert "site_gen_escape_output(" not in str(ours.compile("{% autoescape false %}{{ x }}{% endautoescape %}",
+                                                             raw=True))
+
+
+def test_undefined_values_still_fail() -> None:
+    with pytest.raises(jinja2.UndefinedError):
+        environment({"page.html": "{{ missing }}"}).get_template("page.html").render()
+
+
+def test_a_template_error_names_its_line() -> None:
+    template = environment({"page.html": "one\ntwo\n{{ 1 // x }}\n"}).get_template("page.html")
+    with pytest.raises(ZeroDivisionError) as info:
+        template.render(x=0)
+    assert traceback.extract_tb(info.value.__traceback__)[-1][:2] == ("<template>", 3)
+
+
+def test_template_globals_are_a_plain_dict(tmp_path: Path) -> None:
+    # A ChainMap would be iterated for every render's context.
+    ours = Theme(SiteConfig(root=tmp_path)).environment()
+    ours.globals["site_name"] = "Papers"
+    template = ours.from_string("{{ site_name }}", {"extra": 1})
+    assert type(template.globals) is dict
+    assert template.render() == "Papers"
+    assert template.globals["extra"] == 1
