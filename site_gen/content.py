@@ -57,20 +57,23 @@ class LoadResult:
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """A paper file: its path, the path as diagnostics show it, and its signature when found."""
+    """A paper file: its path, the path as diagnostics show it, and its signature when found
+    (None: to be taken when the file is read)."""
 
     path: str
     display: str
-    signature: Signature
+    signature: Signature | None
 
     @property
     def slug(self) -> str:
         return os.path.basename(self.path)[:-3]
 
 
-def discover(content_dir: Path, root: Path | None = None) -> tuple[list[Found], list[Diagnostic]]:
+def discover(content_dir: Path, root: Path | None = None,
+             signatures: bool = True) -> tuple[list[Found], list[Diagnostic]]:
     """The paper files, sorted by name; symlinks that lead outside ``content_dir`` are skipped
-    with a warning. Strings, not paths: at 50,000 files pathlib's parsing is a visible cost."""
+    with a warning. Strings, not paths: at 50,000 files pathlib's parsing is a visible cost.
+    Without ``signatures``, none is taken (a stat of each file)."""
     papers_dir = content_dir / PAPERS_DIR
     if not papers_dir.is_dir():
         return [], []
@@ -89,7 +92,7 @@ def discover(content_dir: Path, root: Path | None = None) -> tuple[list[Found], 
             if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(inside):
                 problems.append(Diagnostic(shown, 0, outside, severity="warning"))
             elif entry.name.endswith(".md") and entry.is_file():
-                found.append(Found(entry.path, shown, _signature(entry)))
+                found.append(Found(entry.path, shown, _signature(entry) if signatures else None))
             else:
                 problems.append(_not_a_paper(entry, shown))
     found.sort(key=lambda f: os.path.basename(f.path))
@@ -158,15 +161,26 @@ def make_paper(values: dict[str, Any], slug: str, path: str, body: str, body_lin
 
 def read_paper(path: Path | str, display: str) -> tuple[bytes | None, list[Diagnostic]]:
     """A paper file's bytes, never more than ``MAX_FILE_BYTES`` of them."""
+    raw, problems, _ = _read_paper(path, display)
+    return raw, problems
+
+
+def _read_paper(path: Path | str, display: str,
+                signed: bool = False) -> tuple[bytes | None, list[Diagnostic], Signature]:
+    """``read_paper``, and if ``signed`` the file's signature, taken before it is read."""
+    signature = NO_SIGNATURE
     try:
         with open(path, "rb") as fh:
+            if signed:
+                stat = os.fstat(fh.fileno())
+                signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
             raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        return None, [Diagnostic(display, 0, f"cannot read: {exc.strerror}")]
+        return None, [Diagnostic(display, 0, f"cannot read: {exc.strerror}")], signature
     if len(raw) > MAX_FILE_BYTES:
         return None, [Diagnostic(display, 1, f"file too large: more than {MAX_FILE_BYTES:,} bytes",
-                                 "a paper file holds an abstract; link the full text with url or pdf")]
-    return raw, []
+                                 "a paper file holds an abstract; link the full text with url or pdf")], signature
+    return raw, [], signature
 
 
 def load_file(path: Path, display: str) -> tuple[Paper | None, list[Diagnostic]]:
@@ -174,25 +188,26 @@ def load_file(path: Path, display: str) -> tuple[Paper | None, list[Diagnostic]]
     return parse_paper(raw, display, path.name[:-3]) if raw is not None else (None, problems)
 
 
-Loaded = tuple[str, str, Paper | None, list[Diagnostic]]  # display path, digest, paper, problems
+Loaded = tuple[str, str, Paper | None, list[Diagnostic], Signature]  # display path, digest, paper, problems, signature
 
 
 def _load_chunk(jobs: Sequence[tuple[Found, Record | None]]) -> list[Loaded]:
     results: list[Loaded] = []
     for found, cached in jobs:
-        display = found.display
-        if cached is not None and found.signature != NO_SIGNATURE and cached[2] == found.signature:
-            results.append((display, cached[0], cached[1], []))  # unchanged since the last build
+        display, signature = found.display, found.signature
+        if cached is not None and signature not in (None, NO_SIGNATURE) and cached[2] == signature:
+            results.append((display, cached[0], cached[1], [], signature))  # unchanged since the last build
             continue
-        raw, problems = read_paper(found.path, display)
+        raw, problems, taken = _read_paper(found.path, display, signed=signature is None)
+        signature = taken if signature is None else signature
         if raw is None:
-            results.append((display, "", None, problems))
+            results.append((display, "", None, problems, signature))
             continue
         key = digest(raw)
         if cached is not None and cached[0] == key:
-            results.append((display, key, cached[1], []))
+            results.append((display, key, cached[1], [], signature))
         else:
-            results.append((display, key, *parse_paper(raw, display, found.slug)))
+            results.append((display, key, *parse_paper(raw, display, found.slug), signature))
     return results
 
 
@@ -202,20 +217,20 @@ def load_papers(content_dir: Path, root: Path | None = None, cache: dict[str, Re
 
     Duplicates by URL or id are reported naming both files.
     """
-    # Signatures are taken before the files are read: a file edited while the build runs is read again next time.
-    files, warnings = discover(content_dir, root)
-    result = LoadResult(diagnostics=list(warnings))
+    # Signatures are taken before the files are read: a file edited while the build runs is read
+    # again next time. Without a cache to compare them with, each is taken as its file is read.
     cache = cache or {}
+    files, warnings = discover(content_dir, root, signatures=bool(cache))
+    result = LoadResult(diagnostics=list(warnings))
     jobs = [(found, cache.get(found.display)) for found in files]
     racy = time.time_ns() - RACY_NS  # a file changed this recently may change again within its clock tick
-    signatures = {f.display: f.signature if f.signature[0] < racy else NO_SIGNATURE for f in files}
     misses = sum(1 for job in jobs if job[1] is None)
     chunks = map_chunks(_load_chunk, jobs, min_parallel=1500) if misses > 1500 else [_load_chunk(jobs)]
-    for display, key, paper, problems in (item for chunk in chunks for item in chunk):
+    for display, key, paper, problems, signature in (item for chunk in chunks for item in chunk):
         result.diagnostics += problems
         if paper is not None:
             result.papers.append(paper)
-            result.cache[display] = (key, paper, signatures[display])
+            result.cache[display] = (key, paper, signature if signature[0] < racy else NO_SIGNATURE)
     result.diagnostics += find_duplicates(result.papers)
     return result
 

@@ -96,6 +96,19 @@ def test_a_file_whose_signature_is_unchanged_is_not_read_again(tmp_path: Path):
     assert [p.title for p in load_papers(tmp_path / "content", tmp_path).papers] == ["New title"]
 
 
+def test_without_a_cache_each_signature_is_taken_as_its_file_is_read(tmp_path: Path):
+    from site_gen.content import discover
+
+    path = _paper_file(tmp_path, "A title")
+    hour_ago = path.stat().st_mtime_ns - 3600 * 10**9
+    os.utime(path, ns=(hour_ago, hour_ago))
+    found, _ = discover(tmp_path / "content", tmp_path, signatures=False)
+    assert [f.signature for f in found] == [None]  # no stat of every file before any is read
+    stat = path.stat()
+    loaded = load_papers(tmp_path / "content", tmp_path)
+    assert loaded.cache["content/papers/a-paper.md"][2] == (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
 def test_an_edit_within_the_clock_tick_of_the_last_build_is_read(tmp_path: Path):
     path = _paper_file(tmp_path, "Old title")
     first = load_papers(tmp_path / "content", tmp_path)  # the file is seconds old: its signature is not kept
