@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 import jinja2.compiler
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from .cache import digest
 from .config import SiteConfig
@@ -28,10 +28,14 @@ except (ImportError, AttributeError):  # another markupsafe: its escape, Markup 
 
 def escape_output(value: object) -> str:
     """``escape(value)`` for what a template writes out (``{{ ... }}``): the same text, as a plain
-    str when ``value`` is one. A page's pieces are joined into one str, so the Markup that
-    ``escape`` makes of each escaped str (half of its time) is thrown away at once."""
-    if type(value) is str and _escape_str is not None:
-        return _escape_str(value)
+    str when ``value`` is one, and a Markup itself rather than a copy. A page's pieces are joined
+    into one str, so the Markup that ``escape`` makes of each (half of its time) is thrown away
+    at once."""
+    kind = type(value)
+    if kind is str and _escape_str is not None:
+        return _escape_str(value)  # type: ignore[arg-type]
+    if kind is Markup:
+        return value  # type: ignore[return-value]
     return escape(value)
 
 

@@ -34,6 +34,11 @@ def test_escape_output_of_every_kind_of_value(value: object) -> None:
     assert escape_output(value) == escape(value)
 
 
+def test_escape_output_keeps_markup_as_it_is() -> None:
+    html = Markup("<p>" + "x" * 1000 + "</p>")
+    assert escape_output(html) is html
+
+
 def test_output_is_escaped_as_jinja_escapes_it() -> None:
     templates = {
         "page.html": "{{ text }}|{{ safe }}|{{ number }}|{{ text | upper }}|{{ safe ~ text }}"
