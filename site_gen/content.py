@@ -170,17 +170,37 @@ def _read_paper(path: Path | str, display: str,
     """``read_paper``, and if ``signed`` the file's signature, taken before it is read."""
     signature = NO_SIGNATURE
     try:
-        with open(path, "rb") as fh:
+        fd = os.open(path, _READ)
+        try:
+            stat = os.fstat(fd)
             if signed:
-                stat = os.fstat(fh.fileno())
                 signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-            raw = fh.read(MAX_FILE_BYTES + 1)
+            raw = _read_to_end(fd, MAX_FILE_BYTES + 1, stat.st_size)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return None, [Diagnostic(display, 0, f"cannot read: {exc.strerror}")], signature
     if len(raw) > MAX_FILE_BYTES:
         return None, [Diagnostic(display, 1, f"file too large: more than {MAX_FILE_BYTES:,} bytes",
                                  "a paper file holds an abstract; link the full text with url or pdf")], signature
     return raw, [], signature
+
+
+_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_to_end(fd: int, limit: int, size: int) -> bytes:
+    """At most ``limit`` bytes of an open file of ``size`` bytes (by its stat), to its end.
+
+    One read of the size and a byte more finds the end of a file that did not grow: ``open``
+    and ``read(limit)`` would add three system calls and allocate ``limit`` bytes (half a
+    megabyte, a fresh mapping) for each file of a few kilobytes."""
+    chunks = [os.read(fd, min(limit, size + 1))]
+    total = len(chunks[0])
+    while chunks[-1] and total < limit and total > size:  # it grew: read on to its end
+        chunks.append(os.read(fd, min(limit - total, 1 << 16)))
+        total += len(chunks[-1])
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def load_file(path: Path, display: str) -> tuple[Paper | None, list[Diagnostic]]:

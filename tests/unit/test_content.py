@@ -109,6 +109,21 @@ def test_without_a_cache_each_signature_is_taken_as_its_file_is_read(tmp_path: P
     assert loaded.cache["content/papers/a-paper.md"][2] == (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
+@pytest.mark.parametrize("stat_size", [0, 1, 5_000, 9_999, 10_000, 10_001, 70_000])
+@pytest.mark.parametrize("limit", [3, 10_000, 10_001, 500_001])
+def test_a_file_is_read_to_its_end_whatever_its_stat_said(tmp_path: Path, stat_size: int, limit: int):
+    from site_gen.content import _read_to_end
+
+    data = bytes(range(256)) * 39 + b"0123456789abcdef"  # 10,000 bytes
+    path = tmp_path / "paper.md"
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    try:  # a size below the file's is a file that grew after its stat, above it one that shrank
+        assert _read_to_end(fd, limit, stat_size) == data[:limit]
+    finally:
+        os.close(fd)
+
+
 def test_an_edit_within_the_clock_tick_of_the_last_build_is_read(tmp_path: Path):
     path = _paper_file(tmp_path, "Old title")
     first = load_papers(tmp_path / "content", tmp_path)  # the file is seconds old: its signature is not kept
