@@ -39,6 +39,9 @@ def escape_output(value: object) -> str:
     return escape(value)
 
 
+_ESCAPE_OUTPUT = "site_gen_escape_output"  # Jinja names what it generates l_0_x, t_1 and the like
+
+
 class _CodeGenerator(jinja2.compiler.CodeGenerator):
     """Jinja's compiler, with ``escape_output`` for the escaping of output (autoescaped
     templates); everything else compiles as Jinja compiles it."""
@@ -55,9 +58,6 @@ class _CodeGenerator(jinja2.compiler.CodeGenerator):
         self.write(f"{_ESCAPE_OUTPUT}(")
         if finalize.src is not None:
             self.write(finalize.src)
-
-
-_ESCAPE_OUTPUT = "site_gen_escape_output"  # Jinja names what it generates l_0_x, t_1 and the like
 
 
 class Environment(jinja2.Environment):
