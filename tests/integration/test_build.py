@@ -236,3 +236,13 @@ def test_the_theme_prefix_never_names_the_most_specific_folder(site_root: Path):
     config_file.write_text(config_file.read_text() + "theme: alone\n")
     with pytest.raises(BuildFailed, match="theme/base.html"):
         build_at(site_root)
+
+
+def test_a_listing_of_one_paper_has_no_sort_control(site_root: Path):
+    out = build_at(site_root)
+    one = (out / "tags/speech/page/2/index.html").read_text()
+    assert one.count('class="paper-card"') == 1
+    assert "data-sort-control" not in one and "sort.js" not in one
+    two = (out / "tags/moe/index.html").read_text()
+    assert two.count('class="paper-card"') > 1
+    assert "data-sort-control" in two and "sort.js" in two
