@@ -35,13 +35,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .citation import entry_type
 from .config import SiteConfig
 from .model import Paper
 from .site import SEARCH_URL, paper_url
-from .textutil import plain_text, snippet
+from .textutil import escape_str, plain_text, snippet
 
 DESCRIPTION_CHARS = 200  # link previews cut the abstract near this length
 SEARCH_TEMPLATE = "search_term_string"
@@ -84,10 +84,9 @@ class PaperHead:
 
 
 def escape_each(values: list[str]) -> list[str]:
-    """``[escape(v) for v in values]`` in one call of the escaper (the values of a page's tags are
-    many and short): escaping works character by character, so it can escape them joined."""
-    parts = str(escape("\x00".join(values))).split("\x00")
-    return parts if len(parts) == len(values) else [str(escape(v)) for v in values]  # a value held a NUL
+    """``[str(escape(v)) for v in values]``, without making a Markup of each (the values of a
+    page's tags are many and short)."""
+    return [escape_str(v) for v in values]
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
+
+from markupsafe import escape
+
+
+def _escape_str_slowly(text: str) -> str:
+    return str(escape(text))
+
+
+escape_str: Callable[[str], str]  # ``str(markupsafe.escape(text))`` for a str
+try:  # what markupsafe.escape does to a str, in C, without making a Markup of the result
+    from markupsafe import _speedups
+    escape_str = _speedups._escape_inner
+except (ImportError, AttributeError):  # another markupsafe
+    escape_str = _escape_str_slowly
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # Link text without brackets and a destination with at most one level of parentheses: each

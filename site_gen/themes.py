@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +13,11 @@ from markupsafe import Markup, escape
 from .cache import digest
 from .config import SiteConfig
 from .errors import BuildFailed, Diagnostic
+from .textutil import escape_str
 from .yamlio import YamlError, decode, load_yaml
 
 BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
 MAX_DEPTH = 5
-
-_escape_str: Callable[[str], str] | None
-try:  # what markupsafe.escape does to a str, in C, without making a Markup of the result
-    from markupsafe import _speedups
-    _escape_str = _speedups._escape_inner
-except (ImportError, AttributeError):  # another markupsafe: its escape, Markup and all
-    _escape_str = None
-
 
 def escape_output(value: object) -> str:
     """``escape(value)`` for what a template writes out (``{{ ... }}``): the same text, as a plain
@@ -32,8 +25,8 @@ def escape_output(value: object) -> str:
     into one str, so the Markup that ``escape`` makes of each (half of its time) is thrown away
     at once."""
     kind = type(value)
-    if kind is str and _escape_str is not None:
-        return _escape_str(value)  # type: ignore[arg-type]
+    if kind is str:
+        return escape_str(value)  # type: ignore[arg-type]
     if kind is Markup:
         return value  # type: ignore[return-value]
     return escape(value)
