@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import subprocess
+import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -145,3 +147,19 @@ def test_the_result_folders_of_killed_builds_are_removed():
 
         shutil.rmtree(left, ignore_errors=True)
         shutil.rmtree(mine, ignore_errors=True)
+
+
+def _threads_after(code: str, env: dict[str, str]) -> int:
+    """The threads of a fresh Python that ran ``code``."""
+    script = code + "; import os; print(len(os.listdir('/proc/self/task')))"
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    return int(done.stdout)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_the_generator_starts_no_blas_threads():
+    """numpy's OpenBLAS would start a thread per core, spinning at import; site-gen asks for none."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    assert _threads_after("import site_gen.cli, site_gen.related", env) == 1
+    env["OPENBLAS_NUM_THREADS"] = "2"  # the user's own setting is kept
+    assert _threads_after("import site_gen.cli, site_gen.related", env) == 2
