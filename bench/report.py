@@ -112,9 +112,27 @@ def markdown(result: dict[str, Any]) -> str:
     ]
     for size in result["sizes"]:
         lines.append(_search_row(size))
+    lines += ["", "Each round's wall time, in the order run (the fastest round of each, and their ratio):", ""]
+    lines += [_rounds_line(size) for size in result["sizes"]]
     loads = ", ".join(f"N={s['n']:,} {s['load_average'][0]:.1f} → {s['load_average'][1]:.1f}" for s in result["sizes"])
     lines += ["", f"1-minute load average before → after each size: {loads}."]
     return "\n".join(lines) + "\n"
+
+
+def _walls(summary: dict[str, Any] | None) -> list[float]:
+    return [run["wall_s"] for run in (summary or {}).get("runs", []) if run.get("status") == 0]
+
+
+def _rounds_line(size: dict[str, Any]) -> str:
+    """A medians table hides a trend across rounds: a file system slowing as the rounds free and
+    create tens of thousands of files, for one generator more than the other."""
+    mine, peer = _walls(size["site_gen"]), _walls(size["hugo"])
+    line = f"- N={size['n']:,}: site-gen {', '.join(f'{w:.2f}' for w in mine)} s"
+    if peer:
+        line += f"; Hugo {', '.join(f'{w:.2f}' for w in peer)} s"
+    if mine and peer:
+        line += f"; fastest {min(mine):.2f} / {min(peer):.2f} s = {min(mine) / min(peer):.2f}"
+    return line
 
 
 def _ms(value: float | None) -> str:

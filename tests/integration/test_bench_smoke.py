@@ -54,6 +54,7 @@ def test_reports_the_full_build(results: tuple[dict[str, Any], str]) -> None:
     assert median["html_pages"] > 50  # a page per paper, listings, tags
     assert median["wall_s"] > 0 and median["pages_per_s"] > 0
     assert "| 50 |" in markdown
+    assert "- N=50: site-gen " in markdown  # each round, beside the medians
 
 
 def node_available() -> bool:
