@@ -164,7 +164,8 @@ class Renderer:
         self._authors = site.author_pages()
         # UTF-8: half the memory of a str as soon as a fragment has one character beyond ASCII (a
         # snippet's ellipsis), and memory is what a large catalogue runs out of first
-        self._fragments: dict[tuple[str, str], bytes] = {}
+        self._fragments: dict[tuple[str, str], tuple[bytes, int, int]] = {}  # (buffer, start, end)
+        self._papers: dict[str, Paper] = {}  # by slug, once ``adopt`` needs them
         self.cite_keys = cite_keys if cite_keys is not None else catalogue_keys(site.papers)
         self.bibtex: dict[str, str] = {}  # slug -> BibTeX entry, of each paper page rendered
 
@@ -211,12 +212,21 @@ class Renderer:
             prepared.append((paper.slug, view.snippet, str(view.tag_links), fragments))
         return prepared
 
-    def adopt(self, prepared: Iterable[Prepared]) -> None:
-        papers = {paper.slug: paper for paper in self.site.papers}
+    def adopt(self, prepared: Sequence[Prepared]) -> None:
+        """Take what ``prepare`` made. The fragments of a batch are kept in one buffer and read as
+        slices of it: a page then changes no reference count of an object per fragment, so the
+        pages of memory that hold them stay shared with the workers forked to render (a worker
+        that changes a count gets a copy of the page it is on)."""
+        if not self._papers:
+            self._papers = {paper.slug: paper for paper in self.site.papers}
+        papers = self._papers
+        buffer = b"".join([html for *_, fragments in prepared for html in fragments])
+        at = 0
         for slug, text, tag_links, fragments in prepared:
             self._views[slug] = self._new_view(papers[slug], text, Markup(tag_links))
             for template, html in zip(SHARED_FRAGMENTS, fragments, strict=True):
-                self._fragments[template, slug] = html
+                self._fragments[template, slug] = (buffer, at, at + len(html))
+                at += len(html)
 
     def fragment(self, template: str, view: PaperView) -> Markup:
         """A partial about one paper, rendered once however many pages show it."""
@@ -227,10 +237,13 @@ class Renderer:
         return Markup(separator.join([self._fragment(template, view) for view in views]).decode())
 
     def _fragment(self, template: str, view: PaperView) -> bytes:
-        html = self._fragments.get((template, view.slug))
-        if html is None:
-            html = self._fragments[template, view.slug] = self.render(template, paper=view).encode()
-        return html
+        found = self._fragments.get((template, view.slug))
+        if found is None:
+            html = self.render(template, paper=view).encode()
+            self._fragments[template, view.slug] = (html, 0, len(html))
+            return html
+        buffer, start, end = found
+        return buffer[start:end]  # the buffer itself when it holds only this fragment
 
     def author_link(self, name: str) -> str | None:
         """The page of an author who has one, else None."""

@@ -70,3 +70,28 @@ def test_plain_text_shortcuts_change_nothing(text: str) -> None:
     from site_gen.textutil import plain_text
 
     assert plain_text.__wrapped__(text) == reference_plain_text(text)
+
+
+def test_adopted_fragments_are_those_the_renderer_makes_and_share_one_buffer() -> None:
+    """A worker's fragments (``prepare``) taken by another renderer (``adopt``) give the same bytes
+    as rendering them there, and those of one batch are slices of one buffer, not an object each
+    (reading them must leave the memory shared with forked workers)."""
+    from site_gen import config
+    from site_gen.build import load_site
+    from site_gen.render import SHARED_FRAGMENTS, Renderer
+    from site_gen.themes import Theme
+
+    site, _ = load_site(config.load(REPO))
+    theme = Theme(site.config)
+    adopting, rendering = Renderer(site, theme), Renderer(site, theme)
+    half = len(site.papers) // 2
+    batches = [Renderer(site, theme).prepare(site.papers[:half]), Renderer(site, theme).prepare(site.papers[half:])]
+    for batch in batches:
+        adopting.adopt(batch)
+    for paper in site.papers:
+        for template in SHARED_FRAGMENTS:
+            assert adopting._fragment(template, adopting.view(paper)) == \
+                rendering._fragment(template, rendering.view(paper)), (template, paper.slug)
+    buffers = {id(adopting._fragments[template, paper.slug][0])
+               for paper in site.papers for template in SHARED_FRAGMENTS}
+    assert len(buffers) == len(batches)
