@@ -19,6 +19,7 @@ from .yamlio import YamlError, decode, load_yaml
 BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
 MAX_DEPTH = 5
 
+
 def escape_output(value: object) -> str:
     """``escape(value)`` for what a template writes out (``{{ ... }}``): the same text, as a plain
     str when ``value`` is one, and a Markup itself rather than a copy. A page's pieces are joined
