@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from bench.browser import AT_FIRST_RESULT
+from bench.browser import AT_FIRST_RESULT, Fetches
 from bench.generate import generate
 from tests.browser.conftest import Console, _serve, site_gen
 from tests.fixtures.search.queries import LAYOUT_QUERIES
@@ -79,13 +79,14 @@ def results_page(page: Page, url: str) -> tuple[list[str], str]:
 def test_search_page_shows_the_whole_index_results_for_a_few_files(
     page: Page, served: Served, console: Console
 ) -> None:
-    page.add_init_script(AT_FIRST_RESULT)  # what the page has received when its first result appears
+    page.add_init_script(AT_FIRST_RESULT)  # what the page and its worker have when the first result appears
+    fetches = Fetches(page)
     split, split_status = results_page(page, served.url + "split/search/?q=transformer")
-    first = [urlsplit(url).path.lstrip("/") for url in page.evaluate("window.__fetchedAtFirstResult")]
+    first = [urlsplit(url).path.lstrip("/") for url in fetches.at_first_result(page)]
     whole, whole_status = results_page(page, served.url + "whole/search/?q=transformer")
     assert split == whole and len(split) == 50
     assert split_status == whole_status and "papers match" in split_status
-    files = [served.folder / path for path in first if path.startswith("split/search/")]
+    files = [served.folder / path for path in first if path.startswith("split/search/") and path.endswith(".json")]
     assert served.folder / "split/search/manifest.json" in files
     assert not any(f.name in ("lunr-index.json", "documents.json") for f in files)
     # The first ten results are shown with their documents; the other forty follow.
@@ -125,7 +126,9 @@ def test_engine_gives_the_whole_index_top_ten_for_every_kind_of_query(
           const differ = [];
           let compared = 0;
           for (const q of queries) {
-            const split = await SiteSearchEngine.load({ base: '/split/', index: '/split/search/manifest.json' });
+            // in the page: a fresh engine per query (no shard loaded yet) without a worker each
+            const split = await SiteSearchEngine.load(
+              { base: '/split/', index: '/split/search/manifest.json', worker: false });
             const a = await top(split, q);
             const b = await top(whole, q);
             compared += 1;
@@ -137,6 +140,66 @@ def test_engine_gives_the_whole_index_top_ten_for_every_kind_of_query(
     )
     assert report["compared"] == len(LAYOUT_QUERIES)
     assert report["differ"] == []
+
+
+WORKER_QUERIES = ["transformer", "language model benchmark evaluation", "quantizat", "title:mamba",
+                  "+speech -diffusion", "sp*ch", "zzzzunknown", "title:"]
+
+
+def test_the_worker_engine_gives_the_page_engine_results_and_the_page_runs_no_query(
+    page: Page, served: Served
+) -> None:
+    page.goto(served.url + "split/search/")
+    page.wait_for_function("() => window.SiteSearchEngine")
+    report: dict[str, Any] = page.evaluate(
+        """async (queries) => {
+          const options = { base: '/split/', index: '/split/search/manifest.json' };
+          const here = await SiteSearchEngine.load(Object.assign({ worker: false }, options));
+          const there = await SiteSearchEngine.load(options);
+          let pageQueries = 0;
+          const query = lunr.Index.prototype.query;
+          lunr.Index.prototype.query = function (...args) { pageQueries += 1; return query.apply(this, args); };
+          const outcome = async (engine, q) => {
+            try {
+              const results = await engine.search(q, { tags: true, documents: 10 });
+              await engine.documents(results.slice(0, 20));
+              return {
+                count: results.length,
+                top: results.slice(0, 20).map((r) => [r.ref, r.score, [...r.terms].sort(), r.doc]),
+                // every result's tags (a document that is not shown may have them in another order)
+                tags: results.map((r) => [...r.doc.tags].sort().join(' ')),
+              };
+            } catch (error) {
+              return error.name + ': ' + error.message;
+            }
+          };
+          const differ = [];
+          let inWorker = 0;
+          for (const q of queries) {
+            const before = pageQueries;
+            const b = await outcome(there, q);
+            inWorker += pageQueries - before;
+            const a = await outcome(here, q);
+            if (JSON.stringify(a) !== JSON.stringify(b)) differ.push({ q, page: a, worker: b });
+          }
+          // Searches with the same options while one runs: the newest replaces the one waiting.
+          const settled = await Promise.allSettled(['speech', 'mamba', 'transformer'].map((q) => there.search(q)));
+          const last = await here.search('transformer');
+          return {
+            differ, inWorker, termOf: there.termOf('Separations'), size: [here.size, there.size],
+            settled: settled.map((s) => s.status === 'fulfilled' ? s.value.length : s.reason.name),
+            last: last.length,
+          };
+        }""",
+        WORKER_QUERIES,
+    )
+    assert report["differ"] == []
+    assert report["inWorker"] == 0  # lunr.js ran the worker engine's queries in the worker
+    assert len(page.workers) >= 1
+    assert report["termOf"] == "separ"
+    assert report["size"] == [PAPERS, PAPERS]
+    assert report["settled"][1] == "Superseded"
+    assert report["settled"][0] > 0 and report["settled"][2] == report["last"] > 0
 
 
 def test_show_more_appends_the_next_results_in_order_and_keeps_the_focus(page: Page, served: Served) -> None:

@@ -30,11 +30,19 @@
  * Queries: plain words are searched as written and as prefixes (`quant` finds `quantization`);
  * a query with lunr syntax (`title:x`, `x*`, `+x -y`, `x^2`, `x~1`) goes to lunr.js as it is,
  * except that "word: " after a word that is not a field is read as punctuation (pasted titles).
+ *
+ * In a page, the engine runs in a Web Worker started from this same file (`options.worker:
+ * false`, or a browser that cannot start it, keeps it in the page): a broad query of a large
+ * catalogue keeps lunr.js busy for up to a second, which would otherwise freeze the page while
+ * the reader types. The page loads lunr.js too, for `termOf`. While a search runs in the worker,
+ * a newer one with the same options replaces the one waiting behind it, which rejects with an
+ * error named `Superseded`: the newer query's results are the ones a reader is waiting for.
  */
 (function () {
   'use strict';
 
-  const script = document.currentScript;
+  const inWorker = typeof document === 'undefined' && typeof importScripts === 'function';
+  const script = inWorker ? null : document.currentScript;
   const SYNTAX = /[:^~*\\]|(?:^|\s)[+-]/;
   const SEPARATOR = /[\s\-]+/;
   const PREFIX_MIN = 2;
@@ -71,12 +79,20 @@
   }
 
   function loadScript(src) {
-    if (window.lunr) return Promise.resolve();
+    if (globalThis.lunr) return Promise.resolve();
+    if (inWorker) {
+      try {
+        importScripts(src);
+      } catch (error) {
+        return Promise.reject(new Error('could not load ' + src));
+      }
+      return globalThis.lunr ? Promise.resolve() : Promise.reject(new Error('lunr.js did not load'));
+    }
     return new Promise((resolve, reject) => {
       const el = document.createElement('script');
       el.src = src;
       el.async = true;
-      el.onload = () => (window.lunr ? resolve() : reject(new Error('lunr.js did not load')));
+      el.onload = () => (globalThis.lunr ? resolve() : reject(new Error('lunr.js did not load')));
       el.onerror = () => reject(new Error('could not load ' + src));
       document.head.appendChild(el);
     });
@@ -102,6 +118,28 @@
     return new QueryError(error && error.message ? String(error.message) : 'query not understood');
   }
 
+  /* The index term of a word, as lunr.js's pipeline makes it; `cache` maps words to terms. */
+  function termOf(lunr, cache, word) {
+    const key = String(word).toLowerCase();
+    let term = cache.get(key);
+    if (term === undefined) {
+      let token = lunr.trimmer(new lunr.Token(key, {}));
+      token = token && lunr.stopWordFilter(token);
+      token = token && lunr.stemmer(token);
+      term = token ? token.toString() : '';
+      if (cache.size > 5000) cache.clear();
+      cache.set(key, term);
+    }
+    return term;
+  }
+
+  /* A result's document before its file arrives; `complete` (not enumerable) says when it has. */
+  function placeholder() {
+    const doc = { title: '', url: '', date: null, tags: [], snippet: '' };
+    Object.defineProperty(doc, 'complete', { value: false, writable: true, enumerable: false });
+    return doc;
+  }
+
   /* What both layouts share: how a query becomes lunr.js clauses, run on `this.index`. */
   class Engine {
     constructor(lunr, index, size) {
@@ -114,18 +152,7 @@
     }
 
     termOf(word) {
-      const key = String(word).toLowerCase();
-      let term = this.cache.get(key);
-      if (term === undefined) {
-        const lunr = this.lunr;
-        let token = lunr.trimmer(new lunr.Token(key, {}));
-        token = token && lunr.stopWordFilter(token);
-        token = token && lunr.stemmer(token);
-        term = token ? token.toString() : '';
-        if (this.cache.size > 5000) this.cache.clear();
-        this.cache.set(key, term);
-      }
-      return term;
+      return termOf(this.lunr, this.cache, word);
     }
 
     /* Whether a plain word is also searched as a prefix (not a stop word or a single letter). */
@@ -229,6 +256,10 @@
 
     documents() {
       return Promise.resolve();
+    }
+
+    doc(ref) {
+      return this.docs[ref];
     }
   }
 
@@ -452,11 +483,14 @@
       this.refreshTokenSet();
     }
 
+    doc(ref) {
+      return this.docFor(parseInt(ref, 36));
+    }
+
     docFor(number) {
       let doc = this.docs.get(number);
       if (!doc) {
-        doc = { title: '', url: '', date: null, tags: [], snippet: '' };
-        Object.defineProperty(doc, 'complete', { value: false, writable: true, enumerable: false });
+        doc = placeholder();
         this.docs.set(number, doc);
       }
       return doc;
@@ -559,7 +593,7 @@
     if (manifest.layout !== SPLIT_LAYOUT || manifest.format !== SPLIT_FORMAT) {
       throw new Error(entry + ': unknown layout ' + manifest.layout + ' ' + manifest.format);
     }
-    return new SplitEngine(window.lunr, manifest, base);
+    return new SplitEngine(globalThis.lunr, manifest, base);
   }
 
   async function loadWhole(lunrLoaded, base, entry) {
@@ -568,10 +602,10 @@
       fetchJSON(entry),
       fetchJSON(base + 'search/documents.json'),
     ]);
-    return new WholeEngine(window.lunr, window.lunr.Index.load(index), documents);
+    return new WholeEngine(globalThis.lunr, globalThis.lunr.Index.load(index), documents);
   }
 
-  async function load(options) {
+  async function loadHere(options) {
     const base = (options && options.base) || '/';
     const lunrUrl = (options && options.lunrUrl) || (script && script.dataset.lunr) || base + 'assets/js/lunr.min.js';
     const named = (options && options.index) || (script && script.dataset.index);
@@ -588,5 +622,282 @@
     }
   }
 
-  window.SiteSearchEngine = Object.freeze({ load, QueryError, isPlain });
+  /* ---- the engine in a Web Worker ---- */
+
+  /* A list's number in `lists`, added if new (results share a few lists of terms or tags). */
+  function intern(known, lists, list) {
+    const key = list.join('\u0000');
+    let number = known.get(key);
+    if (number === undefined) {
+      number = lists.length;
+      lists.push(list);
+      known.set(key, number);
+    }
+    return number;
+  }
+
+  function plainDoc(doc) {
+    return { title: doc.title, url: doc.url, date: doc.date, tags: doc.tags, snippet: doc.snippet };
+  }
+
+  /* The worker's side: one engine, answering the page's messages ({id, op, ...}) with
+   * {id, ok, ...} or {id, ok: false, error: {name, message}}. Results travel compactly: refs,
+   * scores, and for each result the number of its list of terms (and of tags), the lists once;
+   * a complete document is sent once per build of the index (`generation`). */
+  function serve() {
+    let engine = null;
+    let sentGeneration = -1;
+    const sent = new Set();
+
+    function pack(results, options) {
+      const generation = engine.generation || 0;
+      if (generation !== sentGeneration) {
+        sent.clear();
+        sentGeneration = generation;
+      }
+      const n = results.length;
+      const refs = new Array(n);
+      const scores = new Float64Array(n);
+      const termLists = [];
+      const termKeys = new Map();
+      const termOfResult = new Uint32Array(n);
+      const tagLists = options.tags ? [] : null;
+      const tagKeys = new Map();
+      const tagOfResult = options.tags ? new Uint32Array(n) : null;
+      const docs = [];
+      for (let i = 0; i < n; i++) {
+        const result = results[i];
+        refs[i] = result.ref;
+        scores[i] = result.score;
+        termOfResult[i] = intern(termKeys, termLists, result.terms);
+        if (tagLists) tagOfResult[i] = intern(tagKeys, tagLists, result.doc.tags || []);
+        if (result.doc.complete !== false && !sent.has(result.ref)) {
+          sent.add(result.ref);
+          docs.push([i, plainDoc(result.doc)]);
+        }
+      }
+      return { generation, size: engine.size, refs, scores, termLists, termOfResult, tagLists, tagOfResult, docs };
+    }
+
+    async function answer(message) {
+      if (message.op === 'load') {
+        engine = await loadHere(message.options);
+        return { size: engine.size };
+      }
+      if (message.op === 'search') {
+        return pack(await engine.search(message.query, message.options), message.options || {});
+      }
+      if (message.op === 'documents') {
+        const results = message.refs.map((ref) => ({ ref, doc: engine.doc(ref) }));
+        await engine.documents(results);
+        for (const result of results) sent.add(result.ref);
+        return { docs: results.map((result) => [result.ref, plainDoc(result.doc)]) };
+      }
+      throw new Error('unknown request ' + message.op);
+    }
+
+    self.onmessage = (event) => {
+      const message = event.data;
+      answer(message).then(
+        (reply) => self.postMessage(Object.assign({ id: message.id, ok: true }, reply),
+          reply.scores ? [reply.scores.buffer] : []),
+        (error) => self.postMessage({
+          id: message.id, ok: false,
+          error: { name: (error && error.name) || 'Error', message: String((error && error.message) || error) },
+        }));
+    };
+  }
+
+  /* A worker that could not start or run this file: the page runs the engine itself. */
+  class WorkerUnavailable extends Error {
+    constructor(detail) {
+      super('search worker unavailable: ' + detail);
+      this.name = 'WorkerUnavailable';
+    }
+  }
+
+  function errorFrom(data) {
+    const error = data.name === 'QueryError' ? new QueryError(data.message) : new Error(data.message);
+    error.name = data.name;
+    return error;
+  }
+
+  /* A result in the page: its `doc` is made when first read (a broad query of a large
+   * catalogue has tens of thousands of results, of which a page shows a few). */
+  class Hit {
+    constructor(owner, ref, score, terms) {
+      this.ref = ref;
+      this.score = score;
+      this.terms = terms;
+      this.owner = owner;
+      this.found = null;
+    }
+
+    get doc() {
+      return this.found || (this.found = this.owner.doc(this.ref));
+    }
+  }
+
+  /* The page's side: the engine's interface, answered by the worker. */
+  class WorkerEngine {
+    constructor(worker) {
+      this.worker = worker;
+      this.lunr = null;
+      this.cache = new Map();
+      this.size = 0;
+      this.generation = 0;
+      this.docs = new Map(); // ref -> doc, shared by every result that shows the paper
+      this.calls = new Map(); // id -> {resolve, reject}
+      this.nextId = 1;
+      this.running = false; // a search is in the worker
+      this.waiting = new Map(); // options key -> the search waiting behind it
+      worker.onmessage = (event) => this.settle(event.data);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        this.failAll(new WorkerUnavailable(event.message || 'script error'));
+      };
+    }
+
+    failAll(error) {
+      for (const call of this.calls.values()) call.reject(error);
+      this.calls.clear();
+      for (const waiting of this.waiting.values()) waiting.reject(error);
+      this.waiting.clear();
+    }
+
+    call(message) {
+      return new Promise((resolve, reject) => {
+        const id = this.nextId++;
+        this.calls.set(id, { resolve, reject });
+        this.worker.postMessage(Object.assign({ id }, message));
+      });
+    }
+
+    settle(data) {
+      const call = this.calls.get(data.id);
+      if (!call) return;
+      this.calls.delete(data.id);
+      if (data.ok) call.resolve(data);
+      else call.reject(errorFrom(data.error));
+    }
+
+    termOf(word) {
+      return termOf(this.lunr, this.cache, word);
+    }
+
+    doc(ref) {
+      let doc = this.docs.get(ref);
+      if (!doc) {
+        doc = placeholder();
+        this.docs.set(ref, doc);
+      }
+      return doc;
+    }
+
+    fill(doc, data) {
+      Object.assign(doc, data);
+      doc.complete = true;
+    }
+
+    search(query, options) {
+      const key = JSON.stringify([Boolean(options && options.tags), (options && options.documents) || 0]);
+      return new Promise((resolve, reject) => {
+        const earlier = this.waiting.get(key);
+        if (earlier) {
+          const error = new Error('a newer search replaced this one');
+          error.name = 'Superseded';
+          earlier.reject(error);
+        }
+        this.waiting.set(key, { query, options: options || {}, resolve, reject });
+        this.next();
+      });
+    }
+
+    next() {
+      if (this.running || !this.waiting.size) return;
+      const [key, request] = this.waiting.entries().next().value;
+      this.waiting.delete(key);
+      this.running = true;
+      this.call({ op: 'search', query: request.query, options: request.options }).then(
+        (reply) => request.resolve(this.unpack(reply, request.options)), request.reject,
+      ).finally(() => {
+        this.running = false;
+        this.next();
+      });
+    }
+
+    unpack(reply, options) {
+      if (reply.generation !== this.generation) {
+        this.generation = reply.generation;
+        this.docs = new Map(); // another build: refs name other papers
+      }
+      this.size = reply.size;
+      const results = reply.refs.map((ref, i) => new Hit(this, ref, reply.scores[i], reply.termLists[reply.termOfResult[i]]));
+      for (const [i, data] of reply.docs) this.fill(results[i].doc, data);
+      if (options.tags) {
+        results.forEach((result, i) => {
+          if (!result.doc.complete) result.doc.tags = reply.tagLists[reply.tagOfResult[i]];
+        });
+      }
+      return results;
+    }
+
+    async documents(results) {
+      const wanted = new Map(); // ref -> the docs of the results that show it
+      for (const result of results || []) {
+        if (result.doc.complete) continue;
+        if (!wanted.has(result.ref)) wanted.set(result.ref, []);
+        wanted.get(result.ref).push(result.doc);
+      }
+      if (!wanted.size) return;
+      const reply = await this.call({ op: 'documents', refs: [...wanted.keys()] });
+      for (const [ref, data] of reply.docs) {
+        for (const doc of wanted.get(ref) || []) this.fill(doc, data);
+      }
+    }
+  }
+
+  function absolute(url) {
+    return new URL(url, document.baseURI).href;
+  }
+
+  async function loadInWorker(options) {
+    const base = absolute((options && options.base) || '/');
+    const lunrUrl = absolute((options && options.lunrUrl) || script.dataset.lunr || base + 'assets/js/lunr.min.js');
+    const named = (options && options.index) || script.dataset.index;
+    let worker;
+    try {
+      worker = new Worker(script.src);
+    } catch (error) {
+      throw new WorkerUnavailable(String((error && error.message) || error));
+    }
+    const engine = new WorkerEngine(worker);
+    const lunrLoaded = loadScript(lunrUrl); // termOf, in the page
+    lunrLoaded.catch(() => {}); // awaited below, once the worker has answered
+    try {
+      const reply = await engine.call({ op: 'load', options: { base, lunrUrl, index: named ? absolute(named) : undefined } });
+      await lunrLoaded;
+      engine.lunr = globalThis.lunr;
+      engine.size = reply.size;
+      return engine;
+    } catch (error) {
+      worker.terminate();
+      throw error;
+    }
+  }
+
+  async function load(options) {
+    const wanted = !(options && options.worker === false) && typeof Worker === 'function' && script && script.src;
+    if (wanted) {
+      try {
+        return await loadInWorker(options);
+      } catch (error) {
+        if (!(error instanceof WorkerUnavailable)) throw error;
+      }
+    }
+    return loadHere(options);
+  }
+
+  if (inWorker) serve();
+  else window.SiteSearchEngine = Object.freeze({ load, QueryError, isPlain });
 })();
