@@ -298,12 +298,19 @@ class Counts:
         # A term's first occurrence: the least (document, field, rank in the field) holding it.
         widest = 1 + max((int(f[2].max()) for f in self.flat if len(f[2])), default=0)
         first = np.full(n_terms, np.iinfo(np.int64).max, dtype=np.int64)
+        # The arrays are as long as a field's postings (6.5 million for the abstracts of 50,000
+        # papers): the arithmetic is done in place, so that a build holds fewer of them at once.
         for field, (terms, _, sizes, _) in enumerate(self.flat):
-            starts = (np.cumsum(sizes, dtype=np.int64) - sizes).astype(np.int32)
-            rank = np.arange(len(terms), dtype=np.int32) - np.repeat(starts, sizes)
-            key = np.repeat(new_doc.astype(np.int64) * width + field, sizes) * widest + rank
+            starts = np.cumsum(sizes, dtype=np.int64)
+            starts -= sizes
+            rank = np.arange(len(terms), dtype=np.int32)
+            rank -= np.repeat(starts.astype(np.int32), sizes)
+            key = np.repeat(new_doc.astype(np.int64) * width + field, sizes)
+            key *= widest
+            key += rank
+            del starts, rank
             np.minimum.at(first, terms, key)
-            del starts, rank, key
+            del key
         # Terms numbered by first occurrence; a term no document holds (kept by Analyses from
         # an earlier build) gets none.
         by_first = np.argsort(first, kind="stable")
@@ -315,14 +322,17 @@ class Counts:
         n_terms = present
         columns = []
         for terms, tfs, sizes, _ in self.flat:
-            docs = np.repeat(new_doc, sizes)
             renumbered = number[terms]
-            by_term = np.argsort(renumbered.astype(np.int64) * n_docs + docs)
             bounds = np.zeros(n_terms + 1, dtype=np.int64)
             np.cumsum(np.bincount(renumbered, minlength=n_terms), out=bounds[1:])
+            key = renumbered.astype(np.int64)
             del renumbered
-            columns.append(Column(bounds, docs[by_term], tfs[by_term]))
-            del docs, by_term
+            key *= n_docs
+            key += np.repeat(new_doc, sizes)
+            by_term = np.argsort(key)
+            del key
+            columns.append(Column(bounds, np.repeat(new_doc, sizes)[by_term], tfs[by_term]))
+            del by_term
         lengths = tuple(f[3][position] for f in self.flat)
         return Corpus(self.fields, self.boosts, new_refs, tuple(names), tuple(columns), lengths)
 
