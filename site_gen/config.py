@@ -98,6 +98,16 @@ class SiteConfig:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+def _missing_folders(root: Path, values: dict[str, Any], key_lines: dict[str, int],
+                     display: str) -> list[Diagnostic]:
+    """A content_dir or theme_dir written in site.yaml that is not a folder: with a typo in
+    content_dir a build would otherwise replace the site with an empty one."""
+    return [Diagnostic(display, key_lines[key], f"'{key}' is not a folder: {values[key]!r}",
+                       "create it, or correct the path, which is relative to site.yaml's folder")
+            for key in ("content_dir", "theme_dir")
+            if key in key_lines and values.get(key) and not (root / values[key]).is_dir()]
+
+
 def load(root: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
     """Read ``root/site.yaml`` (optional) and apply overrides (``--base-url``/``BASE_URL``, ``SITE_URL``)."""
     config, problems = load_lenient(root, overrides)
@@ -118,8 +128,11 @@ def load_lenient(root: Path, overrides: dict[str, Any] | None = None) -> tuple[S
             doc = load_yaml(decode(path.read_bytes(), display), display)
             data = {} if doc.data is None else doc.data
             values, problems = s.check(data, FIELDS, display, doc.key_lines, what="setting")
+            problems += _missing_folders(root, values, doc.key_lines, display)
         except YamlError as exc:
             problems = [exc.diagnostic]
+        except OSError as exc:
+            problems = [Diagnostic(display, 0, f"cannot read: {exc.strerror}")]
     overrides = dict(overrides or {})
     for key, env in (("base_url", "BASE_URL"), ("site_url", "SITE_URL")):
         if overrides.get(key) is None and os.environ.get(env):

@@ -1,0 +1,38 @@
+"""site.yaml: problems reported as diagnostics, never as a traceback or an empty site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_gen import config
+from site_gen.errors import BuildFailed
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(BuildFailed) as err:
+        config.load(root)
+    return [str(d) for d in err.value.diagnostics]
+
+
+def test_a_site_yaml_that_cannot_be_read_is_a_diagnostic(tmp_path: Path):
+    (tmp_path / "site.yaml").mkdir()
+    assert problems(tmp_path) == ["site.yaml: cannot read: Is a directory"]
+
+
+@pytest.mark.parametrize("key", ["content_dir", "theme_dir"])
+def test_a_folder_setting_that_names_no_folder_is_an_error_at_its_line(tmp_path: Path, key: str):
+    (tmp_path / "site.yaml").write_text(f"title: T\n{key}: contnet\n", encoding="utf-8")
+    assert problems(tmp_path) == [f"site.yaml:2: '{key}' is not a folder: 'contnet' (create it, or correct "
+                                  "the path, which is relative to site.yaml's folder)"]
+
+
+def test_folder_settings_that_name_folders_pass(tmp_path: Path):
+    (tmp_path / "papers-here").mkdir()
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "site.yaml").write_text("content_dir: papers-here\ntheme_dir: overrides\n", encoding="utf-8")
+    loaded = config.load(tmp_path)
+    assert (loaded.content_dir, loaded.theme_dir) == ("papers-here", "overrides")
+    (tmp_path / "site.yaml").write_text("title: T\n", encoding="utf-8")  # the defaults need no folder
+    assert config.load(tmp_path).content_dir == "content"
