@@ -189,7 +189,12 @@ def upsert(catalogue: Catalogue, drafts: Sequence[PaperDraft], tagger: Tagger, f
             continue
         slug = fallback_slug(draft.title, draft.arxiv, draft.doi)
         found = catalogue.find(draft, slug)
-        if found is None:
+        if found is None and slug in catalogue.by_slug and catalogue.by_slug[slug] is None:
+            report.kept.append(slug)  # most likely this paper, in a file being edited: never a copy of it
+            report.diagnostics.append(Diagnostic(
+                str(catalogue.dir / f"{slug}.md"), 0, "cannot be read, so the paper of that slug was not "
+                "imported", "fix the file and import again", severity="warning"))
+        elif found is None:
             _create(catalogue, draft, unique_slug(slug, catalogue.by_slug), tagger, report)
         else:
             _merge(catalogue, found, draft, force, report)

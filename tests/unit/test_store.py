@@ -67,9 +67,10 @@ def test_broken_existing_file_is_left_alone(tmp_path: Path):
     papers.mkdir()
     (papers / "a-paper-on-speech.md").write_text("---\ntitle: [broken\n---\n")
     report = upsert(Catalogue(tmp_path), [draft()], no_tags)
-    assert report.created == ["a-paper-on-speech-2"]
+    assert report.created == [] and report.kept == ["a-paper-on-speech"]  # not a second copy of the paper
     assert (papers / "a-paper-on-speech.md").read_text() == "---\ntitle: [broken\n---\n"
-    assert not list(papers.glob(".*.tmp"))
+    assert sorted(p.name for p in papers.iterdir()) == ["a-paper-on-speech.md"]
+    assert [d.message for d in report.diagnostics][-1] == "cannot be read, so the paper of that slug was not imported"
 
 
 def test_set_tags_replaces_only_the_tags_line(tmp_path: Path):
