@@ -42,11 +42,13 @@ _DECODER = _decoder()
 
 
 def latex_to_text(value: str) -> str:
-    """TeX to Unicode text; math (``$...$``, ``$$...$$``) is kept exactly as written.
+    """TeX to Unicode text; math (``$...$``, ``$$...$$``) is kept exactly as written, and
+    ``\\(...\\)`` and ``\\[...\\]`` become ``$...$`` and ``$$...$$``, the math of a paper file.
 
     Math is set aside before pylatexenc reads the rest, so that the text
     around it is decoded but no TeX inside it is touched. A bare ``%`` in a
-    BibTeX field is a per cent sign (``100%``), not a TeX comment.
+    BibTeX field is a per cent sign (``100%``), not a TeX comment. A single
+    backquote is TeX's opening quote, which Markdown would read as the start of code.
     """
     spans = math_spans(value)
     mark = next(chr(code) for code in range(0xE000, 0xF900) if chr(code) not in value)
@@ -55,8 +57,8 @@ def latex_to_text(value: str) -> str:
         pieces += [value[last:start], mark]
         last = end
     pieces.append(value[last:])
-    text = _decode("".join(pieces))
-    maths = iter([value[start:end] for start, end in spans])
+    text = _decode("".join(pieces)).replace("`", "\u2018")
+    maths = iter([_dollars(value[start:end]) for start, end in spans])
     return re.sub(mark, lambda _: next(maths, ""), text)
 
 
@@ -64,12 +66,26 @@ def _decode(tex: str) -> str:
     return str(_DECODER.latex_to_text(re.sub(r"(?<!\\)%", r"\\%", tex)))
 
 
+def _dollars(math: str) -> str:
+    """Math between ``\\(...\\)`` or ``\\[...\\]`` written between dollars; other math as it is."""
+    if math[:2] in ("\\(", "\\["):
+        dollars = "$" if math[1] == "(" else "$$"
+        return dollars + math[2:-2].strip() + dollars
+    return math
+
+
 def math_spans(tex: str) -> list[tuple[int, int]]:
-    """Where ``$...$`` and ``$$...$$`` math is; an escaped ``\\$`` is not a delimiter."""
+    """Where ``$...$``, ``$$...$$``, ``\\(...\\)`` and ``\\[...\\]`` math is; an escaped ``\\$`` is
+    not a delimiter."""
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(tex):
-        if tex[i] == "\\":
+        if tex.startswith(("\\(", "\\["), i):
+            close = tex.find("\\)" if tex[i + 1] == "(" else "\\]", i + 2)
+            if close >= 0:
+                spans.append((i, close + 2))
+            i = close + 2 if close >= 0 else i + 2  # an unclosed \( or \[ is text
+        elif tex[i] == "\\":
             i += 2
         elif tex[i] != "$":
             i += 1

@@ -218,6 +218,8 @@ def test_not_months(value):
         ("Mat\\'ern-$\\nu$ $a \\% b$", "Matérn-$\\nu$ $a \\% b$"),
         ("The {$\\mathcal{O}(n)$} Bound", "The $\\mathcal{O}(n)$ Bound"),
         ("\\$5, $\\=$ and $$\\int_0^1 --$$ -- $x", "$5, $\\=$ and $$\\int_0^1 --$$ – $x"),
+        ("(Yao `82) and `single' quotes, $a`b$", "(Yao \u201882) and \u2018single' quotes, $a`b$"),
+        ("needs \\[ O(n \\log n) \\] samples, \\(k\\)-SAT", "needs $$O(n \\log n)$$ samples, $k$-SAT"),
     ],
 )
 def test_latex_to_text(tex, text):
