@@ -23,12 +23,13 @@ def _report(diagnostics: Sequence[Diagnostic]) -> None:
         print(d, file=sys.stderr)
 
 
-def _config(args: argparse.Namespace) -> config_mod.SiteConfig:
-    """The configuration; when it has problems, the content's problems are reported with them."""
+def _config(args: argparse.Namespace, new_content: bool = False) -> config_mod.SiteConfig:
+    """The configuration; when it has problems, the content's problems are reported with them.
+    ``new_content``: the content folder need not exist yet."""
     overrides = {"base_url": getattr(args, "base_url", None), "site_url": getattr(args, "site_url", None)}
     if getattr(args, "strict", False):
         overrides["strict"] = True
-    cfg, problems = config_mod.load_lenient(Path(args.root), overrides)
+    cfg, problems = config_mod.load_lenient(Path(args.root), overrides, new_content)
     if problems:
         try:
             load_site(cfg)
@@ -67,7 +68,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    cfg = _config(args)
+    cfg = _config(args, new_content=True)
     path = Path(args.file)
     try:
         raw = path.read_bytes()

@@ -98,13 +98,13 @@ class SiteConfig:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def _missing_folders(root: Path, values: dict[str, Any], key_lines: dict[str, int],
-                     display: str) -> list[Diagnostic]:
+def _missing_folders(root: Path, values: dict[str, Any], key_lines: dict[str, int], display: str,
+                     keys: tuple[str, ...]) -> list[Diagnostic]:
     """A content_dir or theme_dir written in site.yaml that is not a folder: with a typo in
     content_dir a build would otherwise replace the site with an empty one."""
     return [Diagnostic(display, key_lines[key], f"'{key}' is not a folder: {values[key]!r}",
                        "create it, or correct the path, which is relative to site.yaml's folder")
-            for key in ("content_dir", "theme_dir")
+            for key in keys
             if key in key_lines and values.get(key) and not (root / values[key]).is_dir()]
 
 
@@ -116,9 +116,11 @@ def load(root: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
     return config
 
 
-def load_lenient(root: Path, overrides: dict[str, Any] | None = None) -> tuple[SiteConfig, list[Diagnostic]]:
+def load_lenient(root: Path, overrides: dict[str, Any] | None = None,
+                 new_content: bool = False) -> tuple[SiteConfig, list[Diagnostic]]:
     """Like ``load``, but a bad setting is left at its default and reported, so that a build can
-    report the problems of the configuration and of the content at once."""
+    report the problems of the configuration and of the content at once. ``new_content``: the
+    content folder may be missing (an import creates it)."""
     path = root / CONFIG_FILE
     display = CONFIG_FILE
     values: dict[str, Any] = {}
@@ -128,7 +130,8 @@ def load_lenient(root: Path, overrides: dict[str, Any] | None = None) -> tuple[S
             doc = load_yaml(decode(path.read_bytes(), display), display)
             data = {} if doc.data is None else doc.data
             values, problems = s.check(data, FIELDS, display, doc.key_lines, what="setting")
-            problems += _missing_folders(root, values, doc.key_lines, display)
+            folders = ("theme_dir",) if new_content else ("content_dir", "theme_dir")
+            problems += _missing_folders(root, values, doc.key_lines, display, folders)
         except YamlError as exc:
             problems = [exc.diagnostic]
         except OSError as exc:

@@ -69,3 +69,14 @@ def test_deeply_nested_input_is_refused_clearly(project: Path, name: str):
     assert "Traceback" not in result.stderr
     assert result.returncode == 1 and "nested too deeply" in result.stderr
     assert tree(project) == before
+
+
+def test_an_import_creates_the_content_dir_site_yaml_names(tmp_path: Path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "site.yaml").write_text("title: T\ncontent_dir: catalogue\n", encoding="utf-8")
+    assert site_build(project).returncode == 1, "a build of a folder that is not there is refused"
+    result = import_file(project, "daily", "day.txt", b"Mar 11\n\nA paper\n\nIts abstract.\n")
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in (project / "catalogue" / "papers").glob("*.md")] == ["a-paper.md"]
+    assert site_build(project).returncode == 0
