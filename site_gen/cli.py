@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -106,17 +107,23 @@ def cmd_tags(args: argparse.Namespace) -> int:
     loaded = content.load_papers(cfg.content_path, cfg.root)
     if any(d.severity == "error" for d in problems + loaded.diagnostics):
         raise SiteGenError(problems + loaded.diagnostics)
-    changed = 0
-    for paper in loaded.papers:
-        if paper.tags and not args.all:
-            continue
-        found = taxonomy.match(tags, paper.title, paper.abstract_md)
-        new = tuple(dict.fromkeys([*paper.tags, *found]))
-        if new != paper.tags:
-            changed += 1
-            print(f"{paper.path}: tags {', '.join(new)}")
-            if not args.dry_run:
-                store.set_tags(cfg.root / paper.path, new)
+    done: list[str] = []
+    try:
+        for paper in loaded.papers:
+            if paper.tags and not args.all:
+                continue
+            found = taxonomy.match(tags, paper.title, paper.abstract_md)
+            new = tuple(dict.fromkeys([*paper.tags, *found]))
+            if new != paper.tags:
+                if not args.dry_run:
+                    store.set_tags(cfg.root / paper.path, new)
+                done.append(f"{paper.path}: tags {', '.join(new)}")
+    finally:
+        # Listed once the files are written (those before a refusal too): a reader that stops reading
+        # (``site-gen tags | head -1``) cannot stop the tagging half-way.
+        for line in done:
+            print(line)
+    changed = len(done)
     untagged = sum(1 for p in loaded.papers if not p.tags) - changed
     print(f"{changed} papers tagged" + (f"; {untagged} still have no tags" if untagged > 0 else ""))
     return 0
@@ -185,9 +192,15 @@ def run() -> None:
     key and search term: a tenth of a second to free one by one at 10,000 papers) go with the
     process; the files are closed and the workers stopped by then, and nothing else is left to do."""
     gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
-    status = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        status = main()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        # The reader of the output has gone (``site-gen tags | head -1``): the rest of it is dropped
+        # without a traceback, with the status a shell gives a command that SIGPIPE ended. Every
+        # command has written its files before it says so, and os._exit flushes nothing more.
+        status = 128 + signal.SIGPIPE
     os._exit(status)
 
 

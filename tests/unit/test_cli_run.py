@@ -1,12 +1,18 @@
-"""The ``site-gen`` entry point: the collector's setting for a build, then an immediate exit."""
+"""The ``site-gen`` entry point: the collector's setting for a build, then an immediate exit; a closed pipe."""
 
 from __future__ import annotations
 
 import gc
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from site_gen import cli
+from tests.conftest import REPO, make_site, paper_text
 
 
 def test_run_collects_young_objects_less_often_and_exits_with_the_status(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,3 +36,23 @@ def test_run_collects_young_objects_less_often_and_exits_with_the_status(monkeyp
     assert exited.value.code == 3
     assert seen == [(cli.GC_YOUNG, *saved[1:])]
     assert cli.GC_YOUNG > saved[0]
+
+
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+def test_a_reader_that_stops_reading_ends_the_output_quietly_not_the_tagging(tmp_path: Path, unbuffered: str) -> None:
+    """``site-gen tags | head -1``: every paper is tagged, and no traceback; with PYTHONUNBUFFERED (as in many
+    containers) each line is written as it is printed, else at the end."""
+    root = make_site(tmp_path / "site", {f"paper-{i}.md": paper_text(f"Speech paper {i}", "About speech.")
+                                         for i in range(5)})
+    env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = subprocess.run([sys.executable, "-m", "site_gen.cli", "tags", "--root", str(root)], stdout=writer,
+                                stderr=subprocess.PIPE, text=True, cwd=REPO, env=env, timeout=120)
+    finally:
+        os.close(writer)
+    assert result.stderr == ""
+    assert result.returncode == 128 + signal.SIGPIPE
+    for path in sorted((root / "content" / "papers").glob("*.md")):
+        assert "tags: [speech]" in path.read_text(encoding="utf-8"), path.name
