@@ -33,10 +33,11 @@ _ESCAPES = {
     "}": "{\\textbraceright}",
     "~": "{\\textasciitilde}",
     "^": "{\\textasciicircum}",
+    "`": "{\\textasciigrave}",  # a backquote of its own is TeX's opening quote
     **{char: "\\" + char for char in "$%&#_"},
 }
 _SPECIAL = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
-_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=')(?=')")
 _NEEDS_ESCAPE = re.compile(r"[\\{}~^$%&#_`]|--|''")  # what _escape changes, found in one pass
 _STOPWORDS = frozenset("a an the on of in for and to with from by at is are via towards".split())
 _KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")

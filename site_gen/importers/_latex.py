@@ -31,6 +31,7 @@ def _decoder() -> LatexNodes2Text:
             MacroTextSpec("textbraceright", "}"),
             MacroTextSpec("textasciicircum", "^"),
             MacroTextSpec("textasciitilde", "~"),
+            MacroTextSpec("textasciigrave", "`"),
             *(MacroTextSpec(name, name) for name in ("TeX", "LaTeX", "BibTeX")),
         ],
         specials=[SpecialsTextSpec("&", "&")],  # a bare & in a title is an ampersand
@@ -39,6 +40,7 @@ def _decoder() -> LatexNodes2Text:
 
 
 _DECODER = _decoder()
+_QUOTE = re.compile(r"(?<![\\`!?])`(?!`)")  # not \`e (a grave accent), ``, !` or ?` (TeX's ligatures)
 
 
 def latex_to_text(value: str) -> str:
@@ -57,7 +59,7 @@ def latex_to_text(value: str) -> str:
         pieces += [value[last:start], mark]
         last = end
     pieces.append(value[last:])
-    text = _decode("".join(pieces)).replace("`", "\u2018")
+    text = _decode(_QUOTE.sub("\u2018", "".join(pieces)))
     maths = iter([_dollars(value[start:end]) for start, end in spans])
     return re.sub(mark, lambda _: next(maths, ""), text)
 
