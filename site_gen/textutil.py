@@ -25,8 +25,34 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # character is looked at a bounded number of times, so a long run of "[" or "](" stays linear.
 _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _MD_BLOCK = re.compile(r"^[ \t]*(?:#{1,6}|>|[*+-]|\d+\.)[ \t]+", re.M)
-_TEX_CMD = re.compile(r"\\(?:mathcal|mathbf|mathrm|mathbb|text|textbf|textit|emph|operatorname)\{([^{}]*)\}")
-_TEX_WORD = re.compile(r"\\([A-Za-z]+)")
+# TeX as a reader says it: letters and relations as their symbols, x/y for a fraction, the
+# argument of a font or an accent without the command, environments and spacing dropped; any
+# other command as its name (\log, \max).
+_TEX_SYMBOLS = {
+    **dict(zip("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi "
+               "varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega".split(),
+               "αβγδϵεζηθϑικλμνξπϖρϱσςτυϕφχψω", strict=True)),
+    **dict(zip("Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split(), "ΓΔΘΛΞΠΣΥΦΨΩ", strict=True)),
+    **dict(zip("leq le geq ge neq ne approx sim simeq equiv propto times cdot pm mp div infty partial nabla "
+               "sum prod int in notin subset subseteq supset supseteq cup cap emptyset forall exists neg "
+               "wedge land vee lor to rightarrow leftarrow Rightarrow Leftarrow leftrightarrow iff mapsto "
+               "ll gg lesssim gtrsim ell star circ langle rangle ldots cdots dots dotsc dotsb prime".split(),
+               "≤≤≥≥≠≠≈∼≃≡∝×·±∓÷∞∂∇∑∏∫∈∉⊂⊆⊃⊇∪∩∅∀∃¬∧∧∨∨→→←⇒⇐↔⟺↦≪≫≲≳ℓ⋆∘⟨⟩……………′", strict=True)),
+}
+_TEX_SILENT = frozenset(
+    """left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr middle displaystyle textstyle scriptstyle
+    limits nolimits em it bf rm sf tt sc sl quad qquad item noindent mathcal mathbf mathrm mathbb mathit
+    mathsf mathtt mathfrak mathscr mathnormal boldsymbol bm text textbf textit textsc textrm textsf texttt
+    textup textnormal emph underline overline operatorname mbox hbox tilde widetilde hat widehat bar vec dot
+    ddot breve check acute grave""".split())
+_DOUBLE_STRUCK = dict(zip("RNZQCPE", "ℝℕℤℚℂℙ𝔼", strict=True))
+_TEX_ENV = re.compile(r"\\(?:begin|end)\{[A-Za-z*]*\}")
+_TEX_FRAC = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
+_TEX_SQRT = re.compile(r"\\sqrt\{([^{}]*)\}")
+_TEX_BB = re.compile(r"\\mathbb\{([RNZQCPE])\}")
+_TEX_SPACE = re.compile(r"\\[,;:! ]")
+_TEX_WORD = re.compile(r"\\([A-Za-z]+) ?")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a Markdown backslash escape: \% shows as %
 _DROPPED = "*`${}"
 _DROP = str.maketrans("", "", _DROPPED)
 
@@ -49,7 +75,7 @@ def plain_text(markdown: str) -> str:
     """Readable one-line text: Markdown marks and LaTeX commands removed, math kept as its symbols."""
     text = _MD_LINK.sub(r"\1", markdown) if "](" in markdown else markdown
     if "\\" in text:
-        text = _TEX_WORD.sub(r"\1", _TEX_CMD.sub(r"\1", text))
+        text = tex_text(text)
     if "\n" in text or _MD_BLOCK.match(text):
         text = _MD_BLOCK.sub("", text)
     if any(char in text for char in _DROPPED):
@@ -57,6 +83,27 @@ def plain_text(markdown: str) -> str:
     if text.isprintable() and "  " not in text:  # no control character; no white space but single spaces
         return text.strip()
     return " ".join(strip_control(text).split())
+
+
+def tex_text(text: str) -> str:
+    """TeX commands as a reader says them: ``\\tilde\\Theta(\\sqrt{n})`` is ``Θ(√n)``, ``\\frac{a}{b}``
+    is ``a/b``; braces are left for the caller."""
+    text = _TEX_SPACE.sub(" ", _TEX_ENV.sub(" ", text))
+    text = _TEX_BB.sub(lambda m: _DOUBLE_STRUCK[m[1]], text) if "mathbb" in text else text
+    text = _TEX_FRAC.sub(r"\1/\2", text) if "frac" in text else text
+    text = _TEX_SQRT.sub(r"√\1", text) if "sqrt" in text else text
+    return _MD_ESCAPE.sub(r"\1", _TEX_WORD.sub(_tex_word, text))
+
+
+def _tex_word(match: re.Match[str]) -> str:
+    name = match[1]
+    if name in _TEX_SILENT:
+        return ""
+    symbol = _TEX_SYMBOLS.get(name)
+    if symbol is None:  # \log n: the name, and the space after it, apart from a word before it
+        before = match.string[match.start() - 1:match.start()]
+        return (" " if before.isalnum() else "") + match[0][1:]
+    return symbol + match[0][len(name) + 1:]
 
 
 def snippet(text: str, limit: int = 220) -> str:

@@ -56,7 +56,7 @@ def reference_plain_text(markdown: str) -> str:
     from site_gen import textutil as t
 
     text = t._MD_LINK.sub(r"\1", markdown)
-    text = t._TEX_WORD.sub(r"\1", t._TEX_CMD.sub(r"\1", text))
+    text = t.tex_text(text)
     text = t._MD_BLOCK.sub("", text).translate(t._DROP)
     return " ".join(t.strip_control(text).split())
 

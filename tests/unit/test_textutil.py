@@ -1,0 +1,19 @@
+"""Plain text of Markdown with TeX: what meta descriptions, feeds, snippets and search read."""
+
+from __future__ import annotations
+
+import pytest
+
+from site_gen.textutil import plain_text
+
+
+@pytest.mark.parametrize(("tex", "text"), [
+    (r"$\mathit{DNF}$ and $\tilde\Theta(n)$", "DNF and Θ(n)"),
+    (r"$O(\sqrt{n}\log n)$ with $\epsilon$-greedy, $\frac{1}{2}$", "O(√n log n) with ϵ-greedy, 1/2"),
+    (r"{\em Note} $x \in \mathbb{R}^d$, $\left( a \right)$", "Note x ∈ ℝ^d, ( a )"),
+    (r"\begin{itemize} \item one \end{itemize}", "one"),
+    (r"$\widetilde{O}(\sqrt{T})$ regret, 50\% of $a\,b$", "O(√T) regret, 50% of a b"),
+    (r"$\arg\max_x \alpha\beta$, $\mathcal{L}_{\text{KL}}$", "arg max_x αβ, L_KL"),
+])
+def test_tex_reads_as_a_reader_would_say_it(tex: str, text: str) -> None:
+    assert plain_text(tex) == text
