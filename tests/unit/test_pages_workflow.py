@@ -53,6 +53,7 @@ def test_build_job_sets_up_python_and_node_and_uploads_the_site(workflow: dict[A
     assert str(node["with"]["node-version"]) == "20" and node["with"]["cache"] == "npm"
     (upload,) = steps_using(build, "actions/upload-pages-artifact")
     assert upload["with"]["path"].rstrip("/") == "_site"
+    assert upload["with"]["include-hidden-files"] is True, "the site as built, .nojekyll included"
     order = [str(s.get("uses", s.get("run"))) for s in build["steps"]]
     assert order.index(build_step(workflow)["run"]) < order.index(upload["uses"])
 
