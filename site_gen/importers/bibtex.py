@@ -68,6 +68,9 @@ def parse(text: str, path: str) -> ImportResult:
 
     with _quiet("bibtexparser.splitter"):  # its log repeats what the diagnostics say
         library = parse_string(text.removeprefix("\ufeff"), parse_stack=[])
+    if all(isinstance(block, model.ImplicitComment) for block in library.blocks):  # no @ block: text, JSON, ...
+        message = "no BibTeX entry (such as @article{key, ...}) found: is this a BibTeX file?"
+        raise ImportFailed([Diagnostic(path, 1, message)])
     records = _records(library.blocks, path, note)
     _inherit(records, note)
     drafts = [draft for record in records if (draft := _draft(record, note)) is not None]

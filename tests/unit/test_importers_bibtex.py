@@ -154,6 +154,16 @@ def test_an_unterminated_last_entry_fails():
         parse("\n@article{k,\n  title = {Open\n", "x.bib")
 
 
+@pytest.mark.parametrize("text", ["", "Just some notes.\n", '{"title": "T"}\n', "% a comment, mail me@x.org\n"])
+def test_a_file_without_any_bibtex_block_fails(text):
+    with pytest.raises(ImportFailed, match=r"^x.bib:1: no BibTeX entry \(such as @article\{key, \.\.\.\}\) found"):
+        parse(text, "x.bib")
+
+
+def test_bibtex_without_entries_gives_no_papers_and_no_error():
+    assert parse('@string{acl = "ACL"}\n@comment{nothing yet}\n', "x.bib") == ([], [])
+
+
 def test_repeated_fields_keep_the_first_value_with_a_warning():
     [draft], [warning] = parse("@article{k,\n title = {One},\n title = {Two}}", "x.bib")
     assert draft.title == "One"
