@@ -125,8 +125,16 @@ def cmd_tags(args: argparse.Namespace) -> int:
             print(line)
     changed = len(done)
     untagged = sum(1 for p in loaded.papers if not p.tags) - changed
-    print(f"{changed} papers tagged" + (f"; {untagged} still have no tags" if untagged > 0 else ""))
+    if args.dry_run:
+        summary, rest = f"Dry run: would tag {_papers(changed)}", f"; {untagged} would still have no tags"
+    else:
+        summary, rest = f"{_papers(changed)} tagged", f"; {untagged} still {'has' if untagged == 1 else 'have'} no tags"
+    print(summary + (rest if untagged > 0 else ""))
     return 0
+
+
+def _papers(count: int) -> str:
+    return f"{count} paper" if count == 1 else f"{count} papers"
 
 
 def parser() -> argparse.ArgumentParser:
