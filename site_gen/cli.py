@@ -108,12 +108,15 @@ def cmd_tags(args: argparse.Namespace) -> int:
     if any(d.severity == "error" for d in problems + loaded.diagnostics):
         raise SiteGenError(problems + loaded.diagnostics)
     done: list[str] = []
+    untagged = 0
     try:
         for paper in loaded.papers:
             if paper.tags and not args.all:
                 continue
             found = taxonomy.match(tags, paper.title, paper.abstract_md)
             new = tuple(dict.fromkeys([*paper.tags, *found]))
+            if not new:
+                untagged += 1
             if new != paper.tags:
                 if not args.dry_run:
                     store.set_tags(cfg.root / paper.path, new)
@@ -124,7 +127,6 @@ def cmd_tags(args: argparse.Namespace) -> int:
         for line in done:
             print(line)
     changed = len(done)
-    untagged = sum(1 for p in loaded.papers if not p.tags) - changed
     if args.dry_run:
         summary, rest = f"Dry run: would tag {_papers(changed)}", f"; {untagged} would still have no tags"
     else:

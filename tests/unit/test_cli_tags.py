@@ -41,3 +41,12 @@ def test_a_dry_run_says_what_it_would_do_and_changes_nothing(tmp_path: Path, cap
     assert out[-1] == summary
     assert out[0] == "content/papers/speech-0.md: tags speech"
     assert {path: path.read_bytes() for path in before} == before
+
+
+def test_with_all_the_papers_left_without_tags_are_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _site(tmp_path / "site", 0, 1)
+    for i in range(2):
+        (root / "content" / "papers" / f"tagged-{i}.md").write_text(
+            paper_text(f"Tagged paper {i}", "About speech.", tags="[moe]"), encoding="utf-8")
+    assert main(["tags", "--all", "--root", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "2 papers tagged; 1 still has no tags"
