@@ -112,12 +112,19 @@ def partial_date(value: Any) -> str:
 _CHAR_REF = re.compile(r"&(?:#|[A-Za-z][A-Za-z0-9]*;)")  # &#106; or &colon;: HTML, not a URL
 
 
+def _char_name(c: str) -> str:
+    """A character as a message names it: '<' as written, U+200B where it would not show."""
+    if not c.isprintable():
+        return f"U+{ord(c):04X}"
+    return "\"'\"" if c == "'" else f"'{c}'"
+
+
 def web_url(value: Any) -> str:
     """An http(s) URL or a relative one; every other scheme is refused."""
     url = string(value)
-    if any(c.isspace() or c in "\\<>\"'`" or unicodedata.category(c)[0] == "C" for c in url):
-        raise Invalid(f"is not a valid URL: {url!r}", "spaces, quotes, backslashes and control characters "
-                      "must be percent-encoded")
+    bad = dict.fromkeys(c for c in url if c.isspace() or c in "\\<>\"'`" or unicodedata.category(c)[0] == "C")
+    if bad:
+        raise Invalid(f"is not a valid URL: {url!r}", f"{', '.join(map(_char_name, bad))} must be percent-encoded")
     if _CHAR_REF.search(url):
         raise Invalid(f"is not a valid URL: {url!r}", "write the URL itself, not HTML character references")
     try:
