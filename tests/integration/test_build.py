@@ -67,6 +67,14 @@ def test_feed_and_sitemap_are_valid_xml_with_absolute_urls(site_root: Path):
     assert "Sitemap: https://example.org/cat/sitemap.xml" in (out / "robots.txt").read_text()
 
 
+def test_the_404_page_has_no_canonical_link_and_asks_not_to_be_indexed(site_root: Path):
+    out = build_at(site_root)
+    assert '<link rel="canonical" href="https://example.org/cat/tags/">' in (out / "tags/index.html").read_text()
+    not_found = (out / "404.html").read_text()
+    assert 'rel="canonical"' not in not_found
+    assert '<meta name="robots" content="noindex">' in not_found
+
+
 def test_sub_path_base_url(site_root: Path):
     out = build_at(site_root, "/paper-catalogue/")
     assert broken_links(out, "/paper-catalogue/") == []
