@@ -13,6 +13,7 @@ from .errors import BuildFailed, Diagnostic
 from .yamlio import YamlError, decode, load_yaml
 
 CONFIG_FILE = "site.yaml"
+BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"  # the generator's own themes
 
 
 def base_path(value: Any) -> str:
@@ -108,6 +109,21 @@ def _missing_folders(root: Path, values: dict[str, Any], key_lines: dict[str, in
             if key in key_lines and values.get(key) and not (root / values[key]).is_dir()]
 
 
+def theme_folder(root: Path, name: str) -> Path | None:
+    """The folder of the theme ``name``: the project's themes/ first, then the generator's."""
+    for base in (root / "themes", BUNDLED_THEMES):
+        if (base / name).is_dir():
+            return base / name
+    return None
+
+
+def _missing_theme(root: Path, values: dict[str, Any], key_lines: dict[str, int], display: str) -> list[Diagnostic]:
+    """A theme written in site.yaml that is in neither themes/ folder."""
+    if "theme" not in key_lines or "theme" not in values or theme_folder(root, values["theme"]) is not None:
+        return []
+    return [Diagnostic(display, key_lines["theme"], f"theme '{values['theme']}' not found in themes/")]
+
+
 def load(root: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
     """Read ``root/site.yaml`` (optional) and apply overrides (``--base-url``/``BASE_URL``, ``SITE_URL``)."""
     config, problems = load_lenient(root, overrides)
@@ -132,6 +148,7 @@ def load_lenient(root: Path, overrides: dict[str, Any] | None = None,
             values, problems = s.check(data, FIELDS, display, doc.key_lines, what="setting")
             folders = ("theme_dir",) if new_content else ("content_dir", "theme_dir")
             problems += _missing_folders(root, values, doc.key_lines, display, folders)
+            problems += _missing_theme(root, values, doc.key_lines, display)
         except YamlError as exc:
             problems = [exc.diagnostic]
         except OSError as exc:

@@ -11,12 +11,12 @@ import jinja2.compiler
 from markupsafe import Markup, escape
 
 from .cache import digest
-from .config import SiteConfig
+from .config import BUNDLED_THEMES as BUNDLED_THEMES  # where the rest of the generator finds it
+from .config import SiteConfig, theme_folder
 from .errors import BuildFailed, Diagnostic
 from .textutil import escape_str
 from .yamlio import YamlError, decode, load_yaml
 
-BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
 MAX_DEPTH = 5
 
 
@@ -82,10 +82,10 @@ class Theme:
             name = self._parent(folder)
 
     def _find(self, name: str) -> Path:
-        for base in (self.root / "themes", BUNDLED_THEMES):
-            if (base / name).is_dir():
-                return base / name
-        raise BuildFailed([Diagnostic("site.yaml", 0, f"theme '{name}' not found in themes/")])
+        folder = theme_folder(self.root, name)
+        if folder is None:
+            raise BuildFailed([Diagnostic("site.yaml", 0, f"theme '{name}' not found in themes/")])
+        return folder
 
     def _parent(self, folder: Path) -> str | None:
         meta = folder / "theme.yaml"

@@ -36,3 +36,17 @@ def test_folder_settings_that_name_folders_pass(tmp_path: Path):
     assert (loaded.content_dir, loaded.theme_dir) == ("papers-here", "overrides")
     (tmp_path / "site.yaml").write_text("title: T\n", encoding="utf-8")  # the defaults need no folder
     assert config.load(tmp_path).content_dir == "content"
+
+
+def test_a_theme_in_neither_themes_folder_is_an_error_at_its_line(tmp_path: Path):
+    (tmp_path / "site.yaml").write_text("title: T\n\ntheme: nope\npage_size: 0\n", encoding="utf-8")
+    assert problems(tmp_path) == ["site.yaml:3: theme 'nope' not found in themes/",
+                                  "site.yaml:4: 'page_size' must be between 1 and 1000, not 0"]
+
+
+def test_a_theme_of_the_project_or_of_the_generator_passes(tmp_path: Path):
+    (tmp_path / "themes" / "mine").mkdir(parents=True)
+    (tmp_path / "site.yaml").write_text("theme: mine\n", encoding="utf-8")
+    assert config.load(tmp_path).theme == "mine"
+    (tmp_path / "site.yaml").write_text("theme: default\n", encoding="utf-8")
+    assert config.load(tmp_path).theme == "default"
