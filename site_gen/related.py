@@ -330,13 +330,19 @@ def neighbours(vectors: sparse.csr_matrix, postings: sparse.csr_matrix,
     step = max(1, CELLS // max(1, TERMS_PER_PAPER * POSTINGS_PER_TERM))
     for start in range(0, n, step):
         block = (vectors[start:start + step] @ postings).tocsr()
-        rows = _row_of(block.indptr)
-        good = block.data >= MIN_SCORE
-        good &= block.indices != rows + start
-        rows, cols, vals = rows[good], block.indices[good], block.data[good]
+        if not block.nnz:
+            continue
+        # A row holds its own paper at most once: the (k+1)-th largest of a sample of the row is
+        # a lower bound of the k-th largest of the others, and what lies below it is not kept.
+        bound = np.maximum(_sample_bound(block.indptr, block.data, k + 1), MIN_SCORE)
+        at = np.flatnonzero(block.data >= np.repeat(bound, np.diff(block.indptr)))
+        rows = np.searchsorted(block.indptr, at, side="right") - 1
+        cols = block.indices[at]
+        other = cols != rows + start
+        rows, cols, vals = rows[other], cols[other], block.data[at[other]]
         indptr = np.zeros(block.shape[0] + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=block.shape[0]), out=indptr[1:])
-        chosen = top_per_row(indptr, vals, k, cols, rows)
+        chosen = _top_per_row(indptr, vals, k, cols, rows)
         r, c, s = rows[chosen], cols[chosen], vals[chosen]
         order = np.lexsort((c, -s, r))
         r, c, s = r[order], c[order], s[order]
@@ -354,23 +360,30 @@ def top_per_row(indptr: Ints, data: Floats, m: int, order: Ints | None = None,
     are kept."""
     rows = _row_of(indptr) if rows is None else rows
     order = np.arange(len(data)) if order is None else order
-    lengths = np.diff(indptr)
-    sample = 8 * m
-    if len(data) <= 2 * sample * len(lengths):
+    if len(data) <= 2 * _SAMPLE * m * (len(indptr) - 1):
         return _top_per_row(indptr, data, m, order, rows)
-    # The m-th largest of a sample of a row (every few entries) is a lower bound of the row's
-    # m-th largest: what lies below it cannot be kept, so the exact pass sees far fewer entries.
-    taken = np.minimum(lengths, sample)
-    slots = indptr[:-1, None] + np.arange(sample) * np.maximum(1, lengths // sample)[:, None]
-    block = np.where(np.arange(sample) < taken[:, None], data[np.minimum(slots, len(data) - 1)],
-                     -np.inf)
-    bound = np.where(taken > m, np.partition(block, sample - m, axis=1)[:, sample - m], -np.inf)
-    survive = np.flatnonzero(data >= bound[rows])
+    survive = np.flatnonzero(data >= _sample_bound(indptr, data, m)[rows])
     kept = _top_per_row(np.searchsorted(survive, indptr), data[survive], m, order[survive],
                         rows[survive])
     keep = np.zeros(len(data), dtype=bool)
     keep[survive[kept]] = True
     return keep
+
+
+_SAMPLE = 8  # entries of a row sampled for a bound, for each one kept
+
+
+def _sample_bound(indptr: Ints, data: Floats, m: int) -> Floats:
+    """A lower bound of the ``m``-th largest entry of each CSR row (-inf where a row has no more
+    than ``m``): the ``m``-th largest of a sample of the row, every few entries. What lies below it
+    cannot be among the row's ``m`` largest, so an exact pass need only see what does not."""
+    lengths = np.diff(indptr)
+    sample = _SAMPLE * m
+    taken = np.minimum(lengths, sample)
+    slots = indptr[:-1, None] + np.arange(sample) * np.maximum(1, lengths // sample)[:, None]
+    block = np.where(np.arange(sample) < taken[:, None], data[np.minimum(slots, len(data) - 1)],
+                     -np.inf)
+    return np.where(taken > m, np.partition(block, sample - m, axis=1)[:, sample - m], -np.inf)
 
 
 def _top_per_row(indptr: Ints, data: Floats, m: int, order: Ints, rows: Ints) -> Bools:

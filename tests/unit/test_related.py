@@ -154,6 +154,27 @@ def test_top_per_row_keeps_the_largest_and_breaks_ties_by_order(seed_value):
         assert set(np.flatnonzero(keep[lo:hi]) + lo) == set(expected)
 
 
+@pytest.mark.parametrize("seed_value", range(6))
+def test_neighbours_are_the_best_other_papers_of_the_whole_product(seed_value):
+    """The sampled bound that spares most of each product row never drops one of the k best."""
+    from scipy import sparse
+
+    rng = np.random.default_rng(seed_value)
+    n, terms = 300, 12 if seed_value % 2 else 40  # few terms: long rows, many equal scores
+    dense = rng.random((n, terms)) * (rng.random((n, terms)) < 0.3)
+    dense = np.round(dense, 1)
+    vectors = sparse.csr_matrix(dense / np.maximum(np.linalg.norm(dense, axis=1), 1e-9)[:, None])
+    postings = vectors.T.tocsr()
+    k = 1 + seed_value % 5
+    columns, scores = rel.neighbours(vectors, postings, k)
+    product = (vectors @ postings).toarray()
+    for i in range(n):
+        best = sorted((j for j in range(n) if j != i and product[i, j] >= rel.MIN_SCORE),
+                      key=lambda j: (-product[i, j], j))[:k]
+        assert columns[i].tolist() == best + [-1] * (k - len(best))
+        assert np.allclose(scores[i, :len(best)], product[i, best])
+
+
 def test_capped_postings_still_find_close_papers(monkeypatch):
     monkeypatch.setattr(rel, "POSTINGS_PER_TERM", 4)
     monkeypatch.setattr(rel, "CELLS", 64)
