@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from .cache import digest
 from .config import BUNDLED_THEMES as BUNDLED_THEMES  # where the rest of the generator finds it
-from .config import SiteConfig, theme_folder
+from .config import CONFIG_FILE, SiteConfig, theme_folder
 from .errors import BuildFailed, Diagnostic
 from .textutil import escape_str
 from .yamlio import YamlError, decode, load_yaml
@@ -76,27 +76,26 @@ class Theme:
         if config.theme_dir:
             self.dirs.append(config.root / config.theme_dir)
         name: str | None = config.theme
+        named_in, line = CONFIG_FILE, 0  # site.yaml's own theme is checked, at its line, as it is read
         while name and len(self.dirs) <= MAX_DEPTH:
-            folder = self._find(name)
+            folder = theme_folder(self.root, name)
+            if folder is None:
+                raise BuildFailed([Diagnostic(named_in, line, f"theme '{name}' not found in themes/")])
             self.dirs.append(folder)
-            name = self._parent(folder)
+            name, named_in, line = self._parent(folder)
 
-    def _find(self, name: str) -> Path:
-        folder = theme_folder(self.root, name)
-        if folder is None:
-            raise BuildFailed([Diagnostic("site.yaml", 0, f"theme '{name}' not found in themes/")])
-        return folder
-
-    def _parent(self, folder: Path) -> str | None:
+    def _parent(self, folder: Path) -> tuple[str | None, str, int]:
+        """The theme that ``folder`` extends, with the file and line that say so."""
         meta = folder / "theme.yaml"
+        display = self.display(str(meta))
         if not meta.exists():
-            return None
+            return None, display, 0
         try:
-            doc = load_yaml(decode(meta.read_bytes(), self.display(str(meta))), self.display(str(meta)))
+            doc = load_yaml(decode(meta.read_bytes(), display), display)
         except YamlError as exc:
             raise BuildFailed([exc.diagnostic]) from None
         parent = doc.data.get("extends") if isinstance(doc.data, dict) else None
-        return parent if isinstance(parent, str) else None
+        return parent if isinstance(parent, str) else None, display, doc.key_lines.get("extends", 0)
 
     @property
     def template_dirs(self) -> list[Path]:

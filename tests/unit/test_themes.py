@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
 from site_gen.config import SiteConfig
+from site_gen.errors import BuildFailed
 from site_gen.themes import Environment, Theme, escape_output
 
 
@@ -81,3 +82,12 @@ def test_template_globals_are_a_plain_dict(tmp_path: Path) -> None:
     assert type(template.globals) is dict
     assert template.render() == "Papers"
     assert template.globals["extra"] == 1
+
+
+def test_a_parent_theme_that_is_not_there_is_named_at_the_extends_line(tmp_path: Path) -> None:
+    (tmp_path / "themes" / "mine").mkdir(parents=True)
+    (tmp_path / "themes" / "mine" / "theme.yaml").write_text("# mine\nextends: defualt\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        Theme(SiteConfig(root=tmp_path, theme="mine"))
+    [problem] = failed.value.diagnostics
+    assert str(problem) == "themes/mine/theme.yaml:2: theme 'defualt' not found in themes/"
