@@ -50,7 +50,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = build(cfg, _out(args), detach=True)
     _report(report.warnings)
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
-    print(f"Built {report.papers} papers into {report.pages} pages ({report.files} files, "
+    print(f"Built {_papers(report.papers)} into {report.pages} pages ({report.files} files, "
           f"{report.bytes / 1e6:.1f} MB) in {time.perf_counter() - started:.2f}s [{stages}]")
     return 0
 
@@ -58,7 +58,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     site, warnings = load_site(_config(args))
     _report(warnings)
-    print(f"{len(site.papers)} papers, {len(site.tags)} tags: no errors")
+    print(f"{_papers(len(site.papers))}, {len(site.tags)} tags: no errors")
     return 0
 
 
@@ -92,7 +92,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = store.upsert(catalogue, drafts, lambda title, abstract: taxonomy.match(tags, title, abstract),
                           force=args.force, source=str(path))
     _report([*warnings, *report.diagnostics])
-    print(f"{path}: {len(drafts)} papers: {len(report.created)} created, {len(report.merged)} merged, "
+    print(f"{path}: {_papers(len(drafts))}: {len(report.created)} created, {len(report.merged)} merged, "
           f"{len(report.kept)} kept")
     for label, slugs in (("created", report.created), ("merged", report.merged)):
         for slug in slugs:

@@ -1,4 +1,4 @@
-"""``site-gen tags``: what it tags and what it says."""
+"""``site-gen tags``: what it tags and what it says; and how the other commands count papers."""
 
 from __future__ import annotations
 
@@ -50,3 +50,11 @@ def test_with_all_the_papers_left_without_tags_are_counted(tmp_path: Path, capsy
             paper_text(f"Tagged paper {i}", "About speech.", tags="[moe]"), encoding="utf-8")
     assert main(["tags", "--all", "--root", str(root)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "2 papers tagged; 1 still has no tags"
+
+
+def test_check_and_build_count_one_paper_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _site(tmp_path / "site", 1, 0)
+    assert main(["check", "--root", str(root)]) == 0
+    assert capsys.readouterr().out.startswith("1 paper, ")
+    assert main(["build", "--root", str(root)]) == 0
+    assert capsys.readouterr().out.startswith("Built 1 paper into ")
