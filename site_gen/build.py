@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from . import content, feeds, output, search, taxonomy
 from .cache import BuildCache, Manifest, code_fingerprint, digest, digests_by_slug, text_key
 from .citation import bibtex_entry, catalogue_keys
-from .config import SiteConfig
+from .config import BUNDLED_THEMES, SiteConfig
 from .errors import BuildFailed, Diagnostic, errors_only, promote, raise_if_errors
 from .model import OutputFile, Tag
 from .pages import PageSpec, other_specs, page_urls, paper_specs
@@ -28,7 +28,7 @@ from .parallel import Forked, jobs_default, run_tasks_while, tapered, trim_memor
 from .render import Renderer
 from .search import search_files
 from .site import Site, assemble
-from .themes import BUNDLED_THEMES, Theme
+from .themes import Theme
 
 R = TypeVar("R")
 TAGS_FILE = "tags.yaml"

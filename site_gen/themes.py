@@ -11,8 +11,7 @@ import jinja2.compiler
 from markupsafe import Markup, escape
 
 from .cache import digest
-from .config import BUNDLED_THEMES as BUNDLED_THEMES  # where the rest of the generator finds it
-from .config import CONFIG_FILE, SiteConfig, theme_folder
+from .config import BUNDLED_THEMES, CONFIG_FILE, SiteConfig, theme_folder
 from .errors import BuildFailed, Diagnostic
 from .textutil import escape_str
 from .yamlio import YamlError, decode, load_yaml
