@@ -39,6 +39,145 @@ def paragraphs(text: str, *, indented_breaks: bool) -> str:
     return "\n\n".join(collapse(" ".join(lines)) for lines in found if lines)
 
 
+# Outside math, what CommonMark reads as markup in running text: emphasis, a code span, an entity,
+# the end of a link's text; an underscore between two letters or digits is text. A backslash before
+# ASCII punctuation is an escape already (TeX's ``\\%`` is a per cent sign to both), kept as it is.
+_INLINE_MARKUP = re.compile(r"\\[!-/:-@\[-`{-~]|[*`]|_(?![^\W_])|(?<![^\W_])_|&(?=#?[A-Za-z0-9]+;)|\](?=[(:])")
+# What starts a block other than a paragraph at the start of a one-line paragraph: a heading, a quote,
+# a list item, a rule, a fence (``*``, ``_`` and backquotes are escaped wherever they are).
+_BLOCK_MARKUP = re.compile(r"#{1,6}(?= |$)|>|[-+](?= |$)|-(?=[- ]*$)|~~~|\d{1,9}(?=[.)](?: |$))")
+
+_EQUATION_LABEL = re.compile(r"\$\$\s*\([^)$\r\n]+\)\s*$")  # "$$ (1)" ending a display
+
+
+def markdown_text(text: str) -> str:
+    """Plain text with TeX math as Markdown that shows the same text: one paragraph for each run of
+    lines, its line breaks spaces, and the characters that would be read as markup escaped. Math is
+    left as written (``$...$`` and ``$$...$$`` where the renderer's dollar-math rule finds them)."""
+    paragraphs = (" ".join(part.split()) for part in re.split(r"\n[ \t]*\n", text))
+    return "\n\n".join(_markdown_paragraph(part) for part in paragraphs if part)
+
+
+def _markdown_paragraph(text: str) -> str:
+    if text.startswith("$$") and len(text) > 3 and (text.endswith("$$") or _EQUATION_LABEL.search(text)):
+        return text  # display math, to the renderer's dollar-math block rule: all of it
+    block = _BLOCK_MARKUP.match(text)
+    if block:  # escape the marker: its first character, or an ordered list's "." or ")"
+        at = block.end() if block.group()[0].isdigit() else 0
+        text = text[:at] + "\\" + text[at:]
+    pieces, last = [], 0
+    for start, end in _verbatim_spans(text):
+        pieces += [_INLINE_MARKUP.sub(_escaped, text[last:start]), text[start:end]]
+        last = end
+    pieces.append(_INLINE_MARKUP.sub(_escaped, text[last:]))
+    return "".join(pieces)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    found = match.group()
+    return found if found[0] == "\\" else "\\" + found
+
+
+_AUTOLINK = re.compile(r"<(?:(?:https?|mailto):[^<>\x00-\x20]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]"
+                       r"(?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>")
+
+_OPENING = re.compile(r"[$<]")
+
+
+def _verbatim_spans(text: str) -> list[tuple[int, int]]:
+    """Where the renderer takes the text as written: inline math, as mdit-py-plugins' dollarmath
+    finds it as the renderer sets it up (no space inside the dollars, no digit before an opening
+    one or after a closing one, ``$$`` inline), and the autolinks the renderer allows (``<https://...>``), which
+    would show a backslash. Markdown's own escapes are skipped: the escape rule takes ``\\$`` first."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while (i := _next_opening(text, at)) >= 0:
+        if text[i] == "<":
+            link = _AUTOLINK.match(text, i)
+            end = link.end() if link else None
+        else:
+            end = _math_end(text, i)
+        if end is not None:
+            spans.append((i, end))
+        at = end if end is not None else i + 1
+    return spans
+
+
+def _next_opening(text: str, at: int) -> int:
+    """The next unescaped ``$`` or ``<`` from ``at``; -1 if there is none."""
+    while (found := _OPENING.search(text, at)) and _backslashes(text, found.start()) % 2:
+        at = found.start() + 1
+    return found.start() if found else -1
+
+
+def _backslashes(text: str, i: int) -> int:
+    """How many backslashes come just before ``text[i]``."""
+    start = i
+    while start and text[start - 1] == "\\":
+        start -= 1
+    return i - start
+
+
+def _math_end(text: str, i: int) -> int | None:
+    # text[i - 1] as dollarmath reads it: at the start, that is the paragraph's last character
+    if i + 1 >= len(text) or _space(text[i + 1]) or text[i - 1].isdigit():
+        return None
+    double = text[i + 1] == "$"
+    end = i + 1 + double
+    while True:
+        end = text.find("$", end)
+        if end < 0:
+            return None
+        if _backslashes(text, end) % 2 or (double and text[end + 1:end + 2] != "$"):
+            end += 1
+            continue
+        end += double
+        break
+    if _space(text[end - 1]) or text[end + 1:end + 2].isdigit() or end - i <= 1 + 2 * double:
+        return None
+    return end + 1
+
+
+def _space(ch: str) -> bool:
+    return ch in "\t\n\x0b\x0c\r " or "\u2000" <= ch <= "\u200a" or ch in "\xa0\u1680\u202f\u205f\u3000"
+
+
+def math_spans(tex: str) -> list[tuple[int, int]]:
+    """Where ``$...$``, ``$$...$$``, ``\\(...\\)`` and ``\\[...\\]`` math is; an escaped ``\\$`` is
+    not a delimiter."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tex):
+        if tex.startswith(("\\(", "\\["), i):
+            close = tex.find("\\)" if tex[i + 1] == "(" else "\\]", i + 2)
+            if close >= 0:
+                spans.append((i, close + 2))
+            i = close + 2 if close >= 0 else i + 2  # an unclosed \( or \[ is text
+        elif tex[i] == "\\":
+            i += 2
+        elif tex[i] != "$":
+            i += 1
+        else:
+            delimiter = "$$" if tex.startswith("$$", i) else "$"
+            end = _closing(tex, i + len(delimiter), delimiter)
+            if end is None:
+                break  # an unclosed $ is text
+            spans.append((i, end + len(delimiter)))
+            i = end + len(delimiter)
+    return spans
+
+
+def _closing(tex: str, i: int, delimiter: str) -> int | None:
+    while i < len(tex):
+        if tex[i] == "\\":
+            i += 2
+        elif tex.startswith(delimiter, i):
+            return i
+        else:
+            i += 1
+    return None
+
+
 def arxiv_id(value: str) -> str | None:
     """The bare arXiv id (no version, no URL, no ``arXiv:``), or None if ``value`` is not one."""
     match = _ARXIV_ID.fullmatch(value.strip())

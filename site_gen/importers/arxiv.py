@@ -28,6 +28,7 @@ from ._text import (
     http_url,
     identifier,
     iso_day,
+    markdown_text,
     paragraphs,
     warning,
 )
@@ -118,7 +119,7 @@ def _refuse_api_error(entry: ET.Element, path: str, line: int) -> None:
 def _draft(entry: ET.Element, line: int) -> PaperDraft | str:
     """The entry's draft, or why it was skipped."""
     title = collapse(_text(entry, f"{ATOM}title"))
-    abstract = paragraphs(_text(entry, f"{ATOM}summary"), indented_breaks=True)
+    abstract = markdown_text(paragraphs(_text(entry, f"{ATOM}summary"), indented_breaks=True))
     if not title:
         return "skipped an entry without a title"
     if not abstract:

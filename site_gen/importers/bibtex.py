@@ -37,6 +37,7 @@ from ._text import (
     collapse,
     http_url,
     identifier,
+    markdown_text,
     paragraphs,
     partial_date,
     warning,
@@ -188,7 +189,7 @@ def _draft(record: _Record, note: Note) -> PaperDraft | None:
     venue, preprint = _venue(record)
     return PaperDraft(
         title=title,
-        abstract=paragraphs(latex_to_text(fields.get("abstract", "")), indented_breaks=False),
+        abstract=markdown_text(paragraphs(latex_to_text(fields.get("abstract", "")), indented_breaks=False)),
         date=_date(record, note),
         authors=_authors(record, note),
         arxiv=_arxiv(record, preprint),

@@ -12,6 +12,7 @@ from datetime import date
 
 from ..errors import Diagnostic, ImportFailed
 from ..model import PaperDraft
+from ._text import markdown_text
 
 _FULL = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
          "october", "november", "december"]
@@ -91,7 +92,7 @@ def parse(text: str, path: str, *, year: int | None = None,
                 continue
             pending = (number, block)
         else:
-            drafts.append(PaperDraft(title=pending[1], abstract=block, date=current.isoformat(),
+            drafts.append(PaperDraft(title=pending[1], abstract=markdown_text(block), date=current.isoformat(),
                                      source="daily", line=pending[0]))
             pending = None
     if pending:

@@ -29,6 +29,7 @@ from ._text import (
     collapse,
     http_url,
     iso_day,
+    markdown_text,
     paragraphs,
     warning,
 )
@@ -147,7 +148,7 @@ def _draft(record: Any, line: int, note: Note) -> PaperDraft | None:
         return None
     paper: dict[str, Any] = record.get("paper", record)
     title = collapse(_string(paper, record, "title", note))
-    abstract = paragraphs(_string(paper, record, "summary", note), indented_breaks=True)
+    abstract = markdown_text(paragraphs(_string(paper, record, "summary", note), indented_breaks=True))
     if not title:
         note("skipped a paper without a title")
         return None
