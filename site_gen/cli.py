@@ -9,6 +9,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__, content, store, taxonomy
@@ -108,6 +109,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
     if any(d.severity == "error" for d in problems + loaded.diagnostics):
         raise SiteGenError(problems + loaded.diagnostics)
     done: list[str] = []
+    failed: list[Diagnostic] = []
     untagged = 0
     try:
         for paper in loaded.papers:
@@ -119,20 +121,37 @@ def cmd_tags(args: argparse.Namespace) -> int:
                 untagged += 1
             if new != paper.tags:
                 if not args.dry_run:
-                    store.set_tags(cfg.root / paper.path, new)
+                    problem = _set_tags(cfg.root, paper.path, new)
+                    if problem is not None:
+                        failed.append(problem)
+                        continue
                 done.append(f"{paper.path}: tags {', '.join(new)}")
     finally:
-        # Listed once the files are written (those before a refusal too): a reader that stops reading
-        # (``site-gen tags | head -1``) cannot stop the tagging half-way.
+        # Listed once the files are written: a reader that stops reading (``site-gen tags | head -1``)
+        # cannot stop the tagging half-way.
         for line in done:
             print(line)
+    _report(failed)
     changed = len(done)
     if args.dry_run:
         summary, rest = f"Dry run: would tag {_papers(changed)}", f"; {untagged} would still have no tags"
     else:
         summary, rest = f"{_papers(changed)} tagged", f"; {untagged} still {'has' if untagged == 1 else 'have'} no tags"
+    if failed:
+        summary += f"; {len(failed)} could not be"
     print(summary + (rest if untagged > 0 else ""))
-    return 0
+    return 1 if failed else 0
+
+
+def _set_tags(root: Path, shown: str, tags: tuple[str, ...]) -> Diagnostic | None:
+    """Write a paper's tags; what stopped it, at the path diagnostics show, when it could not."""
+    try:
+        store.set_tags(root / shown, tags)
+    except SiteGenError as exc:
+        return replace(exc.diagnostics[0], path=shown)
+    except OSError as exc:
+        return Diagnostic(shown, 0, f"cannot set the tags: {exc.strerror or exc}; the file is left unchanged")
+    return None
 
 
 def _papers(count: int) -> str:

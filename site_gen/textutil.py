@@ -53,6 +53,8 @@ _TEX_BB = re.compile(r"\\mathbb\{([RNZQCPE])\}")
 _TEX_SPACE = re.compile(r"\\[,;:! ]")
 _TEX_WORD = re.compile(r"\\([A-Za-z]+) ?")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a Markdown backslash escape: \% shows as %
+_ESCAPED_BASE = 0xF0000  # an escaped ASCII character, while marks are dropped: a private-use one
+_UNESCAPE = {_ESCAPED_BASE + code: chr(code) for code in range(0x21, 0x7F)}
 _DROPPED = "*`${}"
 _DROP = str.maketrans("", "", _DROPPED)
 
@@ -74,12 +76,15 @@ def strip_control(text: str) -> str:
 def plain_text(markdown: str) -> str:
     """Readable one-line text: Markdown marks and LaTeX commands removed, math kept as its symbols."""
     text = _MD_LINK.sub(r"\1", markdown) if "](" in markdown else markdown
-    if "\\" in text:
-        text = tex_text(text)
+    escaped = "\\" in text
+    if escaped:  # an escaped character is itself, not a mark: kept apart until the marks are gone
+        text = _MD_ESCAPE.sub(lambda m: chr(_ESCAPED_BASE + ord(m[1])), tex_text(text))
     if "\n" in text or _MD_BLOCK.match(text):
         text = _MD_BLOCK.sub("", text)
     if any(char in text for char in _DROPPED):
         text = text.translate(_DROP)
+    if escaped:
+        text = text.translate(_UNESCAPE)
     if text.isprintable() and "  " not in text:  # no control character; no white space but single spaces
         return text.strip()
     return " ".join(strip_control(text).split())
@@ -87,12 +92,12 @@ def plain_text(markdown: str) -> str:
 
 def tex_text(text: str) -> str:
     """TeX commands as a reader says them: ``\\tilde\\Theta(\\sqrt{n})`` is ``Θ(√n)``, ``\\frac{a}{b}``
-    is ``a/b``; braces are left for the caller."""
+    is ``a/b``; braces and Markdown's escapes (``\\%``) are left for the caller."""
     text = _TEX_SPACE.sub(" ", _TEX_ENV.sub(" ", text))
     text = _TEX_BB.sub(lambda m: _DOUBLE_STRUCK[m[1]], text) if "mathbb" in text else text
     text = _TEX_FRAC.sub(r"\1/\2", text) if "frac" in text else text
     text = _TEX_SQRT.sub(r"√\1", text) if "sqrt" in text else text
-    return _MD_ESCAPE.sub(r"\1", _TEX_WORD.sub(_tex_word, text))
+    return _TEX_WORD.sub(_tex_word, text)
 
 
 def _tex_word(match: re.Match[str]) -> str:

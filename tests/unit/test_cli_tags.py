@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from site_gen import store
 from site_gen.cli import main
 from tests.conftest import make_site, paper_text
 
@@ -50,6 +51,43 @@ def test_with_all_the_papers_left_without_tags_are_counted(tmp_path: Path, capsy
             paper_text(f"Tagged paper {i}", "About speech.", tags="[moe]"), encoding="utf-8")
     assert main(["tags", "--all", "--root", str(root)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "2 papers tagged; 1 still has no tags"
+
+
+def test_a_paper_whose_front_matter_cannot_be_edited_is_reported_and_the_others_are_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _site(tmp_path / "site", 3, 0)
+    flow = root / "content" / "papers" / "speech-1.md"
+    flow.write_text('---\n{title: "Speech paper 1"}\n---\nAbout speech.\n', encoding="utf-8")
+    assert main(["tags", "--root", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["content/papers/speech-0.md: tags speech", "content/papers/speech-2.md: tags speech",
+                                "2 papers tagged; 1 could not be"]
+    assert err.splitlines() == ["content/papers/speech-1.md:1: cannot set the tags without rewriting the front "
+                                "matter; the file is left unchanged (edit its tags by hand)"]
+    assert flow.read_text(encoding="utf-8") == '---\n{title: "Speech paper 1"}\n---\nAbout speech.\n'
+    for name in ("speech-0.md", "speech-2.md"):
+        assert "tags: [speech]" in (root / "content" / "papers" / name).read_text(encoding="utf-8")
+
+
+def test_a_paper_that_cannot_be_written_is_reported_and_the_others_are_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _site(tmp_path / "site", 3, 1)
+    write = store.atomic_write
+
+    def refuse_the_last(path: Path, text: str, *, overwrite: bool) -> bool:
+        if path.name == "speech-2.md":
+            raise PermissionError(13, "Permission denied")
+        return write(path, text, overwrite=overwrite)
+
+    monkeypatch.setattr(store, "atomic_write", refuse_the_last)
+    assert main(["tags", "--root", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1] == "2 papers tagged; 1 could not be; 1 still has no tags"
+    assert err.splitlines() == ["content/papers/speech-2.md: cannot set the tags: Permission denied; "
+                                "the file is left unchanged"]
+    assert "nothing was written" not in err
+    assert "tags:" not in (root / "content" / "papers" / "speech-2.md").read_text(encoding="utf-8")
+    assert "tags: [speech]" in (root / "content" / "papers" / "speech-1.md").read_text(encoding="utf-8")
 
 
 def test_check_and_build_count_one_paper_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

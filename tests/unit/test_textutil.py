@@ -17,3 +17,15 @@ from site_gen.textutil import plain_text
 ])
 def test_tex_reads_as_a_reader_would_say_it(tex: str, text: str) -> None:
     assert plain_text(tex) == text
+
+
+@pytest.mark.parametrize(("markdown", "text"), [
+    (r"A\* search beats D\* search", "A* search beats D* search"),
+    (r"1\. We propose", "1. We propose"),
+    (r"\# of parameters, \`\`mining'' and \_\_init\_\_", "# of parameters, ``mining'' and __init__"),
+    (r"\$5 for \{x\}", "$5 for {x}"),
+    ("*emphasis* and `code`", "emphasis and code"),
+    ("- a list item", "a list item"),
+])
+def test_escaped_characters_are_text_and_marks_are_dropped(markdown: str, text: str) -> None:
+    assert plain_text(markdown) == text
