@@ -17,6 +17,7 @@ from . import config as config_mod
 from .build import build, load_site, load_taxonomy
 from .errors import BuildFailed, Diagnostic, SiteGenError, errors_only
 from .importers import IMPORTERS
+from .themes import Theme
 from .yamlio import YamlError, decode
 
 
@@ -57,7 +58,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    site, warnings = load_site(_config(args))
+    cfg = _config(args)
+    site, warnings = load_site(cfg)
+    Theme(cfg)  # loaded as build loads it: a theme or parent theme that is not there, where it is named
     _report(warnings)
     print(f"{_papers(len(site.papers))}, {len(site.tags)} tags: no errors")
     return 0
@@ -180,7 +183,7 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.choices["serve"]
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    check = verb("check", cmd_check, "validate content and configuration without building")
+    check = verb("check", cmd_check, "validate content, configuration and theme without building")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     imp = verb("import", cmd_import, "import papers from a file into content/papers/")
     imp.add_argument("format", choices=sorted(IMPORTERS), help="the file's format")

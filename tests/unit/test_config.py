@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from site_gen import config
+from site_gen.cli import main
 from site_gen.errors import BuildFailed
+from tests.conftest import make_site, paper_text
 
 
 def problems(root: Path) -> list[str]:
@@ -42,6 +44,15 @@ def test_a_theme_in_neither_themes_folder_is_an_error_at_its_line(tmp_path: Path
     (tmp_path / "site.yaml").write_text("title: T\n\ntheme: nope\npage_size: 0\n", encoding="utf-8")
     assert problems(tmp_path) == ["site.yaml:3: theme 'nope' not found in themes/",
                                   "site.yaml:4: 'page_size' must be between 1 and 1000, not 0"]
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_check_and_build_report_a_missing_theme_at_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                            command: str) -> None:
+    root = make_site(tmp_path / "site", {"paper.md": paper_text()}, config="title: T\ntheme: nope\n")
+    assert main([command, "--root", str(root)]) == 1
+    assert capsys.readouterr().err.splitlines() == ["site.yaml:2: theme 'nope' not found in themes/",
+                                                    f"site-gen {command}: 1 problem(s); nothing was written"]
 
 
 def test_a_theme_of_the_project_or_of_the_generator_passes(tmp_path: Path):

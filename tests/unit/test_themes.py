@@ -11,9 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
+from site_gen.cli import main
 from site_gen.config import SiteConfig
 from site_gen.errors import BuildFailed
 from site_gen.themes import Environment, Theme, escape_output
+from tests.conftest import make_site, paper_text
 
 
 def environment(templates: dict[str, str]) -> Environment:
@@ -91,3 +93,20 @@ def test_a_parent_theme_that_is_not_there_is_named_at_the_extends_line(tmp_path:
         Theme(SiteConfig(root=tmp_path, theme="mine"))
     [problem] = failed.value.diagnostics
     assert str(problem) == "themes/mine/theme.yaml:2: theme 'defualt' not found in themes/"
+
+
+@pytest.mark.parametrize(("theme_yaml", "problem"), [
+    ("# mine\nextends: defualt\n", "themes/mine/theme.yaml:2: theme 'defualt' not found in themes/"),
+    ("# mine\nextends: [default\n", "themes/mine/theme.yaml:3: YAML syntax error: did not find expected ',' or "
+                                     "']' (while parsing a flow sequence at line 2)"),
+])
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_check_reports_the_theme_as_build_does(tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str,
+                                               theme_yaml: str, problem: str) -> None:
+    root = make_site(tmp_path / "site", {"paper.md": paper_text()}, config="title: T\ntheme: mine\n")
+    (root / "themes" / "mine").mkdir(parents=True)
+    (root / "themes" / "mine" / "theme.yaml").write_text(theme_yaml, encoding="utf-8")
+    assert main([command, "--root", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [problem, f"site-gen {command}: 1 problem(s); nothing was written"]
