@@ -78,7 +78,7 @@ def _escaped(match: re.Match[str]) -> str:
     return found if found[0] == "\\" else "\\" + found
 
 
-_AUTOLINK = re.compile(r"<(?:(?:https?|mailto):[^<>\x00-\x20]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]"
+_AUTOLINK = re.compile(r"<(?:(?i:https?|mailto):[^<>\x00-\x20]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]"
                        r"(?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>")
 
 _OPENING = re.compile(r"[$<]")

@@ -82,6 +82,7 @@ def test_autolinks_keep_their_address():
     markdown = markdown_text("code at <https://github.com/a/b_c_> and *more*")
     assert markdown == "code at <https://github.com/a/b_c_> and \\*more\\*"
     assert 'href="https://github.com/a/b_c_"' in render_markdown(markdown)
+    assert markdown_text("<HTTP://X.ORG/a_> a_") == "<HTTP://X.ORG/a_> a\\_"
 
 
 def test_paragraphs_are_kept_and_lines_joined():
