@@ -12,7 +12,7 @@ from pylatexenc.latex2text import (  # type: ignore[import-untyped]
     get_default_latex_context_db,
 )
 
-from ._text import collapse, math_spans
+from ._text import collapse, markdown_text, math_spans, paragraphs
 
 MONTH_NAMES = (
     "january", "february", "march", "april", "may", "june",
@@ -43,7 +43,7 @@ _DECODER = _decoder()
 _QUOTE = re.compile(r"(?<![\\`!?])`(?!`)")  # not \`e (a grave accent), ``, !` or ?` (TeX's ligatures)
 
 
-def latex_to_text(value: str) -> str:
+def latex_to_text(value: str, *, markdown: bool = False) -> str:
     """TeX to Unicode text; math (``$...$``, ``$$...$$``) is kept exactly as written, and
     ``\\(...\\)`` and ``\\[...\\]`` become ``$...$`` and ``$$...$$``, the math of a paper file.
 
@@ -51,17 +51,46 @@ def latex_to_text(value: str) -> str:
     around it is decoded but no TeX inside it is touched. A bare ``%`` in a
     BibTeX field is a per cent sign (``100%``), not a TeX comment. A single
     backquote is TeX's opening quote, which Markdown would read as the start of code.
+    With ``markdown``, a dollar sign (``\\$``) stays escaped, so that it does not start math.
     """
     spans = math_spans(value)
-    mark = next(chr(code) for code in range(0xE000, 0xF900) if chr(code) not in value)
+    free = (chr(code) for code in range(0xE000, 0xF900) if chr(code) not in value)
+    mark, dollar = next(free), next(free)
     pieces, last = [], 0
     for start, end in spans:
         pieces += [value[last:start], mark]
         last = end
     pieces.append(value[last:])
-    text = _decode(_QUOTE.sub("\u2018", "".join(pieces)))
+    text = "".join(pieces)
+    text = _decode(_QUOTE.sub("\u2018", text.replace("\\$", dollar) if markdown else text))
     maths = iter([_dollars(value[start:end]) for start, end in spans])
-    return re.sub(mark, lambda _: next(maths, ""), text)
+    return re.sub(mark, lambda _: next(maths, ""), text).replace(dollar, "\\$")
+
+
+_LIST = re.compile(r"\\begin\{(itemize|enumerate)\}(.*?)\\end\{\1\}", re.DOTALL)
+_ITEM = re.compile(r"\\item\b\s*(?:\[([^\]]*)\])?")
+
+
+def abstract_markdown(tex: str) -> str:
+    """A TeX abstract as Markdown: paragraphs of text (``latex_to_text``) escaped to show as written,
+    and each ``itemize`` or ``enumerate`` list a Markdown list of its items (numbered unless an item
+    has a label of its own, ``\\item[(a)]``, which it keeps)."""
+    blocks, last = [], 0
+    for found in _LIST.finditer(tex):
+        blocks.append(_text_markdown(tex[last:found.start()]))
+        parts = _ITEM.split(found.group(2))[1:]  # label, text, label, text, ...
+        items = [(_text_markdown(label or "") + " " + _text_markdown(text)).strip()
+                 for label, text in zip(parts[::2], parts[1::2], strict=True)]
+        items = [" ".join(item.split()) for item in items if item]
+        ordered = found.group(1) == "enumerate" and not any(parts[::2])
+        blocks.append("\n".join((f"{n}. " if ordered else "- ") + item for n, item in enumerate(items, 1)))
+        last = found.end()
+    blocks.append(_text_markdown(tex[last:]))
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _text_markdown(tex: str) -> str:
+    return markdown_text(paragraphs(latex_to_text(tex, markdown=True), indented_breaks=False))
 
 
 def _decode(tex: str) -> str:

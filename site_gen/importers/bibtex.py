@@ -31,14 +31,12 @@ from bibtexparser.entrypoint import parse_string
 from ..errors import Diagnostic, ImportFailed
 from ..model import PaperDraft
 from . import ImportResult
-from ._latex import MONTHS, display_names, latex_to_text, month_number, verbatim
+from ._latex import MONTHS, abstract_markdown, display_names, latex_to_text, month_number, verbatim
 from ._text import (
     arxiv_id,
     collapse,
     http_url,
     identifier,
-    markdown_text,
-    paragraphs,
     partial_date,
     warning,
 )
@@ -189,7 +187,7 @@ def _draft(record: _Record, note: Note) -> PaperDraft | None:
     venue, preprint = _venue(record)
     return PaperDraft(
         title=title,
-        abstract=markdown_text(paragraphs(latex_to_text(fields.get("abstract", "")), indented_breaks=False)),
+        abstract=abstract_markdown(fields.get("abstract", "")),
         date=_date(record, note),
         authors=_authors(record, note),
         arxiv=_arxiv(record, preprint),

@@ -3,8 +3,9 @@ import logging
 import pytest
 
 from site_gen.errors import ImportFailed
-from site_gen.importers._latex import display_names, latex_to_text, month_number
+from site_gen.importers._latex import abstract_markdown, display_names, latex_to_text, month_number
 from site_gen.importers.bibtex import parse
+from site_gen.render import render_markdown
 from tests.conftest import FIXTURES
 
 SAMPLE = FIXTURES / "samples" / "real.bib"
@@ -72,6 +73,32 @@ def test_abstracts_keep_paragraphs_and_display_math():
     corralling = _by_title(drafts, "Corralling a Band")
     assert "base algorithm if it were to be run on its own." in corralling.abstract  # {\it ...}
     assert _by_title(drafts, "Preface").abstract == ""  # allowed: BibTeX often has none
+
+
+def test_tex_lists_become_markdown_lists():
+    drafts, _ = _parse_file(SAMPLE)
+    recovery = _by_title(drafts, "Sample complexity of population recovery")
+    assert ("polling impediments:\n\n"
+            "- in lossy population recovery, a pollee may skip each question with probability $\\epsilon$;\n"
+            "- in noisy population recovery, a pollee may lie on each question with probability $\\epsilon$.\n\n"
+            "Given $n$ lossy") in recovery.abstract
+    assert "<li>in lossy population recovery" in render_markdown(recovery.abstract)
+
+
+@pytest.mark.parametrize(("tex", "markdown"), [
+    (r"Steps: \begin{enumerate} \item one \item \item two 1. \end{enumerate}", "Steps:\n\n1. one\n2. two 1."),
+    (r"\begin{enumerate}\item[(a)] one \item[(b)] \emph{two}\end{enumerate} Then", "- (a) one\n- (b) two\n\nThen"),
+    (r"\begin{itemize}\item A* search \item \# of nodes\end{itemize}", "- A\\* search\n- \\# of nodes"),
+])
+def test_list_items_are_escaped_and_numbered(tex, markdown):
+    assert abstract_markdown(tex) == markdown
+
+
+def test_an_escaped_dollar_is_a_dollar_sign_not_math():
+    assert abstract_markdown(r"costs \$5 to \$10, or $x$") == r"costs \$5 to \$10, or $x$"
+    assert render_markdown(abstract_markdown(r"from \$x\$ to $y$")) == (
+        '<p>from $x$ to <span class="math inline">y</span></p>\n')
+    assert latex_to_text(r"Save \$5") == "Save $5"  # a title is plain text
 
 
 def test_capitalised_field_names_and_extra_keys():
