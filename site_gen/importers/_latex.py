@@ -12,7 +12,7 @@ from pylatexenc.latex2text import (  # type: ignore[import-untyped]
     get_default_latex_context_db,
 )
 
-from ._text import collapse, markdown_text, math_spans, paragraphs
+from ._text import collapse, markdown_text, paragraphs
 
 MONTH_NAMES = (
     "january", "february", "march", "april", "may", "june",
@@ -103,6 +103,42 @@ def _dollars(math: str) -> str:
         dollars = "$" if math[1] == "(" else "$$"
         return dollars + math[2:-2].strip() + dollars
     return math
+
+
+def math_spans(tex: str) -> list[tuple[int, int]]:
+    """Where ``$...$``, ``$$...$$``, ``\\(...\\)`` and ``\\[...\\]`` math is; an escaped ``\\$`` is
+    not a delimiter."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tex):
+        if tex.startswith(("\\(", "\\["), i):
+            close = tex.find("\\)" if tex[i + 1] == "(" else "\\]", i + 2)
+            if close >= 0:
+                spans.append((i, close + 2))
+            i = close + 2 if close >= 0 else i + 2  # an unclosed \( or \[ is text
+        elif tex[i] == "\\":
+            i += 2
+        elif tex[i] != "$":
+            i += 1
+        else:
+            delimiter = "$$" if tex.startswith("$$", i) else "$"
+            end = _closing(tex, i + len(delimiter), delimiter)
+            if end is None:
+                break  # an unclosed $ is text
+            spans.append((i, end + len(delimiter)))
+            i = end + len(delimiter)
+    return spans
+
+
+def _closing(tex: str, i: int, delimiter: str) -> int | None:
+    while i < len(tex):
+        if tex[i] == "\\":
+            i += 2
+        elif tex.startswith(delimiter, i):
+            return i
+        else:
+            i += 1
+    return None
 
 
 def display_names(value: str) -> tuple[tuple[str, ...], list[str]]:

@@ -142,42 +142,6 @@ def _space(ch: str) -> bool:
     return ch in "\t\n\x0b\x0c\r " or "\u2000" <= ch <= "\u200a" or ch in "\xa0\u1680\u202f\u205f\u3000"
 
 
-def math_spans(tex: str) -> list[tuple[int, int]]:
-    """Where ``$...$``, ``$$...$$``, ``\\(...\\)`` and ``\\[...\\]`` math is; an escaped ``\\$`` is
-    not a delimiter."""
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(tex):
-        if tex.startswith(("\\(", "\\["), i):
-            close = tex.find("\\)" if tex[i + 1] == "(" else "\\]", i + 2)
-            if close >= 0:
-                spans.append((i, close + 2))
-            i = close + 2 if close >= 0 else i + 2  # an unclosed \( or \[ is text
-        elif tex[i] == "\\":
-            i += 2
-        elif tex[i] != "$":
-            i += 1
-        else:
-            delimiter = "$$" if tex.startswith("$$", i) else "$"
-            end = _closing(tex, i + len(delimiter), delimiter)
-            if end is None:
-                break  # an unclosed $ is text
-            spans.append((i, end + len(delimiter)))
-            i = end + len(delimiter)
-    return spans
-
-
-def _closing(tex: str, i: int, delimiter: str) -> int | None:
-    while i < len(tex):
-        if tex[i] == "\\":
-            i += 2
-        elif tex.startswith(delimiter, i):
-            return i
-        else:
-            i += 1
-    return None
-
-
 def arxiv_id(value: str) -> str | None:
     """The bare arXiv id (no version, no URL, no ``arXiv:``), or None if ``value`` is not one."""
     match = _ARXIV_ID.fullmatch(value.strip())
