@@ -87,8 +87,9 @@ _OPENING = re.compile(r"[$<]")
 def _verbatim_spans(text: str) -> list[tuple[int, int]]:
     """Where the renderer takes the text as written: inline math, as mdit-py-plugins' dollarmath
     finds it as the renderer sets it up (no space inside the dollars, no digit before an opening
-    one or after a closing one, ``$$`` inline), and the autolinks the renderer allows (``<https://...>``), which
-    would show a backslash. Markdown's own escapes are skipped: the escape rule takes ``\\$`` first."""
+    one or after a closing one, ``$$`` inline), and the autolinks the renderer allows
+    (``<https://...>``), whose address would keep a backslash. Markdown's own escapes are skipped:
+    the escape rule takes ``\\$`` first."""
     spans: list[tuple[int, int]] = []
     at = 0
     while (i := _next_opening(text, at)) >= 0:
