@@ -36,10 +36,26 @@ def markdown_renderer() -> MarkdownIt:
     """CommonMark without raw HTML; ``$...$`` and ``$$...$$`` kept intact as math for KaTeX. Made
     (and markdown-it-py loaded) once, when an abstract first needs the parser: most never do."""
     from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
     from mdit_py_plugins.dollarmath import dollarmath_plugin
+    from mdit_py_plugins.dollarmath.index import math_inline_dollar
 
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    dollars = math_inline_dollar(allow_space=False, allow_digits=False, allow_double=True)
+
+    def math_inline(state: StateInline, silent: bool) -> bool:
+        """dollarmath's rule, but at the start of a paragraph no character comes before the "$" (the
+        rule reads ``src[-1]``: ``$x$ costs 5`` was not math, as the paragraph ends in a digit)."""
+        if state.pos or not state.src[-1:].isdigit():
+            return dollars(state, silent)
+        src, state.src = state.src, state.src + "\n"
+        try:
+            return dollars(state, silent)
+        finally:
+            state.src = src
+
+    md.inline.ruler.at("math_inline", math_inline)
     md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
     return md
 

@@ -120,8 +120,7 @@ def _backslashes(text: str, i: int) -> int:
 
 
 def _math_end(text: str, i: int) -> int | None:
-    # text[i - 1] as dollarmath reads it: at the start, that is the paragraph's last character
-    if i + 1 >= len(text) or _space(text[i + 1]) or text[i - 1].isdigit():
+    if i + 1 >= len(text) or _space(text[i + 1]) or (i > 0 and text[i - 1].isdigit()):
         return None
     double = text[i + 1] == "$"
     end = i + 1 + double

@@ -35,6 +35,13 @@ def test_plain_shortcut_matches_markdown_it(text: str) -> None:
     assert render_markdown(text) == MD.render(text)
 
 
+def test_math_at_the_start_of_a_paragraph_that_ends_in_a_digit() -> None:
+    # dollarmath alone reads the character before a paragraph's first "$" as its last character
+    assert render_markdown("$x$ costs 5") == '<p><span class="math inline">x</span> costs 5</p>\n'
+    assert render_markdown("5$x$ costs 5") == "<p>5$x$ costs 5</p>\n"
+    assert render_markdown("$x$5") == "<p>$x$5</p>\n"
+
+
 def test_the_seed_abstracts_render_as_markdown_it_renders_them() -> None:
     papers = load_papers(REPO / "content", REPO).papers
     assert len(papers) >= 57
