@@ -77,8 +77,8 @@ def abstract_markdown(tex: str) -> str:
     has a label of its own, ``\\item[(a)]``, which it keeps)."""
     blocks, last = [], 0
     for found in _LIST.finditer(tex):
-        blocks.append(_text_markdown(tex[last:found.start()]))
-        parts = _ITEM.split(found.group(2))[1:]  # label, text, label, text, ...
+        lead, *parts = _ITEM.split(found.group(2))  # text before the first item, then label, text, ...
+        blocks += [_text_markdown(tex[last:found.start()]), _text_markdown(lead)]
         items = [(_text_markdown(label or "") + " " + _text_markdown(text)).strip()
                  for label, text in zip(parts[::2], parts[1::2], strict=True)]
         items = [" ".join(item.split()) for item in items if item]

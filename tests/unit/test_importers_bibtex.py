@@ -89,6 +89,7 @@ def test_tex_lists_become_markdown_lists():
     (r"Steps: \begin{enumerate} \item one \item \item two 1. \end{enumerate}", "Steps:\n\n1. one\n2. two 1."),
     (r"\begin{enumerate}\item[(a)] one \item[(b)] \emph{two}\end{enumerate} Then", "- (a) one\n- (b) two\n\nThen"),
     (r"\begin{itemize}\item A* search \item \# of nodes\end{itemize}", "- A\\* search\n- \\# of nodes"),
+    (r"\begin{enumerate} no items \end{enumerate} after", "no items\n\nafter"),
 ])
 def test_list_items_are_escaped_and_numbered(tex, markdown):
     assert abstract_markdown(tex) == markdown
