@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from pathlib import Path
@@ -80,3 +81,21 @@ def test_an_import_creates_the_content_dir_site_yaml_names(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert [p.name for p in (project / "catalogue" / "papers").glob("*.md")] == ["a-paper.md"]
     assert site_build(project).returncode == 0
+
+
+def test_imported_abstracts_show_their_text_in_the_built_page(tmp_path: Path):
+    """Plain text that Markdown would read as markup (emphasis, code, a list, a heading) is shown
+    as written on the paper page, in its description and in the search index; math is typeset."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "site.yaml").write_text("title: T\n", encoding="utf-8")
+    abstract = "A* beats D* on ``grid'' and ``maze'' maps, for $x_1*y$ in __init__.\n\n1. We also # count."
+    record = {"paper": {"id": "2503.00001", "title": "A paper", "summary": abstract, "publishedAt": "2025-03-11"}}
+    result = import_file(project, "hf-json", "day.json", json.dumps([record]).encode())
+    assert result.returncode == 0, result.stderr
+    assert site_build(project).returncode == 0
+    page = (project / "_site" / "papers" / "a-paper" / "index.html").read_text(encoding="utf-8")
+    assert "<p>A* beats D* on ``grid'' and ``maze'' maps, for " in page
+    assert '<span class="math inline">x_1*y</span> in __init__.</p>' in page
+    assert "<p>1. We also # count.</p>" in page and "<em>" not in page and "<code>" not in page
+    assert '<meta name="description" content="A* beats D* on ``grid&#39;&#39; and ``maze' in page
