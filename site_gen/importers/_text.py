@@ -42,7 +42,8 @@ def paragraphs(text: str, *, indented_breaks: bool) -> str:
 # Outside math, what CommonMark reads as markup in running text: emphasis, a code span, an entity,
 # the end of a link's text; an underscore between two letters or digits is text. A backslash before
 # ASCII punctuation is an escape already (TeX's ``\\%`` is a per cent sign to both), kept as it is.
-_INLINE_MARKUP = re.compile(r"\\[!-/:-@\[-`{-~]|[*`]|_(?![^\W_])|(?<![^\W_])_|&(?=#?[A-Za-z0-9]+;)|\](?=[(:])")
+_INLINE_MARKUP = re.compile(r"\\[!-/:-@\[-`{-~]|[*`]|_(?:(?![^\W_])|(?<![^\W_]_))|&(?=#?[A-Za-z0-9]+;)|\](?=[(:])")
+_INLINE_FIRST = "\\*`_&]"  # what each of those starts with: most abstracts have none of them
 # What starts a block other than a paragraph at the start of a one-line paragraph: a heading, a quote,
 # a list item, a rule, a fence (``*``, ``_`` and backquotes are escaped wherever they are).
 _BLOCK_MARKUP = re.compile(r"#{1,6}(?= |$)|>|[-+](?= |$)|-(?=[- ]*$)|~~~|\d{1,9}(?=[.)](?: |$))")
@@ -54,7 +55,8 @@ def markdown_text(text: str) -> str:
     """Plain text with TeX math as Markdown that shows the same text: one paragraph for each run of
     lines, its line breaks spaces, and the characters that would be read as markup escaped. Math is
     left as written (``$...$`` and ``$$...$$`` where the renderer's dollar-math rule finds them)."""
-    paragraphs = (" ".join(part.split()) for part in re.split(r"\n[ \t]*\n", text))
+    parts = re.split(r"\n[ \t]*\n", text) if "\n" in text else [text]
+    paragraphs = (" ".join(part.split()) for part in parts)
     return "\n\n".join(_markdown_paragraph(part) for part in paragraphs if part)
 
 
@@ -65,8 +67,10 @@ def _markdown_paragraph(text: str) -> str:
     if block:  # escape the marker: its first character, or an ordered list's "." or ")"
         at = block.end() if block.group()[0].isdigit() else 0
         text = text[:at] + "\\" + text[at:]
+    if not any(char in text for char in _INLINE_FIRST):
+        return text
     pieces, last = [], 0
-    for start, end in _verbatim_spans(text):
+    for start, end in _verbatim_spans(text) if "$" in text or "<" in text else ():
         pieces += [_INLINE_MARKUP.sub(_escaped, text[last:start]), text[start:end]]
         last = end
     pieces.append(_INLINE_MARKUP.sub(_escaped, text[last:]))
