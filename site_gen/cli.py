@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__, content, store, taxonomy
 from . import config as config_mod
 from .build import build, load_site, load_taxonomy
-from .errors import BuildFailed, Diagnostic, SiteGenError, errors_only
+from .errors import BuildFailed, Diagnostic, SiteGenError, errors_only, problem_count
 from .importers import IMPORTERS
 from .themes import Theme
 from .yamlio import YamlError, decode
@@ -205,8 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         _report(exc.diagnostics)
-        errors = len(errors_only(exc.diagnostics))
-        print(f"site-gen {args.command}: {errors} problem(s); nothing was written", file=sys.stderr)
+        written = "" if args.command == "check" else "; nothing was written"  # check never writes
+        print(f"site-gen {args.command}: {problem_count(len(errors_only(exc.diagnostics)))}{written}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

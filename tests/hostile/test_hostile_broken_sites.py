@@ -86,7 +86,8 @@ def test_broken_site(case: Path, tmp_path: Path):
     result = site_build(root, *args)
 
     assert "Traceback" not in result.stderr
-    summary = [f"site-gen build: {len(errors)} problem(s); nothing was written"] if errors else []
+    counted = f"{len(errors)} problem" + ("" if len(errors) == 1 else "s")
+    summary = [f"site-gen build: {counted}; nothing was written"] if errors else []
     assert result.stderr.splitlines() == expected + summary
     assert result.returncode == (1 if errors else 0)
     if errors:

@@ -111,7 +111,7 @@ def test_10000_tags_on_one_paper_are_refused(site: Path):
     assert run.lines[-2:] == [
         f"content/papers/many-tags.md:3: 'tags' has 10000 items; at most {MAX_TAGS} are allowed (a paper is "
         "listed under a few subjects, not every one)",
-        "site-gen build: 1 problem(s); nothing was written"]
+        "site-gen build: 1 problem; nothing was written"]
     fails_fast(run, run.lines[-2])
 
 
