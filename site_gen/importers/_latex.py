@@ -67,26 +67,65 @@ def latex_to_text(value: str, *, markdown: bool = False) -> str:
     return re.sub(mark, lambda _: next(maths, ""), text).replace(dollar, "\\$")
 
 
-_LIST = re.compile(r"\\begin\{(itemize|enumerate)\}(.*?)\\end\{\1\}", re.DOTALL)
+_LIST = re.compile(r"\\(begin|end)\{(itemize|enumerate)\}")
 _ITEM = re.compile(r"\\item\b\s*(?:\[([^\]]*)\])?")
+Part = tuple[str | None, str]  # (None, TeX text) or ("itemize" or "enumerate", the list's body)
 
 
 def abstract_markdown(tex: str) -> str:
     """A TeX abstract as Markdown: paragraphs of text (``latex_to_text``) escaped to show as written,
-    and each ``itemize`` or ``enumerate`` list a Markdown list of its items (numbered unless an item
-    has a label of its own, ``\\item[(a)]``, which it keeps)."""
-    blocks, last = [], 0
+    and each ``itemize`` or ``enumerate`` list a Markdown list of its items, a list in an item
+    indented under it (numbered unless an item has a label of its own, ``\\item[(a)]``, which it
+    keeps)."""
+    return "\n\n".join(block for block in map(_part_markdown, _outer_lists(tex)) if block)
+
+
+def _outer_lists(tex: str) -> list[Part]:
+    """The text and the outermost lists of ``tex``, in order; a list never closed is text."""
+    parts: list[Part] = []
+    depth = last = opened = 0
     for found in _LIST.finditer(tex):
-        lead, *parts = _ITEM.split(found.group(2))  # text before the first item, then label, text, ...
-        blocks += [_text_markdown(tex[last:found.start()]), _text_markdown(lead)]
-        items = [(_text_markdown(label or "") + " " + _text_markdown(text)).strip()
-                 for label, text in zip(parts[::2], parts[1::2], strict=True)]
-        items = [" ".join(item.split()) for item in items if item]
-        ordered = found.group(1) == "enumerate" and not any(parts[::2])
-        blocks.append("\n".join((f"{n}. " if ordered else "- ") + item for n, item in enumerate(items, 1)))
-        last = found.end()
-    blocks.append(_text_markdown(tex[last:]))
-    return "\n\n".join(block for block in blocks if block)
+        if found[1] == "begin":
+            if not depth:
+                opened = found.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if not depth:
+                begin = _LIST.match(tex, opened)
+                assert begin is not None
+                parts += [(None, tex[last:opened]), (begin[2], tex[begin.end():found.start()])]
+                last = found.end()
+    parts.append((None, tex[last:]))
+    return parts
+
+
+def _part_markdown(part: Part) -> str:
+    kind, tex = part
+    return _text_markdown(tex) if kind is None else _list_markdown(kind, tex)
+
+
+def _list_markdown(kind: str, body: str) -> str:
+    lead: list[Part] = []  # what comes before the first item: paragraphs before the list
+    items: list[tuple[str, list[Part]]] = []  # each item's label and parts
+    for part in _outer_lists(body):
+        if part[0] is not None:
+            (items[-1][1] if items else lead).append(part)
+            continue
+        pieces = _ITEM.split(part[1])  # text, label, text, label, text, ...
+        (items[-1][1] if items else lead).append((None, pieces[0]))
+        items += [(label or "", [(None, text)]) for label, text in zip(pieces[1::2], pieces[2::2], strict=True)]
+    ordered = kind == "enumerate" and not any(label for label, _ in items)
+    blocks = [block for block in map(_part_markdown, lead) if block]
+    lines: list[str] = []
+    for label, parts in items:
+        text = " ".join(" ".join(_part_markdown(part).split()) for part in [(None, label), *parts] if part[0] is None)
+        inner = [block for block in (_part_markdown(part) for part in parts if part[0] is not None) if block]
+        if text.strip() or inner:
+            marker = f"{len(lines) + 1}. " if ordered else "- "
+            indent = "\n" + " " * len(marker)
+            lines.append((marker + text.strip()).rstrip() + "".join(indent + b.replace("\n", indent) for b in inner))
+    return "\n\n".join([*blocks, "\n".join(lines)] if lines else blocks)
 
 
 def _text_markdown(tex: str) -> str:

@@ -90,9 +90,18 @@ def test_tex_lists_become_markdown_lists():
     (r"\begin{enumerate}\item[(a)] one \item[(b)] \emph{two}\end{enumerate} Then", "- (a) one\n- (b) two\n\nThen"),
     (r"\begin{itemize}\item A* search \item \# of nodes\end{itemize}", "- A\\* search\n- \\# of nodes"),
     (r"\begin{enumerate} no items \end{enumerate} after", "no items\n\nafter"),
+    (r"A \begin{enumerate}\item x \begin{itemize}\item y* \item z\end{itemize} \item w\end{enumerate} B",
+     "A\n\n1. x\n   - y\\*\n   - z\n2. w\n\nB"),
+    (r"unclosed \begin{itemize}\item x", "unclosed \\* x"),
 ])
 def test_list_items_are_escaped_and_numbered(tex, markdown):
     assert abstract_markdown(tex) == markdown
+
+
+def test_a_list_in_a_list_is_nested_in_the_page():
+    tex = r"\begin{itemize}\item x \begin{enumerate}\item y\end{enumerate}\end{itemize}"
+    html = render_markdown(abstract_markdown(tex))
+    assert html == "<ul>\n<li>x\n<ol>\n<li>y</li>\n</ol>\n</li>\n</ul>\n"
 
 
 def test_an_escaped_dollar_is_a_dollar_sign_not_math():
