@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -43,7 +42,6 @@ FIELDS: tuple[tuple[str, float], ...] = (
 SNIPPET_CHARS = 240
 SHARD_ABOVE = 2000  # papers; a larger catalogue gets the split layout
 SHARD_ABOVE_ENV = "SITE_GEN_SEARCH_SHARD_ABOVE"  # overrides SHARD_ABOVE (a number of papers)
-_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash escape: \% shows as %
 
 
 @dataclass
@@ -189,7 +187,7 @@ def _paper_key(paper: Paper, tag_names: Mapping[str, str], sources: Mapping[str,
 
 def readable(markdown: str) -> str:
     """Plain text of Markdown with TeX: what a reader sees, and what the index should hold."""
-    return plain_text(_MD_ESCAPE.sub(r"\1", markdown))
+    return plain_text(markdown)
 
 
 def tag_text(slugs: Sequence[str], tag_names: Mapping[str, str]) -> str:

@@ -23,6 +23,7 @@ import yaml
 from .errors import Diagnostic
 from .model import Rule, Tag
 from .schema import did_you_mean
+from .textutil import unescaped
 from .yamlio import MAX_YAML_BYTES, Loader, YamlError, decode
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -161,8 +162,9 @@ def _matcher(tag: Tag) -> _Matcher:
 
 
 def match(tags: Sequence[Tag], title: str, abstract: str) -> tuple[str, ...]:
-    """The slugs of the tags whose rules match the paper, in taxonomy order."""
-    title_text, abstract_text = _text(title), _text(abstract)
+    """The slugs of the tags whose rules match the paper, in taxonomy order. The abstract is
+    Markdown: rules see its characters as a reader does (``A\\* search`` as ``A* search``)."""
+    title_text, abstract_text = _text(title), _text(unescaped(abstract))
     return tuple(tag.slug for tag in tags if _matcher(tag).matches(title_text, abstract_text))
 
 

@@ -90,6 +90,11 @@ def plain_text(markdown: str) -> str:
     return " ".join(strip_control(text).split())
 
 
+def unescaped(markdown: str) -> str:
+    """Markdown's backslash escapes undone: ``A\\* search`` is ``A* search``."""
+    return _MD_ESCAPE.sub(r"\1", markdown) if "\\" in markdown else markdown
+
+
 def tex_text(text: str) -> str:
     """TeX commands as a reader says them: ``\\tilde\\Theta(\\sqrt{n})`` is ``Θ(√n)``, ``\\frac{a}{b}``
     is ``a/b``; braces and Markdown's escapes (``\\%``) are left for the caller."""

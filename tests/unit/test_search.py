@@ -150,3 +150,10 @@ def test_seed_catalogue() -> None:
     assert len(documents) == 57
     assert len(index["fieldVectors"]) == 57 * 4  # type: ignore[arg-type]
     assert all(len(str(d["snippet"])) <= 241 for d in documents.values())
+
+
+def test_snippets_and_the_index_read_escaped_characters_as_themselves() -> None:
+    from site_gen.search import readable
+
+    assert readable("We compare A\\* search, 5.8\\% of \\_tokens and *emphasis*.") == (
+        "We compare A* search, 5.8% of _tokens and emphasis.")

@@ -296,6 +296,13 @@ def test_patterns_ignore_case_unless_told(tmp_path: Path) -> None:
     assert taxonomy.match(tags, "", "zero-shot") == ()
 
 
+def test_rules_read_an_abstract_s_escaped_characters_as_themselves(tmp_path: Path) -> None:
+    tags = one_tag(tmp_path, "    patterns: ['\\bA\\* search', '\\d%']\n")
+    assert taxonomy.match(tags, "", "We compare A\\* search with BFS.") == ("t",)  # as an importer writes it
+    assert taxonomy.match(tags, "", "Fewer errors by 5\\%.") == ("t",)
+    assert taxonomy.match(tags, "", "A search") == ()
+
+
 def test_tags_come_in_taxonomy_order(tmp_path: Path) -> None:
     found, _ = load_text(
         tmp_path,
