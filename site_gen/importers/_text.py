@@ -6,6 +6,8 @@ import bisect
 import datetime as dt
 import re
 
+from markdown_it.common.utils import isWhiteSpace
+
 from ..errors import Diagnostic
 
 _NEW_ID = r"\d{4}\.\d{4,5}"
@@ -124,7 +126,7 @@ def _backslashes(text: str, i: int) -> int:
 
 
 def _math_end(text: str, i: int) -> int | None:
-    if i + 1 >= len(text) or _space(text[i + 1]) or (i > 0 and text[i - 1].isdigit()):
+    if i + 1 >= len(text) or isWhiteSpace(ord(text[i + 1])) or (i > 0 and text[i - 1].isdigit()):
         return None
     double = text[i + 1] == "$"
     end = i + 1 + double
@@ -137,13 +139,9 @@ def _math_end(text: str, i: int) -> int | None:
             continue
         end += double
         break
-    if _space(text[end - 1]) or text[end + 1:end + 2].isdigit() or end - i <= 1 + 2 * double:
+    if isWhiteSpace(ord(text[end - 1])) or text[end + 1:end + 2].isdigit() or end - i <= 1 + 2 * double:
         return None
     return end + 1
-
-
-def _space(ch: str) -> bool:
-    return ch in "\t\n\x0b\x0c\r " or "\u2000" <= ch <= "\u200a" or ch in "\xa0\u1680\u202f\u205f\u3000"
 
 
 def arxiv_id(value: str) -> str | None:
