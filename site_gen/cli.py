@@ -15,8 +15,9 @@ from pathlib import Path
 from . import __version__, content, store, taxonomy
 from . import config as config_mod
 from .build import build, load_site, load_taxonomy
-from .errors import BuildFailed, Diagnostic, SiteGenError, errors_only, problem_count
+from .errors import BuildFailed, Diagnostic, SiteGenError, errors_only
 from .importers import IMPORTERS
+from .textutil import counted
 from .themes import Theme
 from .yamlio import YamlError, decode
 
@@ -52,7 +53,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = build(cfg, _out(args), detach=True)
     _report(report.warnings)
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
-    print(f"Built {_papers(report.papers)} into {report.pages} pages ({report.files} files, "
+    print(f"Built {counted(report.papers, 'paper')} into {report.pages} pages ({report.files} files, "
           f"{report.bytes / 1e6:.1f} MB) in {time.perf_counter() - started:.2f}s [{stages}]")
     return 0
 
@@ -62,7 +63,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     site, warnings = load_site(cfg)
     Theme(cfg)  # loaded as build loads it: a theme or parent theme that is not there, where it is named
     _report(warnings)
-    print(f"{_papers(len(site.papers))}, {len(site.tags)} tags: no errors")
+    print(f"{counted(len(site.papers), 'paper')}, {len(site.tags)} tags: no errors")
     return 0
 
 
@@ -96,7 +97,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = store.upsert(catalogue, drafts, lambda title, abstract: taxonomy.match(tags, title, abstract),
                           force=args.force, source=str(path))
     _report([*warnings, *report.diagnostics])
-    print(f"{path}: {_papers(len(drafts))}: {len(report.created)} created, {len(report.merged)} merged, "
+    print(f"{path}: {counted(len(drafts), 'paper')}: {len(report.created)} created, {len(report.merged)} merged, "
           f"{len(report.kept)} kept")
     for label, slugs in (("created", report.created), ("merged", report.merged)):
         for slug in slugs:
@@ -137,9 +138,10 @@ def cmd_tags(args: argparse.Namespace) -> int:
     _report(failed)
     changed = len(done)
     if args.dry_run:
-        summary, rest = f"Dry run: would tag {_papers(changed)}", f"; {untagged} would still have no tags"
+        summary, rest = f"Dry run: would tag {counted(changed, 'paper')}", f"; {untagged} would still have no tags"
     else:
-        summary, rest = f"{_papers(changed)} tagged", f"; {untagged} still {'has' if untagged == 1 else 'have'} no tags"
+        still = "still has" if untagged == 1 else "still have"
+        summary, rest = f"{counted(changed, 'paper')} tagged", f"; {untagged} {still} no tags"
     if failed:
         summary += f"; {len(failed)} could not be"
     print(summary + (rest if untagged > 0 else ""))
@@ -155,10 +157,6 @@ def _set_tags(root: Path, shown: str, tags: tuple[str, ...]) -> Diagnostic | Non
     except OSError as exc:
         return Diagnostic(shown, 0, f"cannot set the tags: {exc.strerror or exc}; the file is left unchanged")
     return None
-
-
-def _papers(count: int) -> str:
-    return f"{count} paper" if count == 1 else f"{count} papers"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -206,7 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _report(exc.diagnostics)
         written = "" if args.command == "check" else "; nothing was written"  # check never writes
-        print(f"site-gen {args.command}: {problem_count(len(errors_only(exc.diagnostics)))}{written}", file=sys.stderr)
+        problems = counted(len(errors_only(exc.diagnostics)), "problem")
+        print(f"site-gen {args.command}: {problems}{written}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -62,8 +62,3 @@ def raise_if_errors(diagnostics: Iterable[Diagnostic], exc: type[SiteGenError] =
 def promote(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Warnings become errors (``--strict``)."""
     return [replace(d, severity="error") for d in diagnostics]
-
-
-def problem_count(count: int) -> str:
-    """``1 problem``, ``2 problems``: how command output counts errors."""
-    return f"{count} problem" if count == 1 else f"{count} problems"

@@ -20,8 +20,9 @@ from . import build as build_mod
 from . import config as config_mod
 from . import preview
 from .config import CONFIG_FILE, SiteConfig
-from .errors import SiteGenError, problem_count
+from .errors import SiteGenError
 from .livereload import BuildState, PreviewHTTPServer
+from .textutil import counted
 from .watch import Change, Kind, Sources, Watcher, classify_all, collect
 
 
@@ -138,7 +139,7 @@ class Preview:
         if errors:
             print(*errors, sep="\n", file=sys.stderr)
             print(
-                f"Build failed{because}: {problem_count(len(errors))}, shown in the browser till fixed",
+                f"Build failed{because}: {counted(len(errors), 'problem')}, shown in the browser till fixed",
                 file=sys.stderr,
                 flush=True,
             )

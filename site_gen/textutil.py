@@ -90,6 +90,11 @@ def plain_text(markdown: str) -> str:
     return " ".join(strip_control(text).split())
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 paper``, ``2 papers``: how command output counts things."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def unescaped(markdown: str) -> str:
     """Markdown's backslash escapes undone: ``A\\* search`` is ``A* search``."""
     return _MD_ESCAPE.sub(r"\1", markdown) if "\\" in markdown else markdown
