@@ -13,7 +13,7 @@ from ..errors import Diagnostic
 _NEW_ID = r"\d{4}\.\d{4,5}"
 _OLD_ID = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}"
 _ARXIV_ID = re.compile(
-    rf"(?:arxiv:\s*|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)?"
+    rf"(?:arxiv:\s*|oai:arxiv\.org:|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)?"
     rf"({_NEW_ID}|{_OLD_ID})(?:v\d+)?(?:\.pdf)?/?",
     re.IGNORECASE,
 )
@@ -29,16 +29,26 @@ def paragraphs(text: str, *, indented_breaks: bool) -> str:
     """Re-flow hard-wrapped text, keeping its paragraphs (separated by a blank line).
 
     A blank line always ends a paragraph. With ``indented_breaks`` an indented
-    line starts one too: arXiv marks paragraphs in abstracts that way.
+    line starts one too: arXiv marks paragraphs in abstracts that way, with two
+    spaces. A deeper indentation that every line after the first shares is the
+    layout of a file that was pretty-printed (or copied from a page that indents
+    its XML): only lines indented deeper still start a paragraph there.
     """
+    lines = text.strip().splitlines()
+    margin = min((_indent(line) for line in lines[1:] if line.strip()), default=0)
+    margin = margin if margin > 2 else 0
     found: list[list[str]] = [[]]
-    for line in text.strip().splitlines():
-        starts_new = not line.strip() or (indented_breaks and line[:1].isspace())
+    for line in lines:
+        starts_new = not line.strip() or (indented_breaks and _indent(line) > margin)
         if starts_new and found[-1]:
             found.append([])
         if line.strip():
             found[-1].append(line)
     return "\n\n".join(collapse(" ".join(lines)) for lines in found if lines)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 # Outside math, what CommonMark reads as markup in running text: emphasis, a code span, an entity,

@@ -83,10 +83,10 @@ def test_an_api_error_response_fails_with_its_message():
     [
         ("", "invalid XML: no element found"),
         ("not xml", "invalid XML: syntax error"),
-        ("<rss version='2.0'/>", "expected an Atom <feed> from the arXiv API, found <rss>"),
+        ("<html/>", "expected an Atom <feed> from the arXiv API or an arXiv RSS feed, found <html>"),
     ],
 )
-def test_files_that_are_not_atom_fail(text, message):
+def test_files_that_are_not_arxiv_xml_fail(text, message):
     with pytest.raises(ImportFailed, match="^x.xml:1: " + message):
         parse(text, "x.xml")
 
@@ -133,3 +133,127 @@ def test_a_single_entry_document_is_accepted():
 )
 def test_arxiv_ids(value, expected):
     assert arxiv_id(value) == expected
+
+
+def test_a_pretty_printed_abstract_is_one_paragraph_not_one_per_line():
+    [draft], warnings = _parse_file(IMPORTERS_DIR / "arxiv_api_reindented.xml")
+    assert warnings == [] and draft.arxiv == "cond-mat/0102536"
+    assert "\n" not in draft.abstract
+    assert draft.abstract.startswith("The effect of the electron-electron cusp on the convergence of config")
+    assert draft.abstract.endswith("not a limiting factor, to within chemical accuracy, for CI calculations.")
+    assert draft.doi == "10.1063/1.1383585" and draft.venue == "J. Chem. Phys. 115, 1626 (2001)"
+
+
+@pytest.mark.parametrize(
+    ("summary", "abstract"),
+    [  # paragraphs indented deeper than a pretty-printed margin; the 2025 API's one-line paragraphs
+        (
+            "  First line\n      wrapped here.\n        Second paragraph\n      wrapped too.\n    ",
+            "First line wrapped here.\n\nSecond paragraph wrapped too.",
+        ),
+        ("Context: one.\n  Objective: two.\n  Methods: three.", "Context: one.\n\nObjective: two.\n\nMethods: three."),
+    ],
+)
+def test_indented_paragraphs_stay_paragraphs(summary, abstract):
+    text = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2401.00001v1</id>'
+        f"<published>2024-01-01T00:00:00Z</published><title>T</title><summary>{summary}</summary>"
+        "</entry></feed>"
+    )
+    [draft], _ = parse(text, "x.xml")
+    assert draft.abstract == abstract
+
+
+def test_a_file_decoded_twice_is_mended_and_reported():
+    path = IMPORTERS_DIR / "arxiv_api_2026_decoded_twice.xml"
+    [draft], [mended] = _parse_file(path)
+    assert "Dirk W\u00fcbben" in draft.authors and len(draft.authors) == 34
+    assert mended.severity == "warning" and "decoded twice" in mended.message
+    assert "W\u00c3\u00bcbben" in path.read_text(encoding="utf-8").splitlines()[mended.line - 1]
+    assert (draft.arxiv, draft.date, draft.line) == ("1707.08567", "2017-07-27", 10)
+    assert dict(draft.extra) == {"categories": ("cs.IT",)}
+
+
+def test_a_file_with_proper_non_ascii_text_is_left_as_it_is():
+    text = (
+        '<entry xmlns="http://www.w3.org/2005/Atom"><id>http://arxiv.org/abs/2401.00001v1</id>'
+        "<published>2024-01-01T00:00:00Z</published><title>Caf\u00e9 \u00c3\u00a9</title>"
+        "<summary>S</summary></entry>"
+    )
+    [draft], warnings = parse(text, "x.xml")
+    assert (draft.title, warnings) == ("Caf\u00e9 \u00c3\u00a9", [])
+
+
+_FEED_PAPER = {
+    "arxiv": "2203.01250",
+    "title": "Mass concentration in rescaled first order integral functionals",
+    "authors": ("Antonin Monteil", "Paul Pegon"),
+    "doi": "10.5802/jep.257",
+    "venue": "Journal de l'\u00c9cole polytechnique - Math\u00e9matiques, Tome 11 (2024), pp. 431-472",
+    "url": "https://arxiv.org/abs/2203.01250",
+    "pdf": "https://arxiv.org/pdf/2203.01250",
+    "date": "2022-03",  # a replacement: the month of the id, not the day of the announcement
+}
+
+
+@pytest.mark.parametrize(("name", "line"), [("arxiv_feed_atom.xml", 8), ("arxiv_feed_rss.xml", 17)])
+def test_announcement_feeds_give_the_paper_without_the_announcement(name, line):
+    [draft], warnings = _parse_file(IMPORTERS_DIR / name)
+    assert warnings == [] and draft.line == line
+    assert {key: getattr(draft, key) for key in _FEED_PAPER} == _FEED_PAPER
+    assert draft.abstract.startswith("We consider first order local minimization problems of the form $")
+    assert "Announce" not in draft.abstract and "arXiv:" not in draft.abstract
+    assert dict(draft.extra) == {"categories": ("math.AP", "math.OC")}
+
+
+def _announced(kind, ident="2402.00001v1"):
+    return (
+        '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<entry><id>oai:arXiv.org:{ident}</id><title>T</title>"
+        f"<summary>arXiv:{ident} Announce Type: {kind} \nAbstract: The abstract.</summary>"
+        "<published>2024-02-05T00:00:00-05:00</published>"
+        "<dc:creator>Ada Lovelace, Alan Turing, and Grace Hopper</dc:creator></entry></feed>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "ident", "date"),
+    [
+        ("new", "2402.00001v1", "2024-02-05"),
+        ("cross", "2301.02225v1", "2023-01"),
+        ("replace", "2306.13961v3", "2023-06"),
+        ("replace-cross", "hep-th/9901001v2", "1999-01"),
+    ],
+)
+def test_a_feed_gives_the_announcement_day_only_to_new_papers(kind, ident, date):
+    [draft], warnings = parse(_announced(kind, ident), "x.xml")
+    assert (draft.date, draft.abstract, warnings) == (date, "The abstract.", [])
+    assert draft.authors == ("Ada Lovelace", "Alan Turing", "Grace Hopper")
+
+
+def test_the_rss_1_feed_before_2024_gives_its_papers():
+    drafts, warnings = _parse_file(IMPORTERS_DIR / "arxiv_feed_rss1_2018.xml")
+    assert warnings == []
+    assert [(d.arxiv, d.title, d.date, dict(d.extra)["categories"]) for d in drafts] == [
+        ("1805.08875", "Measurement of Transverse Single Spin Asymmetries", "2018-05", ("hep-ex",)),
+        ("1805.09166", "Recent Top quark results from the Tevatron", "2018-05", ("hep-ex",)),
+        ("1805.06430", "New Perspective on Hybrid Mesons", "2018-05", ("nucl-th",)),
+    ]
+    first = drafts[0]
+    assert first.authors == ("Christopher Dilks (STAR Collaboration)",)
+    assert first.abstract.startswith("In 2015 the first collisions between polarized protons")
+    assert "<p>" not in first.abstract and "$2.6<\\eta<4$" in first.abstract
+    assert len(drafts[2].authors) == 6 and drafts[2].authors[-1] == "Hong-Shi Zong"
+    assert [d.line for d in drafts] == [38, 58, 66]
+
+
+def test_an_rss_1_author_list_cut_short_leaves_out_its_et_al():
+    text = (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"><item rdf:about="http://arxiv.org/abs/2107.03419">'
+        "<title>T. (arXiv:2107.03419v1 [hep-ex])</title><description>S</description>"
+        "<dc:creator>&lt;a href=&quot;x&quot;&gt;LHCb collaboration&lt;/a&gt;: &lt;a href=&quot;y&quot;&gt;"
+        "R. Aaij&lt;/a&gt;, et al. (909 additional authors not shown)</dc:creator></item></rdf:RDF>"
+    )
+    [draft], _ = parse(text, "x.xml")
+    assert (draft.title, draft.authors) == ("T", ("LHCb collaboration: R. Aaij",))
