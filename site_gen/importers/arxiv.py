@@ -78,6 +78,7 @@ _ANNOUNCED = re.compile(r"\s*arXiv:\S+\s+Announce Type:\s*([\w-]+)\s*(?:Abstract
 _RDF_SUFFIX = re.compile(r"\.?\s*\(arXiv:(\S+)\s+\[([^\]]+)\](?:\s+([A-Z][A-Z ]*))?\)\s*$")
 _RDF_KINDS = {"UPDATED": "replace", "CROSS LISTED": "cross"}
 _TAG = re.compile(r"<[^<>]*>")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ET_AL = re.compile(r"et al\b")  # "R. Aaij, et al. (909 additional authors not shown)"
 
 
@@ -112,7 +113,11 @@ def parse(text: str, path: str) -> ImportResult:
         message = "the file's text was decoded twice (UTF-8 read as Latin-1); it was mended"
         warnings.append(warning(path, mended, message))
     drafts: list[PaperDraft] = []
-    for record in _records(root, lines, path):
+    records = _records(root, lines, path)
+    if not records:
+        message = "the file has no entries (a search without results, or a feed of a day without announcements)"
+        warnings.append(warning(path, 1, message))
+    for record in records:
         draft = _draft(record)
         if isinstance(draft, PaperDraft):
             drafts.append(draft)
@@ -124,15 +129,15 @@ def _mended(text: str) -> tuple[str, int]:
     """The text as it was before it was decoded twice, and the line of its first non-ASCII
     character; the text itself and 0 if it was not. Only a text whose every character is one
     byte in Latin-1 (or Windows-1252) can be such, and only if those bytes are UTF-8."""
-    first = next((i for i, char in enumerate(text) if char > "\x7f"), -1)
-    if first < 0:
+    first = _NON_ASCII.search(text)
+    if first is None:
         return text, 0
     for encoding in ("latin-1", "cp1252"):
         try:
             mended = text.encode(encoding).decode("utf-8")
         except UnicodeError:
             continue
-        return mended, text.count("\n", 0, first) + 1
+        return mended, text.count("\n", 0, first.start()) + 1
     return text, 0
 
 

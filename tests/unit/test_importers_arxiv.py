@@ -257,3 +257,15 @@ def test_an_rss_1_author_list_cut_short_leaves_out_its_et_al():
     )
     [draft], _ = parse(text, "x.xml")
     assert (draft.title, draft.authors) == ("T", ("LHCb collaboration: R. Aaij",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>arXiv Query: id_list=0808.05394</title></feed>',
+        "<rss version='2.0'><channel><title>cs.LG updates on arXiv.org</title></channel></rss>",
+    ],
+)
+def test_a_file_without_entries_says_so(text):
+    drafts, [empty] = parse(text, "x.xml")
+    assert drafts == [] and empty.severity == "warning" and "no entries" in empty.message
