@@ -2,12 +2,14 @@
 
 Reads the API's list (items ``{"paper": {...}, "publishedAt": <listing time>, ...}``)
 and the older shapes: a list of papers without the ``paper`` wrapper, an object
-holding such a list (``papers``, ``dailyPapers``, ``data``, ...), or one paper.
+holding such a list (``papers``, ``dailyPapers``, ``data``, ...), one paper (as
+``/api/papers/<id>`` gives it), or JSON Lines: one item or paper a line, as
+archives append them.
 
 Per paper: ``title`` and ``summary`` are required (else the paper is skipped
 with a warning); ``id`` is the arXiv id, which gives ``arxiv``, ``url`` (the
 arXiv abstract page) and ``pdf``; ``publishedAt`` of the paper (not of the
-listing) gives ``date``; ``githubRepo`` gives ``code`` and ``projectPage``
+listing) gives ``date``, the listing's when the paper has none; ``githubRepo`` gives ``code`` and ``projectPage``
 the extra key ``project``. Authors flagged ``hidden`` are left out, as the
 Hugging Face page leaves them out.
 """
@@ -58,15 +60,14 @@ def _without_lone_surrogates(value: Any) -> Any:
 def parse(text: str, path: str) -> ImportResult:
     text = text.removeprefix("\ufeff")
     try:
-        data = json.loads(text)
+        records = _records(json.loads(text), text, path)
     except json.JSONDecodeError as exc:
-        message = f"invalid JSON: {exc.msg} (column {exc.colno})"
-        raise ImportFailed([Diagnostic(path, exc.lineno, message)]) from None
+        records = _json_lines(text, path, exc)
     if _SURROGATE_ESCAPE.search(text):
-        data = _without_lone_surrogates(data)
+        records = [(_without_lone_surrogates(record), line) for record, line in records]
     drafts: list[PaperDraft] = []
     warnings: list[Diagnostic] = []
-    for record, line in _records(data, text, path):
+    for record, line in records:
 
         def note(message: str, line: int = line) -> None:
             warnings.append(warning(path, line, message))
@@ -75,6 +76,27 @@ def parse(text: str, path: str) -> ImportResult:
         if draft is not None:
             drafts.append(draft)
     return drafts, warnings
+
+
+def _json_lines(text: str, path: str, error: json.JSONDecodeError) -> list[tuple[Any, int]]:
+    """The records of a JSON Lines file, one item (or a list of items) a line; ``error`` (the file
+    read as one JSON value) is the problem reported when the first line is not a JSON value of its own."""
+    records: list[tuple[Any, int]] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if records:
+                message = f"invalid JSON Lines: {exc.msg} (column {exc.colno})"
+                raise ImportFailed([Diagnostic(path, number, message)]) from None
+            break
+        records.extend((item, number) for item in (value if isinstance(value, list) else [value]))
+    if not records:
+        message = f"invalid JSON: {error.msg} (column {error.colno})"
+        raise ImportFailed([Diagnostic(path, error.lineno, message)]) from None
+    return records
 
 
 def _records(data: Any, text: str, path: str) -> list[tuple[Any, int]]:
@@ -161,7 +183,7 @@ def _draft(record: Any, line: int, note: Note) -> PaperDraft | None:
     return PaperDraft(
         title=title,
         abstract=abstract,
-        date=_date(paper.get("publishedAt"), note),
+        date=_date(paper.get("publishedAt", record.get("publishedAt")), note),
         authors=_authors(paper.get("authors"), note),
         arxiv=ident,
         url=url,

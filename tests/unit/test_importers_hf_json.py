@@ -141,3 +141,39 @@ def test_half_a_surrogate_pair_becomes_a_replacement_character(tmp_path):
     report = upsert(Catalogue(tmp_path), [draft], lambda title, abstract: ())
     [created] = report.created
     assert "Half \ufffd pair" in (tmp_path / "papers" / f"{created}.md").read_text(encoding="utf-8")
+
+
+JSON_LINES = FIXTURES / "importers" / "hf_daily_2025-03-11.jsonl"
+
+
+def test_json_lines_give_one_paper_a_line():
+    drafts, warnings = _parse_file(JSON_LINES)
+    assert warnings == [] and [d.line for d in drafts] == [1, 2]
+    first, second = drafts
+    assert first.title == "Feature-Level Insights into Artificial Text Detection with Sparse Autoencoders"
+    assert (first.arxiv, first.date, len(first.authors)) == ("2503.03601", "2025-03-05", 8)
+    assert first.abstract.startswith("Artificial Text Detection (ATD) is becoming increasingly important with the rise")
+    assert (second.arxiv, second.code) == ("2503.07605", "https://github.com/IAAR-Shanghai/SEAP")
+
+
+def test_a_json_lines_line_may_hold_a_list_of_items():
+    text = '[{"title": "A", "summary": "x"}, {"title": "B", "summary": "y"}]\n{"title": "C", "summary": "z"}\n'
+    drafts, _ = parse(text, "days.jsonl")
+    assert [(d.title, d.line) for d in drafts] == [("A", 1), ("B", 1), ("C", 2)]
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ('{"title": "A", "summary": "x"}\n{"title": "B",\n', 2, "invalid JSON Lines: Expecting"),
+    ('[\n  {"title": "A"}\n] trailing', 3, "invalid JSON: Extra data"),
+])
+def test_broken_json_lines_fail_at_their_line(text, line, message):
+    with pytest.raises(ImportFailed) as failed:
+        parse(text, "x.jsonl")
+    [diagnostic] = failed.value.diagnostics
+    assert diagnostic.line == line and diagnostic.message.startswith(message)
+
+
+def test_a_paper_without_its_own_date_takes_the_listing_day():
+    item = {"paper": {"id": "2503.03601", "title": "T", "summary": "S"}, "publishedAt": "2025-03-05T10:33:52.000Z"}
+    [draft], warnings = parse(json.dumps([item]), "day.json")
+    assert draft.date == "2025-03-05" and warnings == []
