@@ -24,8 +24,9 @@ decoded twice (UTF-8 read as Latin-1 and saved again, ``WÃ¼bben`` for
 
 A file without entries (a search without results, a feed of a day without
 announcements) imports nothing, with a warning. Per paper: the title and the
-abstract are required (else it is skipped with a warning); the id (``<id>``, ``<guid>`` or ``rdf:about``) gives ``arxiv``
-without version (``2510.14968``, ``hep-th/9901001``), ``url`` and ``pdf``;
+abstract are required (else it is skipped with a warning); the id (``<id>``,
+``<guid>`` or ``rdf:about``) gives ``arxiv`` without version (``2510.14968``,
+``hep-th/9901001``), ``url`` and ``pdf``;
 ``arxiv:doi`` gives ``doi`` and ``arxiv:journal_ref`` gives ``venue``, its TeX
 accents as Unicode (the feeds spell them ``arxiv:DOI`` and
 ``arxiv:journal_reference``); the authors are the ``<author>`` names or the

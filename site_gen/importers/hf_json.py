@@ -9,9 +9,9 @@ archives append them.
 Per paper: ``title`` and ``summary`` are required (else the paper is skipped
 with a warning); ``id`` is the arXiv id, which gives ``arxiv``, ``url`` (the
 arXiv abstract page) and ``pdf``; ``publishedAt`` of the paper (not of the
-listing) gives ``date``, the listing's when the paper has none; ``githubRepo`` gives ``code`` and ``projectPage``
-the extra key ``project``. Authors flagged ``hidden`` are left out, as the
-Hugging Face page leaves them out.
+listing) gives ``date``, the listing's when the paper has none; ``githubRepo``
+gives ``code`` and ``projectPage`` the extra key ``project``. Authors flagged
+``hidden`` are left out, as the Hugging Face page leaves them out.
 """
 
 from __future__ import annotations
