@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from markdown_it.common.utils import isWhiteSpace
 
@@ -204,6 +205,27 @@ def identifier(value: str) -> str | None:
 
 def warning(path: str, line: int, message: str, hint: str = "") -> Diagnostic:
     return Diagnostic(path, line, message, hint, severity="warning")
+
+
+class Unread:
+    """The fields of a file that no paper file has a place for, each with the lines of the records
+    that hold it: an import names them in one warning rather than dropping them silently."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, list[int]] = {}
+
+    def add(self, names: Iterable[str], line: int) -> None:
+        for name in names:
+            self.lines.setdefault(name, []).append(line)
+
+    def warning(self, path: str, records: str) -> list[Diagnostic]:
+        """One warning at the first record holding such a field (none if there is none):
+        ``fields not imported (in how many RECORDS): keywords (3), isbn (1)``."""
+        if not self.lines:
+            return []
+        listed = ", ".join(f"{name} ({len(lines)})" for name, lines in sorted(self.lines.items()))
+        first = min(min(lines) for lines in self.lines.values())
+        return [warning(path, first, f"fields not imported (in how many {records}): {listed}")]
 
 
 class LineIndex:

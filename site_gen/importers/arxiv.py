@@ -56,6 +56,7 @@ from ..model import PaperDraft
 from . import ImportResult
 from ._latex import latex_to_text
 from ._text import (
+    Unread,
     arxiv_id,
     arxiv_urls,
     collapse,
@@ -74,6 +75,17 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 RSS1 = "{http://purl.org/rss/1.0/}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 
+# The elements of an entry or item that are read, in any of the shapes, and those known and left
+# out (``arxiv:comment``: "12 pages, 3 figures"; ``dc:rights``: the licence's URL).
+_KNOWN = frozenset({
+    *(f"{ATOM}{name}" for name in ("id", "title", "summary", "author", "published", "updated", "link", "category")),
+    *(f"{ARXIV}{name}" for name in ("primary_category", "doi", "DOI", "journal_ref", "journal_reference",
+                                    "announce_type", "comment")),
+    *("title", "link", "description", "guid", "category", "pubDate"),
+    *(f"{RSS1}{name}" for name in ("title", "link", "description")),
+    f"{DC}creator", f"{DC}rights",
+})  # fmt: skip
+_PREFIXES = {ARXIV: "arxiv:", DC: "dc:"}
 # "arXiv:2402.00001v1 Announce Type: new \nAbstract: ..." opening a feed's abstract
 _ANNOUNCED = re.compile(r"\s*arXiv:\S+\s+Announce Type:\s*([\w-]+)\s*(?:Abstract:[ \t]*)?", re.IGNORECASE)
 # " (arXiv:1805.06430v2 [nucl-th] UPDATED)" ending an RSS 1.0 title, after the period arXiv added
@@ -105,6 +117,7 @@ class _Record(NamedTuple):
     url: str | None
     pdf: str | None
     announced: str | None  # a feed's announce type; None in an API response
+    unknown: tuple[str, ...]  # the elements of the entry that are neither read nor known
 
 
 def parse(text: str, path: str) -> ImportResult:
@@ -119,12 +132,14 @@ def parse(text: str, path: str) -> ImportResult:
     if not records:
         message = "the file has no entries (a search without results, or a feed of a day without announcements)"
         warnings.append(warning(path, 1, message))
+    unread = Unread()
     for record in records:
         draft = _draft(record)
         if isinstance(draft, PaperDraft):
             drafts.append(draft)
+            unread.add(record.unknown, record.line)
         warnings.extend(warning(path, record.line, message) for message in _notes(record, draft))
-    return drafts, warnings
+    return drafts, warnings + unread.warning(path, "entries")
 
 
 def _mended(text: str) -> tuple[str, int]:
@@ -234,6 +249,7 @@ def _atom_record(entry: ET.Element, line: int) -> _Record:
         url=_link(entry, "alternate"),
         pdf=_link(entry, "pdf"),
         announced=announced,
+        unknown=_unknown(entry),
     )
 
 
@@ -254,6 +270,7 @@ def _rss_record(item: ET.Element, line: int) -> _Record:
         url=http_url(_text(item, "link")),
         pdf=None,
         announced=_text(item, f"{ARXIV}announce_type").strip() or announced,
+        unknown=_unknown(item),
     )
 
 
@@ -276,7 +293,19 @@ def _rdf_record(item: ET.Element, line: int) -> _Record:
         url=http_url(_text(item, f"{RSS1}link")),
         pdf=None,
         announced=_RDF_KINDS.get(kind, "new") if suffix else None,
+        unknown=_unknown(item),
     )
+
+
+def _unknown(entry: ET.Element) -> tuple[str, ...]:
+    """The elements of an entry or item that are neither read nor known to be left out (a comment,
+    rights), as ``arxiv:name``, ``dc:name`` or ``name``; empty ones are not named."""
+    names = []
+    for child in entry:
+        if child.tag not in _KNOWN and ((child.text or "").strip() or len(child)):
+            namespace, _, name = child.tag.rpartition("}")
+            names.append(f"{_PREFIXES.get(namespace + '}', '')}{name}")
+    return tuple(dict.fromkeys(names))
 
 
 def _announcement(summary: str) -> tuple[str, str | None]:

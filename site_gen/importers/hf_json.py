@@ -26,6 +26,7 @@ from ..model import PaperDraft
 from . import ImportResult
 from ._text import (
     LineIndex,
+    Unread,
     arxiv_id,
     arxiv_urls,
     collapse,
@@ -37,6 +38,14 @@ from ._text import (
 )
 
 SOURCE = "hf-json"
+# Keys of the API's items and papers: those read, and those known and left out (counts, the
+# submitter, thumbnails, machine-written summaries); any other key is named in a warning.
+_KNOWN_KEYS = frozenset({
+    "id", "title", "summary", "authors", "publishedAt", "githubRepo", "projectPage",
+    "upvotes", "numComments", "thumbnail", "mediaUrls", "submittedBy", "submittedOnDailyAt", "submittedOnDailyBy",
+    "organization", "isAuthorParticipating", "discussionId", "githubRepoAddedBy", "githubStars", "ai_summary",
+    "ai_keywords",
+})  # fmt: skip
 _LIST_KEYS = ("papers", "dailyPapers", "data", "items", "results")
 _DECODER = json.JSONDecoder()
 
@@ -67,6 +76,7 @@ def parse(text: str, path: str) -> ImportResult:
         records = [(_without_lone_surrogates(record), line) for record, line in records]
     drafts: list[PaperDraft] = []
     warnings: list[Diagnostic] = []
+    unread = Unread()
     for record, line in records:
 
         def note(message: str, line: int = line) -> None:
@@ -75,7 +85,21 @@ def parse(text: str, path: str) -> ImportResult:
         draft = _draft(record, line, note)
         if draft is not None:
             drafts.append(draft)
-    return drafts, warnings
+            unread.add(_unknown_keys(record), line)
+    return drafts, warnings + unread.warning(path, "papers")
+
+
+def _unknown_keys(record: dict[str, Any]) -> list[str]:
+    """The keys of a paper record that the importer neither reads nor knows to leave out, with
+    ``paper.`` before those of the paper inside a listing item; keys without a value are not named."""
+    paper = record.get("paper")
+    keys = [(key, value) for key, value in record.items() if not (paper is not None and key == "paper")]
+    if isinstance(paper, dict):
+        keys += [(f"paper.{key}", value) for key, value in paper.items()]
+    return [
+        key for key, value in keys
+        if key.removeprefix("paper.") not in _KNOWN_KEYS and value not in (None, "", [], {})
+    ]
 
 
 def _json_lines(text: str, path: str, error: json.JSONDecodeError) -> list[tuple[Any, int]]:

@@ -269,3 +269,24 @@ def test_an_rss_1_author_list_cut_short_leaves_out_its_et_al():
 def test_a_file_without_entries_says_so(text):
     drafts, [empty] = parse(text, "x.xml")
     assert drafts == [] and empty.severity == "warning" and "no entries" in empty.message
+
+
+def test_elements_it_does_not_know_are_named_in_one_warning_and_known_ones_are_not():
+    entry = (
+        "<entry><id>http://arxiv.org/abs/2401.0000{n}v1</id><title>T{n}</title><summary>S</summary>"
+        "<published>2024-01-02T00:00:00Z</published><arxiv:comment>12 pages</arxiv:comment>"
+        "<author><name>A B</name><arxiv:affiliation>Lab</arxiv:affiliation></author>{extra}</entry>\n"
+    )
+    extras = ["", "<arxiv:license>CC BY</arxiv:license>", "<arxiv:license>CC0</arxiv:license><media:x>y</media:x>",
+              "<arxiv:license/>"]
+    text = (
+        '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom"'
+        ' xmlns:media="http://search.yahoo.com/mrss/">\n'
+        + "".join(entry.format(n=n, extra=extra) for n, extra in enumerate(extras, 1))
+        + "</feed>\n"
+    )
+    drafts, warnings = parse(text, "q.xml")
+    assert len(drafts) == 4
+    (unread,) = warnings
+    assert unread.severity == "warning" and unread.line == 3
+    assert unread.message == "fields not imported (in how many entries): arxiv:license (2), x (1)"

@@ -79,6 +79,23 @@ def test_fields_of_unknown_shape_are_left_out_with_a_warning():
     assert any("javascript:alert(1)" in w.message and w.line == 2 for w in warnings)
 
 
+def test_keys_it_does_not_know_are_named_in_one_warning_at_the_first_paper_holding_one():
+    items = [
+        {"paper": {"id": "2401.00001", "title": "A", "summary": "x", "upvotes": 3}, "numComments": 1},
+        {"paper": {"id": "2401.00002", "title": "B", "summary": "y", "venue": "ACL", "keywords": ["a"]},
+         "rank": 2},
+        {"paper": {"id": "2401.00003", "title": "C", "summary": "z", "venue": "EMNLP", "keywords": []},
+         "rank": None},
+        {"paper": {"id": "2401.00004", "title": "", "summary": "skipped", "venue": "ICML"}},
+    ]
+    text = "[\n" + ",\n".join(json.dumps(item) for item in items) + "\n]"
+    drafts, warnings = parse(text, "new.json")
+    assert len(drafts) == 3
+    (unread,) = [w for w in warnings if "not imported" in w.message]
+    assert unread.severity == "warning" and unread.line == 3
+    assert unread.message == "fields not imported (in how many papers): paper.keywords (1), paper.venue (2), rank (1)"
+
+
 @pytest.mark.parametrize(
     "data",
     [
