@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from pylatexenc.latex2text import (  # type: ignore[import-untyped]
@@ -11,6 +12,9 @@ from pylatexenc.latex2text import (  # type: ignore[import-untyped]
     SpecialsTextSpec,
     get_default_latex_context_db,
 )
+from pylatexenc.latexwalker import LatexMacroNode  # type: ignore[import-untyped]
+from pylatexenc.latexwalker import get_default_latex_context_db as default_parsing_db
+from pylatexenc.macrospec import MacroSpec  # type: ignore[import-untyped]
 
 from ._text import collapse, markdown_text, paragraphs
 
@@ -21,7 +25,57 @@ MONTH_NAMES = (
 MONTHS = tuple(name[:3] for name in MONTH_NAMES)  # BibTeX's month macros
 
 
-def _decoder() -> LatexNodes2Text:
+_CITES = (
+    "cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear", "citeyearpar", "citenum",
+    "Cite", "Citep", "Citet", "Citeauthor", "textcite", "parencite", "autocite", "footcite", "smartcite",
+    "Textcite", "Parencite", "Autocite", "nocite",
+)  # fmt: skip
+_KEPT_TEXT = ("texttt", "textsf", "textmd", "textup", "textnormal", "textcircled", "mbox", "hbox")
+_SYMBOLS = {
+    "textless": "<", "textgreater": ">", "textbar": "|", "textbardbl": "\u2016", "textquotedbl": '"',
+    "textunderscore": "_", "textminus": "\u2212", "S": "\u00a7", "P": "\u00b6", "ddag": "\u2021",
+    "euro": "\u20ac", "pounds": "\u00a3", "copyright": "\u00a9", "checkmark": "\u2713", "SS": "SS",
+    "slash": "/", "nobreakspace": " ", "enspace": " ", "newline": "\n",
+}  # fmt: skip
+
+
+class _Decoder(LatexNodes2Text):  # type: ignore[misc]
+    def apply_simplify_repl(self, node: Any, simplify_repl: Any, what: str) -> str:
+        """A macro whose template needs arguments (``\\frac`` is ``%s/%s``) but that has none is
+        nothing, where pylatexenc logs a warning and writes the template itself."""
+        if isinstance(simplify_repl, str) and "%" in simplify_repl and len(simplify_repl) > 1:
+            if node.isNodeType(LatexMacroNode) and not any(_arguments(node)):
+                return ""
+        return str(super().apply_simplify_repl(node, simplify_repl, what))
+
+
+def _arguments(node: Any) -> list[Any]:
+    return list(node.nodeargd.argnlist) if node.nodeargd and node.nodeargd.argnlist else []
+
+
+def _argument(node: Any, l2tobj: LatexNodes2Text, index: int) -> str:
+    """The text of a macro's argument (``-1``: the last), or ``""`` when it has no such argument."""
+    arguments = _arguments(node)
+    found = arguments[index] if -len(arguments) <= index < len(arguments) else None
+    return str(l2tobj.nodelist_to_text([found])).strip() if found is not None else ""
+
+
+def _link(node: Any, l2tobj: LatexNodes2Text) -> str:
+    """``\\url{u}`` and ``\\href{u}{u}`` as ``<u>`` (an autolink in Markdown), ``\\href{u}{text}`` as
+    ``text <u>``."""
+    url = _argument(node, l2tobj, 0)
+    text = _argument(node, l2tobj, 1) if node.macroname == "href" else url
+    return (f"{text} <{url}>" if text != url else f"<{url}>") if url else text
+
+
+def _citation(node: Any, l2tobj: LatexNodes2Text) -> str:
+    """``\\cite{a,b}`` (and natbib's and biblatex's citations) as ``[a, b]``: the keys, as written."""
+    keys = [key.strip() for key in _argument(node, l2tobj, -1).split(",") if key.strip()]
+    return f"[{', '.join(keys)}]" if keys else ""
+
+
+def _decoder() -> tuple[LatexNodes2Text, Any]:
+    """pylatexenc's text decoder and the macros its parser must know the arguments of."""
     db = get_default_latex_context_db()
     db.add_context_category(
         "site-gen",
@@ -33,13 +87,25 @@ def _decoder() -> LatexNodes2Text:
             MacroTextSpec("textasciitilde", "~"),
             MacroTextSpec("textasciigrave", "`"),
             *(MacroTextSpec(name, name) for name in ("TeX", "LaTeX", "BibTeX")),
+            *(MacroTextSpec(name, text) for name, text in _SYMBOLS.items()),
+            *(MacroTextSpec(name, discard=False) for name in _KEPT_TEXT),
+            MacroTextSpec("verb", simplify_repl=lambda n, l2tobj: _argument(n, l2tobj, 0)),
+            MacroTextSpec("url", simplify_repl=_link),
+            MacroTextSpec("href", simplify_repl=_link),
+            *(MacroTextSpec(name, simplify_repl=_citation) for name in _CITES),
+            MacroTextSpec("ref", simplify_repl=lambda n, l2tobj: _argument(n, l2tobj, 0)),
+            MacroTextSpec("eqref", simplify_repl=lambda n, l2tobj: f"({_argument(n, l2tobj, 0)})"),
         ],
         specials=[SpecialsTextSpec("&", "&")],  # a bare & in a title is an ampersand
     )
-    return LatexNodes2Text(latex_context=db, math_mode="verbatim")
+    parsing = default_parsing_db()
+    parsing.add_context_category(
+        "site-gen", prepend=True, macros=[MacroSpec("href", "{{"), *(MacroSpec(name, "*[[{") for name in _CITES)]
+    )
+    return _Decoder(latex_context=db, math_mode="verbatim"), parsing
 
 
-_DECODER = _decoder()
+_DECODER, _PARSING = _decoder()
 _QUOTE = re.compile(r"(?<![\\`!?])`(?!`)")  # not \`e (a grave accent), ``, !` or ?` (TeX's ligatures)
 
 
@@ -133,7 +199,7 @@ def _text_markdown(tex: str) -> str:
 
 
 def _decode(tex: str) -> str:
-    return str(_DECODER.latex_to_text(re.sub(r"(?<!\\)%", r"\\%", tex)))
+    return str(_DECODER.latex_to_text(re.sub(r"(?<!\\)%", r"\\%", tex), latex_context=_PARSING))
 
 
 def _dollars(math: str) -> str:
@@ -226,8 +292,9 @@ def month_number(value: str) -> int | None:
 
 
 def verbatim(value: str) -> str:
-    """A URL-like field as written: without ``\\url{}`` and TeX escapes such as ``\\_``."""
+    """A URL-like field as written: without ``\\url{}`` and TeX escapes such as ``\\_`` or, as
+    Mendeley writes them, ``{\\_}``."""
     value = value.strip()
     wrapped = re.fullmatch(r"\\url\s*\{(.*)\}", value, re.DOTALL)
     value = wrapped.group(1).strip() if wrapped else value
-    return re.sub(r"\\([_%#&~$])", r"\1", value)
+    return re.sub(r"\{\\([_%#&~$])\}|\\([_%#&~$])", lambda m: m.group(1) or m.group(2), value)

@@ -271,3 +271,28 @@ def test_not_months(value):
 )
 def test_latex_to_text(tex, text):
     assert latex_to_text(tex) == text
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        ("\\href{https://x.org/a_b}{our code}", "our code <https://x.org/a_b>"),
+        ("\\href {https://x.org} {\\texttt{https://x.org}}", "<https://x.org>"),
+        ("see \\href", "see "),
+        ("\\texttt{torch.nn} \\textsf{x} \\mbox{y} \\verb|a_b|", "torch.nn x y a_b"),
+        ("as in \\cite{a, b}, \\citep[p.~3]{c} and \\textcite{9.51:2}", "as in [a, b], [c] and [9.51:2]"),
+        ("Fig.~\\ref{fig:1} and \\eqref{e1}", "Fig.\xa0fig:1 and (e1)"),
+        ("\\textless x\\textgreater{} \\S{}3 \\textbar{} \\frac \\overline", "<x> §3 | "),
+    ],
+)
+def test_tex_macros_keep_their_text(tex, text, caplog):
+    assert latex_to_text(tex) == text
+    assert not caplog.records  # no "failed its substitution" from pylatexenc for \frac without arguments
+
+
+def test_an_abstract_with_links_and_citations_renders_them():
+    tex = "We use \\texttt{torch} as in \\cite{devlin2019}; code at \\href{https://github.com/x/y_z}{GitHub}."
+    markdown = abstract_markdown(tex)
+    assert markdown == "We use torch as in [devlin2019]; code at GitHub <https://github.com/x/y_z>."
+    assert '<a href="https://github.com/x/y_z">' in render_markdown(markdown)
+
