@@ -5,13 +5,20 @@ bibtexparser (v2) splits the file into blocks and gives each its line;
 here, and pylatexenc turns TeX into Unicode (``{\\"o}`` -> ``ö``, ``--`` -> ``–``)
 outside math, which stays as written (``$O(n)$``) for KaTeX.
 
-Per entry: ``title`` is required (else it is skipped with a warning), an
-abstract is not (``abstract`` or ``""``). ``author`` gives display names
-(``Last, First`` -> ``First Last``); ``date`` (biblatex) or ``year`` and
-``month`` give ``date``; ``journal`` or ``booktitle`` give ``venue``;
-``eprint`` (with ``archivePrefix = arXiv``, or shaped like an arXiv id), an
-``arXiv:`` journal or an arXiv URL give ``arxiv``; ``doi``, ``url`` and
-``pdf`` are kept as written. An entry inherits ``booktitle``, ``journal``,
+Per entry: ``title`` is required (else it is skipped with a warning), and
+biblatex's ``subtitle`` follows it after a colon; an abstract is not required
+(``abstract`` or ``""``). ``author`` gives display names (``Last, First`` ->
+``First Last``); ``date`` (biblatex; the year alone when the rest is not
+``YYYY[-MM[-DD]]``) or ``year`` and ``month`` give ``date``; ``journal``,
+``journaltitle`` or ``booktitle`` give ``venue`` (none when it only says arXiv
+or CoRR); ``eprint`` (with ``archivePrefix`` or ``eprinttype = arXiv``, or
+shaped like an arXiv id), an ``arXiv:`` journal, DBLP's ``abs/<id>`` CoRR
+volume or an arXiv URL give ``arxiv``, and ``primaryClass`` or
+``eprintclass`` the categories; ``doi``, ``url``, ``pdf`` and ``code`` are kept
+as written (the first of several addresses in one field), and without ``url``
+the address in ``howpublished`` (``\\url{...}``) or al-folio's ``html`` is the
+URL. In text, ``\\href{u}{text}`` becomes ``text <u>``, ``\\url{u}`` ``<u>``
+and a citation ``\\cite{a,b}`` ``[a, b]``. An entry inherits ``booktitle``, ``journal``,
 ``year`` and ``month`` from the entry its ``crossref`` names; in a file with
 exactly one ``@proceedings`` entry (as PMLR publishes them), an
 ``@inproceedings`` entry without ``booktitle`` or ``crossref`` inherits from it.
@@ -43,8 +50,9 @@ from ._text import (
 
 SOURCE = "bibtex"
 _KEPT = ("pages", "volume", "publisher")
-_INHERITED = ("booktitle", "journal", "year", "month", "date")
-_ARXIV_VENUE = re.compile(r"arxiv\b(?:\s+(?:preprint|e-prints))?[\s,:]*(.*)", re.IGNORECASE)
+_INHERITED = ("booktitle", "journal", "journaltitle", "year", "month", "date")
+_ARXIV_VENUE = re.compile(r"(?:arxiv|corr)\b(?:\s+(?:preprint|e-prints))?[\s,:]*(.*)", re.IGNORECASE)
+_LINK = re.compile(r"\\(?:url|href)\s*\{([^{}]*)\}|(https?://[^\s{}]+)")
 
 
 @dataclass
@@ -179,6 +187,9 @@ def _inherit(records: list[_Record], note: Note) -> None:
 def _draft(record: _Record, note: Note) -> PaperDraft | None:
     fields = record.fields
     title = collapse(latex_to_text(fields.get("title", "")))
+    subtitle = collapse(latex_to_text(fields.get("subtitle", "")))
+    if title and subtitle:
+        title = f"{title}{'' if title[-1] in '.:?!' else ':'} {subtitle}"
     if not title:
         volume = record.kind == "proceedings"
         why = " (a volume: its entries take their venue and year from it)" if volume else ""
@@ -193,8 +204,9 @@ def _draft(record: _Record, note: Note) -> PaperDraft | None:
         arxiv=_arxiv(record, preprint),
         doi=_doi(record, note),
         venue=venue,
-        url=_url(record, "url", note),
+        url=_page(record, note),
         pdf=_url(record, "pdf", note),
+        code=_url(record, "code", note),
         source=SOURCE,
         line=record.line,
         extra=_extra(record),
@@ -208,7 +220,9 @@ def _extra(record: _Record) -> tuple[tuple[str, object], ...]:
     found: dict[str, object] = {
         name: collapse(latex_to_text(fields.get(name, ""))) for name in _KEPT
     }
-    primary = collapse(fields.get("primaryclass", ""))
+    if arxiv_id(str(found["volume"]).removeprefix("abs/")):  # DBLP's CoRR volume is the arXiv id
+        del found["volume"]
+    primary = collapse(fields.get("primaryclass") or fields.get("eprintclass") or "")
     found["categories"] = (primary,) if primary else ()
     found["bibtex_key"] = identifier(record.key) or ""
     found["entry_type"] = record.kind
@@ -225,10 +239,16 @@ def _authors(record: _Record, note: Note) -> tuple[str, ...]:
 def _date(record: _Record, note: Note) -> str | None:
     fields, lines = record.fields, record.lines
     if "date" in fields:
-        day = partial_date(fields["date"].partition("/")[0])
+        written = fields["date"].strip()
+        day = partial_date(written.partition("/")[0].partition("T")[0])  # a range starts at its first day
         if day:
             return day
-        note(lines["date"], f"date {fields['date']!r} is not YYYY[-MM[-DD]]; year used")
+        leading = re.match(r"\d{4}(?!\d)", written)
+        if leading or "year" not in fields:
+            why = f"the year {leading.group()} is used" if leading else "the date is left out"
+            note(lines["date"], f"date {written!r} is not YYYY[-MM[-DD]]; {why}")
+            return leading.group() if leading else None
+        note(lines["date"], f"date {written!r} is not YYYY[-MM[-DD]]; the year field is used")
     year = fields.get("year", "").strip()
     if not year:
         return None
@@ -244,7 +264,8 @@ def _date(record: _Record, note: Note) -> str | None:
 
 def _venue(record: _Record) -> tuple[str | None, str | None]:
     """The venue, and the arXiv id when the venue only says "arXiv preprint arXiv:<id>"."""
-    order = ("journal", "booktitle") if record.kind == "article" else ("booktitle", "journal")
+    journal = ("journal", "journaltitle")
+    order = (*journal, "booktitle") if record.kind == "article" else ("booktitle", *journal)
     raw = next((record.fields[name] for name in order if record.fields.get(name)), "")
     venue = collapse(latex_to_text(raw))
     preprint = _ARXIV_VENUE.fullmatch(venue)
@@ -272,11 +293,26 @@ def _doi(record: _Record, note: Note) -> str | None:
     return doi
 
 
+def _page(record: _Record, note: Note) -> str | None:
+    """``url``; without it the address in ``howpublished`` (``\\url{...}``, as ``@misc`` entries
+    give one) or in ``html`` (al-folio's link to the paper's page)."""
+    if record.fields.get("url", "").strip():
+        return _url(record, "url", note)
+    link = _LINK.search(record.fields.get("howpublished", ""))
+    if link:  # howpublished is text around the address, if there is one: nothing to warn about
+        return http_url(verbatim(link.group(1) or link.group(2)))
+    return _url(record, "html", note)
+
+
 def _url(record: _Record, name: str, note: Note) -> str | None:
+    """An http(s) address; of several separated by spaces (as Mendeley writes them), the first."""
     value = verbatim(record.fields.get(name, ""))
     if not value:
         return None
-    url = http_url(value)
+    first, *others = value.split() if all(map(http_url, value.split())) else [value]
+    url = http_url(first)
     if url is None:
         note(record.lines[name], f"{name} {value!r:.60} is not an http(s) URL; left out")
+    elif others:
+        note(record.lines[name], f"{name} holds {len(others) + 1} addresses; the first is kept")
     return url

@@ -296,3 +296,55 @@ def test_an_abstract_with_links_and_citations_renders_them():
     assert markdown == "We use torch as in [devlin2019]; code at GitHub <https://github.com/x/y_z>."
     assert '<a href="https://github.com/x/y_z">' in render_markdown(markdown)
 
+
+def test_howpublished_href_gives_the_url():
+    [draft], warnings = _parse_file(FIXTURES / "importers" / "bbt_href.bib")
+    assert draft.title == "GAP – Groups, Algorithms, and Programming, Version 4.13dev"
+    assert draft.url == "https://www.gap-system.org" and warnings == []
+
+
+def test_biblatex_journaltitle_subtitle_and_seasons():
+    drafts, warnings = _parse_file(FIXTURES / "importers" / "bbt_biblatex.bib")
+    seasons, ranged, crossed = drafts
+    assert (seasons.venue, seasons.date) == ("Seasonal Journal", "2012")
+    assert ranged.date == "2012"
+    assert crossed.title == ("Double Crossed: The Spillover and Crossover Effect of Work Demands on "
+                             "Work Outcomes Through the Family")
+    assert crossed.venue == "Journal of Applied Psychology"
+    assert [(w.line, w.message) for w in warnings] == [
+        (4, "skipped @book{9.8:11}: it has no title"),
+        (17, "date '2012-22' is not YYYY[-MM[-DD]]; the year 2012 is used"),
+        (26, "date '2012-22/2012-23' is not YYYY[-MM[-DD]]; the year 2012 is used"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "date", "message"),
+    [
+        ("date = {2024-03-15T10:00:00Z}", "2024-03-15", None),
+        ("date = {n.d.}, year = {2001}", "2001", "date 'n.d.' is not YYYY[-MM[-DD]]; the year field is used"),
+        ("date = {-3000~}", None, "date '-3000~' is not YYYY[-MM[-DD]]; the date is left out"),
+    ],
+)
+def test_biblatex_dates(fields, date, message):
+    [draft], warnings = parse(f"@article{{k, title = {{T}}, {fields}}}", "x.bib")
+    assert draft.date == date and [w.message for w in warnings] == ([message] if message else [])
+
+
+def test_mendeley_urls():
+    (wang, dinh), warnings = _parse_file(FIXTURES / "importers" / "mendeley.bib")
+    assert wang.url == "https://pubs.rsc.org/en/content/articlehtml/2020/cc/d0cc03512b"
+    assert [(w.line, w.message) for w in warnings] == [(11, "url holds 3 addresses; the first is kept")]
+    assert dinh.url == "http://link.springer.com/10.1007/978-3-540-89689-0_23"  # {\_} is an underscore
+
+
+def test_al_folio_links_and_dblp_corr():
+    text = ("@article{k, title = {T}, html = {https://ieeexplore.ieee.org/document/9501966},\n"
+            " pdf = {TMC2020.pdf}, code = {https://github.com/sair-lab/AirSLAM},\n"
+            " journal = {CoRR}, volume = {abs/2312.11825}, eprintclass = {cs.SD}}")
+    [draft], [warning] = parse(text, "x.bib")
+    assert (draft.url, draft.code, draft.pdf) == (
+        "https://ieeexplore.ieee.org/document/9501966", "https://github.com/sair-lab/AirSLAM", None)
+    assert (warning.line, warning.message) == (2, "pdf 'TMC2020.pdf' is not an http(s) URL; left out")
+    assert (draft.venue, draft.arxiv) == (None, "2312.11825")
+    assert "volume" not in dict(draft.extra) and dict(draft.extra)["categories"] == ("cs.SD",)
