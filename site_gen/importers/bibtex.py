@@ -22,6 +22,8 @@ and a citation ``\\cite{a,b}`` ``[a, b]``. An entry inherits ``booktitle``, ``jo
 ``year`` and ``month`` from the entry its ``crossref`` names; in a file with
 exactly one ``@proceedings`` entry (as PMLR publishes them), an
 ``@inproceedings`` entry without ``booktitle`` or ``crossref`` inherits from it.
+Other fields (``keywords``, ``isbn``, ``file``, ...) have no place in a paper
+file: one warning names them, with how many entries have each.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ from ._text import (
 
 SOURCE = "bibtex"
 _KEPT = ("pages", "volume", "publisher")
+_READ = frozenset({
+    "title", "subtitle", "abstract", "author", "date", "year", "month", "journal", "journaltitle", "booktitle",
+    "crossref", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass", "arxiv", "arxivid", "doi",
+    "url", "howpublished", "html", "pdf", "code", "pages", "volume", "publisher",
+})  # fmt: skip
 _INHERITED = ("booktitle", "journal", "journaltitle", "year", "month", "date")
 _ARXIV_VENUE = re.compile(r"(?:arxiv|corr)\b(?:\s+(?:preprint|e-prints))?[\s,:]*(.*)", re.IGNORECASE)
 _LINK = re.compile(r"\\(?:url|href)\s*\{([^{}]*)\}|(https?://[^\s{}]+)")
@@ -80,7 +87,18 @@ def parse(text: str, path: str) -> ImportResult:
         raise ImportFailed([Diagnostic(path, 1, message)])
     records = _records(library.blocks, path, note)
     _inherit(records, note)
-    drafts = [draft for record in records if (draft := _draft(record, note)) is not None]
+    drafts: list[PaperDraft] = []
+    unread: dict[str, list[int]] = {}  # field -> the lines it is on, in the entries that became papers
+    for record in records:
+        draft = _draft(record, note)
+        if draft is not None:
+            drafts.append(draft)
+            for name, value in record.fields.items():
+                if name not in _READ and value.strip():
+                    unread.setdefault(name, []).append(record.lines[name])
+    if unread:
+        listed = ", ".join(f"{name} ({len(lines)})" for name, lines in sorted(unread.items()))
+        note(min(map(min, unread.values())), f"fields not imported (in how many entries): {listed}")
     return drafts, warnings
 
 

@@ -300,7 +300,10 @@ def test_an_abstract_with_links_and_citations_renders_them():
 def test_howpublished_href_gives_the_url():
     [draft], warnings = _parse_file(FIXTURES / "importers" / "bbt_href.bib")
     assert draft.title == "GAP – Groups, Algorithms, and Programming, Version 4.13dev"
-    assert draft.url == "https://www.gap-system.org" and warnings == []
+    assert draft.url == "https://www.gap-system.org"
+    assert [(w.line, w.message) for w in warnings] == [
+        (3, "fields not imported (in how many entries): key (1), keywords (1), organization (1)"),
+    ]
 
 
 def test_biblatex_journaltitle_subtitle_and_seasons():
@@ -315,6 +318,7 @@ def test_biblatex_journaltitle_subtitle_and_seasons():
         (4, "skipped @book{9.8:11}: it has no title"),
         (17, "date '2012-22' is not YYYY[-MM[-DD]]; the year 2012 is used"),
         (26, "date '2012-22/2012-23' is not YYYY[-MM[-DD]]; the year 2012 is used"),
+        (16, "fields not imported (in how many entries): annotation (1), number (3)"),
     ]
 
 
@@ -334,7 +338,11 @@ def test_biblatex_dates(fields, date, message):
 def test_mendeley_urls():
     (wang, dinh), warnings = _parse_file(FIXTURES / "importers" / "mendeley.bib")
     assert wang.url == "https://pubs.rsc.org/en/content/articlehtml/2020/cc/d0cc03512b"
-    assert [(w.line, w.message) for w in warnings] == [(11, "url holds 3 addresses; the first is kept")]
+    assert [(w.line, w.message) for w in warnings] == [
+        (11, "url holds 3 addresses; the first is kept"),
+        (3, "fields not imported (in how many entries): file (2), isbn (1), issn (1), keywords (1), "
+            "mendeley-groups (2), number (1)"),
+    ]
     assert dinh.url == "http://link.springer.com/10.1007/978-3-540-89689-0_23"  # {\_} is an underscore
 
 
