@@ -42,6 +42,7 @@ from ..model import PaperDraft
 from . import ImportResult
 from ._latex import MONTHS, abstract_markdown, display_names, latex_to_text, month_number, verbatim
 from ._text import (
+    Unread,
     arxiv_id,
     collapse,
     http_url,
@@ -88,18 +89,15 @@ def parse(text: str, path: str) -> ImportResult:
     records = _records(library.blocks, path, note)
     _inherit(records, note)
     drafts: list[PaperDraft] = []
-    unread: dict[str, list[int]] = {}  # field -> the lines it is on, in the entries that became papers
+    unread = Unread()
     for record in records:
         draft = _draft(record, note)
         if draft is not None:
             drafts.append(draft)
             for name, value in record.fields.items():
                 if name not in _READ and value.strip():
-                    unread.setdefault(name, []).append(record.lines[name])
-    if unread:
-        listed = ", ".join(f"{name} ({len(lines)})" for name, lines in sorted(unread.items()))
-        note(min(map(min, unread.values())), f"fields not imported (in how many entries): {listed}")
-    return drafts, warnings
+                    unread.add([name], record.lines[name])
+    return drafts, warnings + unread.warning(path, "entries")
 
 
 @contextmanager
