@@ -6,7 +6,8 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,22 +158,40 @@ class Catalogue:
                 self.by_id[f"{key}:{existing.data[key].lower()}"] = slug
 
     def find(self, draft: PaperDraft, slug: str) -> str | None:
+        """The slug of the paper the draft is: the one with its arXiv id or DOI, else the first of
+        ``slug``, ``slug-2``, ``slug-3``, ... that is not another paper."""
         for key, value in (("arxiv", draft.arxiv), ("doi", draft.doi)):
             if value and f"{key}:{value.lower()}" in self.by_id:
                 return self.by_id[f"{key}:{value.lower()}"]
-        existing = self.by_slug.get(slug)
-        if slug in self.by_slug and existing is not None and not self._conflict(existing, draft):
-            return slug
+        candidate, number = slug, 1
+        while candidate in self.by_slug:
+            existing = self.by_slug[candidate]
+            if existing is not None and not self._conflict(existing, draft):
+                return candidate
+            number += 1
+            candidate = f"{slug}-{number}"
         return None
 
     @staticmethod
     def _conflict(existing: Existing, draft: PaperDraft) -> bool:
-        """Same slug but a different paper: both carry an id and the ids differ."""
+        """Same slug but a different paper: both carry an id and the ids differ, or both name
+        authors and no name of one shares a word with a name of the other (two "Editorial
+        comments" by different people; "Zhao, Shengkui" and "Shengkui Zhao" are one author)."""
         for key, value in (("arxiv", draft.arxiv), ("doi", draft.doi)):
             other = existing.data.get(key)
             if value and isinstance(other, str) and other.lower() != value.lower():
                 return True
+        theirs = existing.data.get("authors")
+        if draft.authors and isinstance(theirs, list):
+            ours, known = _name_words(draft.authors), _name_words(a for a in theirs if isinstance(a, str))
+            return bool(ours and known) and not ours & known
         return False
+
+
+def _name_words(names: Iterable[str]) -> set[str]:
+    """The words of authors' names, without accents or case: ``Müller, J.`` gives ``muller``."""
+    text = unicodedata.normalize("NFKD", " ".join(names)).casefold()
+    return {word for word in re.findall(r"[^\W\d_]{2,}", "".join(c for c in text if not unicodedata.combining(c)))}
 
 
 def upsert(catalogue: Catalogue, drafts: Sequence[PaperDraft], tagger: Tagger, force: bool = False,

@@ -62,6 +62,22 @@ def test_same_slug_different_paper_gets_a_suffix(tmp_path: Path):
     assert report.created == ["a-paper-on-speech", "a-paper-on-speech-2"]
 
 
+def test_same_title_by_other_authors_is_another_paper_and_the_same_authors_merge(tmp_path: Path):
+    comments = [draft(title="Editorial comments", authors=("Barbara Beeton",)),
+                draft(title="Editorial comments", authors=("Karl Berry",)),
+                draft(title="Editorial comments", authors=("Ana Müller", "Li Wei")),
+                draft(title="Editorial comments", authors=("Beeton, B.",), venue="TUGboat"),
+                draft(title="Editorial comments", venue="TUGboat 2")]
+    report = upsert(Catalogue(tmp_path), comments, no_tags)
+    assert report.created == ["editorial-comments", "editorial-comments-2", "editorial-comments-3"]
+    assert report.merged == ["editorial-comments"] and report.kept == ["editorial-comments"]
+    again = [draft(title="Editorial comments", authors=("Berry, Karl",)),
+             draft(title="Editorial comments", authors=("Ana Muller",), venue="TUGboat 3")]
+    report = upsert(Catalogue(tmp_path), again, no_tags)
+    assert report.created == [] and report.kept == ["editorial-comments-2"]
+    assert report.merged == ["editorial-comments-3"]
+
+
 def test_broken_existing_file_is_left_alone(tmp_path: Path):
     papers = tmp_path / "papers"
     papers.mkdir()
