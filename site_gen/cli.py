@@ -16,10 +16,10 @@ from . import __version__, content, store, taxonomy
 from . import config as config_mod
 from .build import build, load_site, load_taxonomy
 from .errors import BuildFailed, Diagnostic, SiteGenError, errors_only
-from .importers import IMPORTERS
+from .importers import IMPORTERS, source_text
 from .textutil import counted
 from .themes import Theme
-from .yamlio import YamlError, decode
+from .yamlio import YamlError
 
 
 def _report(diagnostics: Sequence[Diagnostic]) -> None:
@@ -81,7 +81,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise SiteGenError([Diagnostic(str(path), 0, f"cannot read: {exc.strerror}")]) from None
     try:
-        text = decode(raw, str(path))
+        text = source_text(args.format, raw, str(path))
     except YamlError as exc:
         raise SiteGenError([exc.diagnostic]) from None
     options = {"year": args.year} if args.format == "daily" and args.year else {}

@@ -22,11 +22,14 @@ keyword-only arguments with defaults, so ``parse(text, path)`` always works.
 
 from __future__ import annotations
 
+import codecs
 import importlib
+import re
 from typing import Any, Protocol
 
 from ..errors import Diagnostic
 from ..model import PaperDraft
+from ..yamlio import YamlError, decode
 
 ImportResult = tuple[list[PaperDraft], list[Diagnostic]]
 """The drafts in file order, and the warnings about what was skipped."""
@@ -58,3 +61,26 @@ def _lazy(module: str) -> Importer:
 
 IMPORTERS: dict[str, Importer] = {name: _lazy(module) for name, module in _MODULES.items()}
 """FORMAT (as in ``site-gen import FORMAT FILE``) -> its ``parse``."""
+
+
+# JabRef's first line names the file's encoding (``% Encoding: ISO8859_1``); a few other tools copy it.
+_DECLARED = re.compile(rb"^%[ \t]*Encoding:[ \t]*([A-Za-z0-9_.:-]+)[ \t]*\r?$", re.MULTILINE)
+
+
+def source_text(fmt: str, raw: bytes, path: str) -> str:
+    """The text of a file to import: UTF-8, or for a BibTeX file that is not, the encoding its
+    ``% Encoding:`` line declares (JabRef's); raises YamlError for a file that is neither."""
+    try:
+        return decode(raw, path)
+    except YamlError:
+        found = _DECLARED.search(raw, 0, 2000) if fmt == "bibtex" else None
+        if found is None:
+            raise
+        name = found.group(1).decode("ascii")
+        try:
+            text = raw.decode(codecs.lookup(name).name)
+        except (LookupError, UnicodeDecodeError):
+            line = raw.count(b"\n", 0, found.start()) + 1
+            message = f"the file is neither UTF-8 nor {name}, the encoding its Encoding line names"
+            raise YamlError(Diagnostic(path, line, message, "save the file as UTF-8")) from None
+    return decode(text.encode("utf-8"), path)

@@ -99,3 +99,23 @@ def test_imported_abstracts_show_their_text_in_the_built_page(tmp_path: Path):
     assert '<span class="math inline">x_1*y</span> in __init__.</p>' in page
     assert "<p>1. We also # count.</p>" in page and "<em>" not in page and "<code>" not in page
     assert '<meta name="description" content="A* beats D* on ``grid&#39;&#39; and ``maze' in page
+
+
+def test_a_bibtex_file_in_the_encoding_its_jabref_line_names_is_read_in_it(project: Path):
+    """JabRef writes ``% Encoding: ISO8859_1`` at the top of a file it saved in Latin-1; another
+    file that is not UTF-8, or not what its line names, is refused at its line."""
+    latin = ("% Encoding: ISO8859_1\n\n@article{m2020,\n  author = {M\xfcller, J\xfcrgen},\n"
+             "  title = {\xc9tude of caf\xe9s},\n  year = {2020},\n}\n").encode("latin-1")
+    result = import_file(project, "bibtex", "latin.bib", latin)
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    text = (project / "content" / "papers" / "etude-of-cafes.md").read_text(encoding="utf-8")
+    assert 'title: "Étude of cafés"' in text and 'authors: ["Jürgen Müller"]' in text
+    before = tree(project)
+    for name, data, message in [
+        ("undeclared.bib", latin.replace(b"% Encoding: ISO8859_1\n", b""), ":3: not valid UTF-8: byte 0xfc"),
+        ("unknown.bib", latin.replace(b"ISO8859_1", b"KLINGON"), ":1: the file is neither UTF-8 nor KLINGON"),
+        ("daily.txt", b"% Encoding: ISO8859_1\nMar 11\n\nCaf\xe9\n\nx\n", ":4: not valid UTF-8"),
+    ]:
+        result = import_file(project, "daily" if name.endswith(".txt") else "bibtex", name, data)
+        assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert tree(project) == before
