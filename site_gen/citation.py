@@ -118,6 +118,7 @@ def _fields(paper: Paper, kind: str) -> list[tuple[str, str]]:
         ("month", MONTHS[int(month) - 1] if month else ""),
         ("date", _braced(paper.date) if day and paper.date else ""),
         ("volume", _braced(_latex(str(extra.get("volume", ""))))),
+        ("number", _braced(_latex(str(extra.get("number", ""))))),
         ("pages", _braced(_DASH.sub("--", _latex(str(extra.get("pages", "")))))),
         ("publisher", _braced(_latex(str(extra.get("publisher", ""))))),
         ("doi", _braced(_verbatim(paper.doi or ""))),

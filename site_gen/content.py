@@ -38,6 +38,7 @@ PAPER_FIELDS: dict[str, s.Field] = {
     "month": s.Field(s.integer(1, 12), "publication month (importers)"),
     "pages": s.Field(s.text, "page range, as in BibTeX"),
     "volume": s.Field(s.text, "volume, as in BibTeX"),
+    "number": s.Field(s.text, "issue or report number, as in BibTeX"),
     "publisher": s.Field(s.text, "publisher, as in BibTeX"),
     "bibtex_key": s.Field(s.identifier, "the citation key to use in BibTeX"),
     "entry_type": s.Field(s.identifier, "BibTeX entry type: article, inproceedings, misc, ..."),

@@ -172,7 +172,7 @@ def _highwire(paper: Paper, config: SiteConfig, texts: _Texts) -> Meta:
     if paper.venue:
         tag = _VENUE_TAG.get(entry_type(paper), "citation_journal_title")
         meta.append((tag, _short_plain(paper.venue)))
-    for key, name in (("volume", "citation_volume"), ("publisher", "citation_publisher")):
+    for key, name in (("volume", "citation_volume"), ("number", "citation_issue"), ("publisher", "citation_publisher")):
         if extra.get(key):
             meta.append((name, _short_plain(str(extra[key]))))
     pages = _PAGES.match(str(extra.get("pages", "")))

@@ -52,11 +52,11 @@ from ._text import (
 )
 
 SOURCE = "bibtex"
-_KEPT = ("pages", "volume", "publisher")
+_KEPT = ("pages", "volume", "number", "publisher")
 _READ = frozenset({
     "title", "subtitle", "abstract", "author", "date", "year", "month", "journal", "journaltitle", "booktitle",
     "crossref", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass", "arxiv", "arxivid", "doi",
-    "url", "howpublished", "html", "pdf", "code", "pages", "volume", "publisher",
+    "url", "howpublished", "html", "pdf", "code", "pages", "volume", "number", "publisher",
 })  # fmt: skip
 _INHERITED = ("booktitle", "journal", "journaltitle", "year", "month", "date")
 _ARXIV_VENUE = re.compile(r"(?:arxiv|corr)\b(?:\s+(?:preprint|e-prints))?[\s,:]*(.*)", re.IGNORECASE)
@@ -230,7 +230,7 @@ def _draft(record: _Record, note: Note) -> PaperDraft | None:
 
 
 def _extra(record: _Record) -> tuple[tuple[str, object], ...]:
-    """``pages``, ``volume``, ``publisher``, ``categories`` (from ``primaryClass``),
+    """``pages``, ``volume``, ``number``, ``publisher``, ``categories`` (from ``primaryClass``),
     ``bibtex_key`` and ``entry_type``, when known."""
     fields = record.fields
     found: dict[str, object] = {

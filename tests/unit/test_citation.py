@@ -1,4 +1,5 @@
 import string
+from dataclasses import replace
 
 import pytest
 from bibtexparser import model
@@ -55,6 +56,11 @@ def test_an_entry_has_a_readable_key_and_protected_capitals():
         "  eprint = {2312.11825},\n  archivePrefix = {arXiv},\n  primaryClass = {cs.SD},\n" in entry
     )
     assert entry.endswith("}\n")
+
+
+def test_volume_number_and_pages_follow_the_date():
+    paper = replace(MOSSFORMER, extra=(("pages", "12–19"), ("number", "4"), ("volume", "3")))
+    assert "  date = {2025-03-11},\n  volume = {3},\n  number = {4},\n  pages = {12--19},\n" in bibtex_entry(paper)
 
 
 @pytest.mark.parametrize(

@@ -133,6 +133,7 @@ def test_string_macros_concatenation_and_month_macros():
     assert macro.doi == "10.5555/3322706.3322707"
     assert macro.url == "https://jmlr.org/papers/v20/18-001.html"
     assert dict(macro.extra)["pages"] == "1–42" and dict(macro.extra)["volume"] == "20"
+    assert dict(macro.extra)["number"] == "1–2"
 
 
 def test_crossref_inherits_venue_and_date():
@@ -318,7 +319,7 @@ def test_biblatex_journaltitle_subtitle_and_seasons():
         (4, "skipped @book{9.8:11}: it has no title"),
         (17, "date '2012-22' is not YYYY[-MM[-DD]]; the year 2012 is used"),
         (26, "date '2012-22/2012-23' is not YYYY[-MM[-DD]]; the year 2012 is used"),
-        (16, "fields not imported (in how many entries): annotation (1), number (3)"),
+        (40, "fields not imported (in how many entries): annotation (1)"),
     ]
 
 
@@ -341,7 +342,7 @@ def test_mendeley_urls():
     assert [(w.line, w.message) for w in warnings] == [
         (11, "url holds 3 addresses; the first is kept"),
         (3, "fields not imported (in how many entries): file (2), isbn (1), issn (1), keywords (1), "
-            "mendeley-groups (2), number (1)"),
+            "mendeley-groups (2)"),
     ]
     assert dinh.url == "http://link.springer.com/10.1007/978-3-540-89689-0_23"  # {\_} is an underscore
 

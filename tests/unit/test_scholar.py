@@ -42,7 +42,7 @@ MOSSFORMER = Paper(
     doi="10.1000/xyz",
     venue="Proceedings of ICASSP 2024",
     url="https://example.org/moss",
-    extra=(("pages", "12--19"), ("volume", "3")),
+    extra=(("pages", "12--19"), ("volume", "3"), ("number", "4")),
 )
 PAYLOAD = "</script><script>alert(1)</script> <!-- x \u2028 y \u2029 ]]> & 'q' \"d\""
 
@@ -69,7 +69,7 @@ def test_highwire_tags_carry_what_google_scholar_reads():
     assert values(meta, "citation_firstpage") == ["12"] and values(meta, "citation_lastpage") == [
         "19"
     ]
-    assert values(meta, "citation_volume") == ["3"]
+    assert values(meta, "citation_volume") == ["3"] and values(meta, "citation_issue") == ["4"]
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in meta)
 
 
