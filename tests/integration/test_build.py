@@ -254,3 +254,16 @@ def test_a_listing_of_one_paper_has_no_sort_control(site_root: Path):
     two = (out / "tags/moe/index.html").read_text()
     assert two.count('class="paper-card"') > 1
     assert "data-sort-control" in two and "sort.js" in two
+
+
+def test_a_paper_without_an_abstract_has_no_empty_abstract_section(site_root: Path):
+    (site_root / "content/papers/no-abstract.md").write_text(
+        paper_text("Title only", "", date="1981", tags="[speech]", authors="[Ada Lovelace]"))
+    out = build_at(site_root)
+    bare = (out / "papers/no-abstract/index.html").read_text()
+    assert 'id="abstract-heading"' not in bare and 'class="abstract"' not in bare
+    assert 'id="cite-heading"' in bare
+    assert '<meta name="description" content="Title only, by Ada Lovelace (1981)">' in bare
+    assert '<section class="abstract" aria-labelledby="abstract-heading">' in (
+        out / "papers/first-paper/index.html").read_text()
+
