@@ -36,7 +36,9 @@ def markdown_renderer() -> MarkdownIt:
     """CommonMark without raw HTML; ``$...$`` and ``$$...$$`` kept intact as math for KaTeX. Made
     (and markdown-it-py loaded) once, when an abstract first needs the parser: most never do."""
     from markdown_it import MarkdownIt
+    from markdown_it.common.utils import escapeHtml
     from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
     from mdit_py_plugins.dollarmath import dollarmath_plugin
     from mdit_py_plugins.dollarmath.index import math_inline_dollar
 
@@ -55,7 +57,13 @@ def markdown_renderer() -> MarkdownIt:
         finally:
             state.src = src
 
+    def display_math_in_text(self: object, tokens: Sequence[Token], idx: int, options: object, env: object) -> str:
+        """``$$...$$`` inside a paragraph is display math, as in TeX: a span (dollarmath writes a div,
+        which cannot stand in a paragraph) that KaTeX typesets on a line of its own."""
+        return f'<span class="math block">{escapeHtml(tokens[idx].content.strip())}</span>'
+
     md.inline.ruler.at("math_inline", math_inline)
+    md.add_render_rule("math_inline_double", display_math_in_text)
     md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
     return md
 

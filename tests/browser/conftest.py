@@ -105,7 +105,8 @@ $\mathcal{O}(n \log n)$ and show that
 
 $$\sum_{i=1}^{n} \alpha_i v_i \approx \mathrm{softmax}(QK^\top) V$$
 
-holds within $\epsilon$ for every input.
+holds within $\epsilon$ for every input. Finding the best of $n$ arms takes
+$O\left(H(I)\cdot\left(\ln\delta^{-1}+\mathsf{Ent}(I)\right)+\Delta_{[2]}^{-2}\ln\ln\Delta_{[2]}^{-1}\right)$ samples.
 """
 LINKS = """\
 venue: "Interspeech"

@@ -53,3 +53,25 @@ def test_related_titles_are_plain_text(page: Page, rich_url: str) -> None:
         shown += page.locator(".related li a").all_inner_texts()
     assert "Fast attention in O(n log n) time" in shown
     assert not [title for title in shown if "$" in title]
+
+
+PAGE_OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def test_a_formula_wider_than_a_phone_scrolls_on_its_own_line(browser: Any, rich_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(rich_url + MATH_PAPER)
+        expect(page.locator(".abstract .katex")).not_to_have_count(0)
+        assert page.evaluate(PAGE_OVERFLOW) == 0, "the page does not scroll sideways"
+        wide = page.locator(".abstract .math-wide")
+        expect(wide).to_have_count(1)
+        assert wide.evaluate("el => el.scrollWidth > el.clientWidth"), "the formula scrolls in its own box"
+        assert wide.get_attribute("tabindex") == "0", "and the keyboard can reach it to scroll it"
+        assert page.locator(".abstract .math.inline:not(.math-wide)").count() >= 4, "short formulas stay in the text"
+        page.set_viewport_size({"width": 1280, "height": 900})
+        expect(wide).to_have_count(0)
+        expect(page.locator(".abstract .math[tabindex]")).to_have_count(0)
+    finally:
+        context.close()

@@ -267,3 +267,12 @@ def test_a_paper_without_an_abstract_has_no_empty_abstract_section(site_root: Pa
     assert '<section class="abstract" aria-labelledby="abstract-heading">' in (
         out / "papers/first-paper/index.html").read_text()
 
+
+def test_display_math_inside_a_sentence_stays_in_its_paragraph(tmp_path: Path):
+    from tests.conftest import make_site
+
+    root = make_site(tmp_path / "m", {"bound.md": paper_text(
+        "Bound", "The algorithm requires $$O\\left(H \\ln \\delta^{-1}\\right)$$ samples, for $k < n$.")})
+    page = (build_at(root) / "papers/bound/index.html").read_text()
+    assert ('<p>The algorithm requires <span class="math block">O\\left(H \\ln \\delta^{-1}\\right)</span>'
+            ' samples, for <span class="math inline">k &lt; n</span>.</p>') in page
