@@ -4,7 +4,9 @@ Text fields are written so that no character can break the entry or change
 meaning: the BibTeX specials are escaped (``\\&``, ``\\%``, ``{\\textbraceleft}``,
 ...), Unicode is kept as UTF-8 (biber and BibTeX 0.99 pass it through), math
 (``$O(n)$``) is kept as written, and words of the title with capitals are
-braced so that styles do not lowercase them. URL-like fields (``url``,
+braced so that styles do not lowercase them. Authors are written
+``von Last, Jr, First`` as BibTeX reads their display names (``van Beethoven,
+Ludwig``, ``King, Jr., Martin Luther``). URL-like fields (``url``,
 ``doi``) are written as they are, with braces, backslashes and spaces
 percent-encoded. The BibTeX importer reads every entry back to the same
 paper.
@@ -42,6 +44,7 @@ _NEEDS_ESCAPE = re.compile(r"[\\{}~^$%&#_`]|--|''")  # what _escape changes, fou
 _STOPWORDS = frozenset("a an the on of in for and to with from by at is are via towards".split())
 _KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
 _DASH = re.compile("[–—]")
+_SUFFIXES = frozenset(("jr", "sr", "ii", "iii", "iv"))
 _SPACES = re.compile(r"(\s+)")
 
 
@@ -197,11 +200,23 @@ def _has_upper(word: str) -> bool:
 
 @lru_cache(maxsize=1 << 14)  # names recur across a catalogue
 def _name(author: str) -> str:
-    """``Last, First`` (the last word is the last name); braced whole when it holds a comma."""
-    words = [_name_word(word) for word in author.split()]
+    """``von Last, Jr, First``, split as BibTeX splits the display name ``First von Last Jr``:
+    the lowercase words before the last word are the von part (``van Beethoven, Ludwig``),
+    the last name is what follows them (else the last word), and a trailing ``Jr.``, ``Sr.``,
+    ``II``, ``III`` or ``IV`` after a comma; a name that holds a comma is braced whole."""
+    raw = author.split()
+    words = [_name_word(word) for word in raw]
     if "," in author:
         return "{" + " ".join(words) + "}"
-    return f"{words[-1]}, {' '.join(words[:-1])}" if len(words) > 1 else "".join(words)
+    jr: list[str] = []
+    if len(words) > 2 and raw[-1].rstrip(".").lower() in _SUFFIXES:
+        raw, words, jr = raw[:-1], words[:-1], words[-1:]
+    if len(words) < 2:
+        return "".join(words)
+    lower = [i for i, word in enumerate(raw[:-1]) if word[:1].islower()]
+    start = lower[0] if lower else len(words) - 1
+    last = " ".join(words[start:])
+    return ", ".join([last, *jr, " ".join(words[:start])] if start else [last, *jr])
 
 
 def _name_word(word: str) -> str:

@@ -115,6 +115,28 @@ def test_a_file_gives_repeated_keys_a_suffix():
     assert len(drafts) == 3 and warnings == []
 
 
+@pytest.mark.parametrize(
+    ("author", "written", "parts"),
+    [
+        ("Ludwig van Beethoven", "van Beethoven, Ludwig", ("Ludwig", "van", "Beethoven", "")),
+        ("Stéfan van der Walt", "van der Walt, Stéfan", ("Stéfan", "van der", "Walt", "")),
+        ("Jean de la Fontaine", "de la Fontaine, Jean", ("Jean", "de la", "Fontaine", "")),
+        ("Martin Luther King Jr.", "King, Jr., Martin Luther", ("Martin Luther", "", "King", "Jr.")),
+        ("Tom B. Brown", "Brown, Tom B.", ("Tom B.", "", "Brown", "")),
+        ("Plato", "Plato", ("", "", "Plato", "")),
+    ],
+)
+def test_names_are_split_into_von_last_jr_and_first_as_bibtex_splits_them(author, written, parts):
+    """``Beethoven, Ludwig van`` would make "van" a first name (``L. v. Beethoven``)."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    entry = bibtex_entry(paper(authors=(author,)))
+    assert f"  author = {{{written}}},\n" in entry
+    split = parse_single_name_into_parts(written)
+    assert tuple(" ".join(part) for part in (split.first, split.von, split.last, split.jr)) == parts
+    assert read_back(entry).authors == (author,)
+
+
 def test_special_characters_are_escaped():
     entry = bibtex_entry(paper(title="100% of R&D_x #1 {odd} ~^ \\cmd $5"))
     assert "100\\% of {R\\&D\\_x} \\#1 {\\textbraceleft}odd{\\textbraceright}" in entry
