@@ -256,7 +256,7 @@ def test_a_listing_of_one_paper_has_no_sort_control(site_root: Path):
     assert "data-sort-control" in two and "sort.js" in two
 
 
-def test_a_paper_without_an_abstract_has_no_empty_abstract_section(site_root: Path):
+def test_a_paper_without_an_abstract_or_a_date_shows_no_empty_section_or_line(site_root: Path):
     (site_root / "content/papers/no-abstract.md").write_text(
         paper_text("Title only", "", date="1981", tags="[speech]", authors="[Ada Lovelace]"))
     out = build_at(site_root)
@@ -264,6 +264,8 @@ def test_a_paper_without_an_abstract_has_no_empty_abstract_section(site_root: Pa
     assert 'id="abstract-heading"' not in bare and 'class="abstract"' not in bare
     assert 'id="cite-heading"' in bare
     assert '<meta name="description" content="Title only, by Ada Lovelace (1981)">' in bare
+    undated = (out / "papers/undated-paper/index.html").read_text()
+    assert '<p class="meta">' not in undated, "no date and no venue: no empty line for them"
     assert '<section class="abstract" aria-labelledby="abstract-heading">' in (
         out / "papers/first-paper/index.html").read_text()
 
