@@ -203,11 +203,15 @@ def _decode(tex: str) -> str:
 
 
 def _dollars(math: str) -> str:
-    """Math between ``\\(...\\)`` or ``\\[...\\]`` written between dollars; other math as it is."""
+    """Math written between dollars without space inside them (``$ x $`` is ``$x$`` to TeX, but a
+    Markdown renderer takes only ``$x$`` for math, so that "$5 and $10" stays text); math between
+    ``\\(...\\)`` or ``\\[...\\]`` likewise."""
     if math[:2] in ("\\(", "\\["):
-        dollars = "$" if math[1] == "(" else "$$"
-        return dollars + math[2:-2].strip() + dollars
-    return math
+        dollars, body = ("$" if math[1] == "(" else "$$"), math[2:-2]
+    else:
+        dollars = "$$" if math.startswith("$$") and len(math) >= 4 else "$"
+        body = math[len(dollars):-len(dollars)]
+    return dollars + body.strip() + dollars if body.strip() else math
 
 
 def math_spans(tex: str) -> list[tuple[int, int]]:

@@ -60,6 +60,16 @@ def test_math_stays_as_written_and_case_braces_go():
     )
 
 
+def test_math_loses_the_space_inside_its_dollars_that_markdown_would_not_read_as_math():
+    drafts, _ = _parse_file(SAMPLE)
+    greedy = _by_title(drafts, "Greed Is Good")
+    assert "ratio smaller than $k + 1/2 - \\varepsilon$. To further" in greedy.abstract
+    assert "ratio smaller than <span class=\"math inline\">k + 1/2 - \\varepsilon</span>" in render_markdown(
+        greedy.abstract)
+    [draft], _ = parse("@misc{k, title = {$ O(n) $ and \\( x \\) and $$ y $$}}", "x.bib")
+    assert draft.title == "$O(n)$ and $x$ and $$y$$"
+
+
 def test_abstracts_keep_paragraphs_and_display_math():
     drafts, _ = _parse_file(SAMPLE)
     scarlett = _by_title(drafts, "Lower Bounds on Regret for Noisy Gaussian")
