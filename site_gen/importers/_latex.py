@@ -16,7 +16,7 @@ from pylatexenc.latexwalker import LatexMacroNode  # type: ignore[import-untyped
 from pylatexenc.latexwalker import get_default_latex_context_db as default_parsing_db
 from pylatexenc.macrospec import MacroSpec  # type: ignore[import-untyped]
 
-from ._text import collapse, markdown_text, paragraphs
+from ._text import collapse, markdown_text, math_spans, paragraphs, unspaced_math
 
 MONTH_NAMES = (
     "january", "february", "march", "april", "may", "june",
@@ -129,7 +129,7 @@ def latex_to_text(value: str, *, markdown: bool = False) -> str:
     pieces.append(value[last:])
     text = "".join(pieces)
     text = _decode(_QUOTE.sub("\u2018", text.replace("\\$", dollar) if markdown else text))
-    maths = iter([_dollars(value[start:end]) for start, end in spans])
+    maths = iter([unspaced_math(value[start:end]) for start, end in spans])
     return re.sub(mark, lambda _: next(maths, ""), text).replace(dollar, "\\$")
 
 
@@ -200,54 +200,6 @@ def _text_markdown(tex: str) -> str:
 
 def _decode(tex: str) -> str:
     return str(_DECODER.latex_to_text(re.sub(r"(?<!\\)%", r"\\%", tex), latex_context=_PARSING))
-
-
-def _dollars(math: str) -> str:
-    """Math written between dollars without space inside them (``$ x $`` is ``$x$`` to TeX, but a
-    Markdown renderer takes only ``$x$`` for math, so that "$5 and $10" stays text); math between
-    ``\\(...\\)`` or ``\\[...\\]`` likewise."""
-    if math[:2] in ("\\(", "\\["):
-        dollars, body = ("$" if math[1] == "(" else "$$"), math[2:-2]
-    else:
-        dollars = "$$" if math.startswith("$$") and len(math) >= 4 else "$"
-        body = math[len(dollars):-len(dollars)]
-    return dollars + body.strip() + dollars if body.strip() else math
-
-
-def math_spans(tex: str) -> list[tuple[int, int]]:
-    """Where ``$...$``, ``$$...$$``, ``\\(...\\)`` and ``\\[...\\]`` math is; an escaped ``\\$`` is
-    not a delimiter."""
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(tex):
-        if tex.startswith(("\\(", "\\["), i):
-            close = tex.find("\\)" if tex[i + 1] == "(" else "\\]", i + 2)
-            if close >= 0:
-                spans.append((i, close + 2))
-            i = close + 2 if close >= 0 else i + 2  # an unclosed \( or \[ is text
-        elif tex[i] == "\\":
-            i += 2
-        elif tex[i] != "$":
-            i += 1
-        else:
-            delimiter = "$$" if tex.startswith("$$", i) else "$"
-            end = _closing(tex, i + len(delimiter), delimiter)
-            if end is None:
-                break  # an unclosed $ is text
-            spans.append((i, end + len(delimiter)))
-            i = end + len(delimiter)
-    return spans
-
-
-def _closing(tex: str, i: int, delimiter: str) -> int | None:
-    while i < len(tex):
-        if tex[i] == "\\":
-            i += 2
-        elif tex.startswith(delimiter, i):
-            return i
-        else:
-            i += 1
-    return None
 
 
 def display_names(value: str) -> tuple[tuple[str, ...], list[str]]:

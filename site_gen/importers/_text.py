@@ -155,6 +155,72 @@ def _math_end(text: str, i: int) -> int | None:
     return end + 1
 
 
+def unspaced_math(math: str) -> str:
+    """Math written between dollars without space inside them (``$ x $`` is ``$x$`` to TeX, but a
+    Markdown renderer takes only ``$x$`` for math, so that "$5 and $10" stays text); math between
+    ``\\(...\\)`` or ``\\[...\\]`` likewise."""
+    if math[:2] in ("\\(", "\\["):
+        dollars, body = ("$" if math[1] == "(" else "$$"), math[2:-2]
+    else:
+        dollars = "$$" if math.startswith("$$") and len(math) >= 4 else "$"
+        body = math[len(dollars):-len(dollars)]
+    return dollars + body.strip() + dollars if body.strip() else math
+
+
+def math_spans(tex: str) -> list[tuple[int, int]]:
+    """Where ``$...$``, ``$$...$$``, ``\\(...\\)`` and ``\\[...\\]`` math is; an escaped ``\\$`` is
+    not a delimiter."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tex):
+        if tex.startswith(("\\(", "\\["), i):
+            close = tex.find("\\)" if tex[i + 1] == "(" else "\\]", i + 2)
+            if close >= 0:
+                spans.append((i, close + 2))
+            i = close + 2 if close >= 0 else i + 2  # an unclosed \( or \[ is text
+        elif tex[i] == "\\":
+            i += 2
+        elif tex[i] != "$":
+            i += 1
+        else:
+            delimiter = "$$" if tex.startswith("$$", i) else "$"
+            end = _closing(tex, i + len(delimiter), delimiter)
+            if end is None:
+                break  # an unclosed $ is text
+            spans.append((i, end + len(delimiter)))
+            i = end + len(delimiter)
+    return spans
+
+
+def _closing(tex: str, i: int, delimiter: str) -> int | None:
+    while i < len(tex):
+        if tex[i] == "\\":
+            i += 2
+        elif tex.startswith(delimiter, i):
+            return i
+        else:
+            i += 1
+    return None
+
+
+_TEX = re.compile(r"[\\^_{}=]")
+
+
+def tex_math(text: str) -> str:
+    """The math of an arXiv abstract as the renderer reads it. arXiv shows ``$ x $``, ``\\(x\\)`` and
+    ``\\[x\\]`` as math (with MathJax); the renderer takes only ``$x$`` and ``$$x$$``, so that a
+    dollar sign before a space stays one. ``\\(...\\)`` and ``\\[...\\]`` become dollars, and
+    the space inside dollars goes where they hold TeX (a backslash, ``^``, ``_``, a brace or
+    ``=``): "$5 and $10" is left as it is."""
+    pieces, last = [], 0
+    for start, end in math_spans(text):
+        span = text[start:end]
+        if span[:2] in ("\\(", "\\[") or _TEX.search(span):
+            pieces += [text[last:start], unspaced_math(span)]
+            last = end
+    return "".join(pieces) + text[last:] if pieces else text
+
+
 def arxiv_id(value: str) -> str | None:
     """The bare arXiv id (no version, no URL, no ``arXiv:``), or None if ``value`` is not one."""
     match = _ARXIV_ID.fullmatch(value.strip())

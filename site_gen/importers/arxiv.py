@@ -65,6 +65,7 @@ from ._text import (
     iso_day,
     markdown_text,
     paragraphs,
+    tex_math,
     warning,
 )
 
@@ -338,7 +339,7 @@ def _rfc822_day(value: str) -> str:
 def _draft(record: _Record) -> PaperDraft | str:
     """The record's draft, or why it was skipped."""
     title = collapse(record.title)
-    abstract = markdown_text(paragraphs(record.summary, indented_breaks=True))
+    abstract = markdown_text(tex_math(paragraphs(record.summary, indented_breaks=True)))
     if not title:
         return "skipped an entry without a title"
     if not abstract:

@@ -34,6 +34,7 @@ from ._text import (
     iso_day,
     markdown_text,
     paragraphs,
+    tex_math,
     warning,
 )
 
@@ -194,7 +195,7 @@ def _draft(record: Any, line: int, note: Note) -> PaperDraft | None:
         return None
     paper: dict[str, Any] = record.get("paper", record)
     title = collapse(_string(paper, record, "title", note))
-    abstract = markdown_text(paragraphs(_string(paper, record, "summary", note), indented_breaks=True))
+    abstract = markdown_text(tex_math(paragraphs(_string(paper, record, "summary", note), indented_breaks=True)))
     if not title:
         note("skipped a paper without a title")
         return None

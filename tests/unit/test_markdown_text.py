@@ -105,3 +105,19 @@ def test_every_importer_escapes_abstracts():
     for drafts in (arxiv.parse(atom, "a.xml")[0], hf_json.parse(hf, "h.json")[0], bibtex.parse(bib, "b.bib")[0],
                    daily.parse(dump, "d.txt", year=2024)[0]):
         assert [d.abstract for d in drafts] == [expected]
+
+
+def test_arxiv_and_hf_abstracts_typeset_the_math_arxiv_typesets():
+    """arXiv shows ``$ x_1 $``, ``\\(O(n)\\)`` and ``\\[x^2\\]`` as math; a dollar amount stays text."""
+    summary = r"Ratio $ k + 1/2 - \varepsilon$, \(O(n)\) time, \[ x^2 \] at $5 and $10, and $ O(n) $ as written."
+    expected = r"Ratio $k + 1/2 - \varepsilon$, $O(n)$ time, $$x^2$$ at $5 and $10, and $ O(n) $ as written."
+    atom = ('<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2401.00001v1</id>'
+            f"<title>T</title><summary>{summary}</summary><published>2024-01-01T00:00:00Z</published>"
+            "</entry></feed>")
+    hf = json.dumps([{"paper": {"id": "2401.00001", "title": "T", "summary": summary, "publishedAt": "2024-01-01"}}])
+    for drafts in (arxiv.parse(atom, "a.xml")[0], hf_json.parse(hf, "h.json")[0]):
+        [draft] = drafts
+        assert draft.abstract == expected
+        html = render_markdown(draft.abstract)
+        assert r'<span class="math inline">k + 1/2 - \varepsilon</span>' in html
+        assert '<span class="math inline">O(n)</span> time, <span class="math block">x^2</span> at $5 and $10' in html
