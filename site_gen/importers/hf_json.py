@@ -92,14 +92,15 @@ def parse(text: str, path: str) -> ImportResult:
 
 def _unknown_keys(record: dict[str, Any]) -> list[str]:
     """The keys of a paper record that the importer neither reads nor knows to leave out, with
-    ``paper.`` before those of the paper inside a listing item; keys without a value are not named."""
+    ``paper.`` before those of the paper inside a listing item; keys without a value and the API's
+    own record ids (``_id``) are not named."""
     paper = record.get("paper")
-    keys = [(key, value) for key, value in record.items() if not (paper is not None and key == "paper")]
-    if isinstance(paper, dict):
-        keys += [(f"paper.{key}", value) for key, value in paper.items()]
+    holders = [("", record), *([("paper.", paper)] if isinstance(paper, dict) else [])]
     return [
-        key for key, value in keys
-        if key.removeprefix("paper.") not in _KNOWN_KEYS and value not in (None, "", [], {})
+        prefix + key
+        for prefix, holder in holders
+        for key, value in holder.items()
+        if key not in _KNOWN_KEYS and key != "paper" and not key.startswith("_") and value not in (None, "", [], {})
     ]
 
 

@@ -81,7 +81,8 @@ def test_fields_of_unknown_shape_are_left_out_with_a_warning():
 
 def test_keys_it_does_not_know_are_named_in_one_warning_at_the_first_paper_holding_one():
     items = [
-        {"paper": {"id": "2401.00001", "title": "A", "summary": "x", "upvotes": 3}, "numComments": 1},
+        {"paper": {"id": "2401.00001", "title": "A", "summary": "x", "upvotes": 3, "_id": "6a69"}, "_id": "6a70",
+         "numComments": 1},
         {"paper": {"id": "2401.00002", "title": "B", "summary": "y", "venue": "ACL", "keywords": ["a"]},
          "rank": 2},
         {"paper": {"id": "2401.00003", "title": "C", "summary": "z", "venue": "EMNLP", "keywords": []},
