@@ -221,6 +221,13 @@ def tex_math(text: str) -> str:
     return "".join(pieces) + text[last:] if pieces else text
 
 
+def arxiv_abstract(summary: str) -> str:
+    """An arXiv abstract (from the API, a feed or the Hugging Face API) as Markdown that shows it
+    as arXiv does: its paragraphs re-flowed (``paragraphs``), its math as the renderer reads math
+    (``tex_math``) and the rest escaped (``markdown_text``)."""
+    return markdown_text(tex_math(paragraphs(summary, indented_breaks=True)))
+
+
 def arxiv_id(value: str) -> str | None:
     """The bare arXiv id (no version, no URL, no ``arXiv:``), or None if ``value`` is not one."""
     match = _ARXIV_ID.fullmatch(value.strip())

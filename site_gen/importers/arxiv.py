@@ -57,15 +57,13 @@ from . import ImportResult
 from ._latex import latex_to_text
 from ._text import (
     Unread,
+    arxiv_abstract,
     arxiv_id,
     arxiv_urls,
     collapse,
     http_url,
     identifier,
     iso_day,
-    markdown_text,
-    paragraphs,
-    tex_math,
     warning,
 )
 
@@ -339,7 +337,7 @@ def _rfc822_day(value: str) -> str:
 def _draft(record: _Record) -> PaperDraft | str:
     """The record's draft, or why it was skipped."""
     title = collapse(record.title)
-    abstract = markdown_text(tex_math(paragraphs(record.summary, indented_breaks=True)))
+    abstract = arxiv_abstract(record.summary)
     if not title:
         return "skipped an entry without a title"
     if not abstract:

@@ -27,14 +27,12 @@ from . import ImportResult
 from ._text import (
     LineIndex,
     Unread,
+    arxiv_abstract,
     arxiv_id,
     arxiv_urls,
     collapse,
     http_url,
     iso_day,
-    markdown_text,
-    paragraphs,
-    tex_math,
     warning,
 )
 
@@ -196,7 +194,7 @@ def _draft(record: Any, line: int, note: Note) -> PaperDraft | None:
         return None
     paper: dict[str, Any] = record.get("paper", record)
     title = collapse(_string(paper, record, "title", note))
-    abstract = markdown_text(tex_math(paragraphs(_string(paper, record, "summary", note), indented_breaks=True)))
+    abstract = arxiv_abstract(_string(paper, record, "summary", note))
     if not title:
         note("skipped a paper without a title")
         return None
