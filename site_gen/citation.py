@@ -113,8 +113,9 @@ def _fields(paper: Paper, kind: str) -> list[tuple[str, str]]:
     extra = dict(paper.extra)
     year, month, day = ((paper.date or "").split("-") + ["", ""])[:3]
     categories = extra.get("categories") or ("",)
+    names = [_name(author) for author in paper.authors] + (["others"] if paper.et_al and paper.authors else [])
     return [
-        ("author", _braced(" and ".join(_name(author) for author in paper.authors))),
+        ("author", _braced(" and ".join(names))),
         ("title", _braced(_protect_capitals(paper.title))),
         ("journal" if kind == "article" else "booktitle", _braced(_latex(paper.venue or ""))),
         ("year", year),

@@ -25,6 +25,7 @@ PAPER_FIELDS: dict[str, s.Field] = {
     "tags": s.Field(s.short_list(MAX_TAGS, "a paper is listed under a few subjects, not every one"),
                     "tag slugs from content/tags.yaml", default=()),
     "authors": s.Field(s.string_list, "author display names", default=()),
+    "et_al": s.Field(s.boolean, "true when the authors named are the first of more (BibTeX's 'and others')"),
     "arxiv": s.Field(s.identifier, "arXiv id without version, quoted"),
     "doi": s.Field(s.identifier, "DOI, such as 10.1000/xyz"),
     "venue": s.Field(s.text, "journal, conference or workshop"),

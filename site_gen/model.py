@@ -49,6 +49,11 @@ class Paper:
     extra: tuple[tuple[str, Any], ...] = ()
     tags_line: int = 0  # the line of the ``tags`` key in the file, for diagnostics about tags
 
+    @property
+    def et_al(self) -> bool:
+        """True when ``authors`` are the first of more (BibTeX's ``and others``)."""
+        return ("et_al", True) in self.extra
+
     def __getstate__(self) -> tuple[Any, ...]:  # the build cache pickles every paper: a tuple is fastest
         return tuple(getattr(self, name) for name in _PAPER_FIELDS)
 

@@ -120,7 +120,7 @@ def human_date(value: str | None) -> str:
 
 
 _VIEW_FIELDS = ("paper", "link", "href", "tags", "date_display", "snippet", "tag_links", "abstract_html")
-_COPIED = tuple(name for name in Paper.__dataclass_fields__ if name not in _VIEW_FIELDS)
+_COPIED = (*(name for name in Paper.__dataclass_fields__ if name not in _VIEW_FIELDS), "et_al")
 
 
 class PaperView:
@@ -325,8 +325,11 @@ class Renderer:
         meta = replace(head, json_ld=Markup(head.json_ld))
         # (name, link or None, what follows the name): the template then needs no loop object, a fifth of its time
         last = len(paper.authors) - 1
-        authors = [(name, self.url(link) if (link := self.author_link(name)) else None, ", " if i < last else "")
+        ends = " " if paper.et_al else ""
+        authors = [(name, self.url(link) if (link := self.author_link(name)) else None, ", " if i < last else ends)
                    for i, name in enumerate(paper.authors)]
+        if paper.et_al and authors:
+            authors.append(("et al.", None, ""))
         others = [self.view(p) for p in related]
         items = self.fragments(RELATED_ITEM, others)
         html = self.page("paper.html", view.link, paper=page, authors=authors, related=others, related_items=items,

@@ -238,11 +238,15 @@ def _merge(catalogue: Catalogue, slug: str, draft: PaperDraft, force: bool, repo
     new = {k: v for k, v in draft_values(draft, draft.tags).items() if v != []}
     if force:
         values = {**existing.data, **new}
+        if "authors" in new and "et_al" not in new:  # et_al qualifies the author list it came with
+            values.pop("et_al", None)
         body = draft.abstract or existing.body
         changed = values != existing.data or body.strip() != existing.body.strip()
         text = render_paper(values, body)
     else:
         missing = {k: v for k, v in new.items() if existing.data.get(k) in (None, "", [])}
+        if "authors" not in missing:
+            missing.pop("et_al", None)
         body = existing.body if existing.body.strip() else clean_text(draft.abstract)
         changed = bool(missing) or body.strip() != existing.body.strip()
         original = _normalise(existing.path.read_text(encoding="utf-8-sig"))

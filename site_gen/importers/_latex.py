@@ -203,11 +203,12 @@ def _decode(tex: str) -> str:
 
 
 def display_names(value: str) -> tuple[tuple[str, ...], list[str]]:
-    """Display names (``First von Last Jr``) of a BibTeX name list, and what could not be split."""
+    """Display names (``First von Last Jr``) of a BibTeX name list, and what could not be split.
+    BibTeX's ``and others`` names no one (``et_al`` says that the list goes on)."""
     names: list[str] = []
     problems: list[str] = []
     for person in split_names(value):
-        if person.strip().lower() == "others":
+        if is_others(person):
             continue
         try:
             parts = parse_single_name_into_parts(person)
@@ -217,6 +218,11 @@ def display_names(value: str) -> tuple[tuple[str, ...], list[str]]:
             display = person
         names.append(collapse(latex_to_text(display)))
     return tuple(name for name in names if name), problems
+
+
+def is_others(person: str) -> bool:
+    """BibTeX's ``others``: the authors not named, written ``A and B and others``."""
+    return person.strip().lower() == "others"
 
 
 def split_names(value: str) -> list[str]:

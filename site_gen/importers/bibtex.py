@@ -40,7 +40,16 @@ from bibtexparser.entrypoint import parse_string
 from ..errors import Diagnostic, ImportFailed
 from ..model import PaperDraft
 from . import ImportResult
-from ._latex import MONTHS, abstract_markdown, display_names, latex_to_text, month_number, verbatim
+from ._latex import (
+    MONTHS,
+    abstract_markdown,
+    display_names,
+    is_others,
+    latex_to_text,
+    month_number,
+    split_names,
+    verbatim,
+)
 from ._text import (
     Unread,
     arxiv_id,
@@ -230,12 +239,12 @@ def _draft(record: _Record, note: Note) -> PaperDraft | None:
 
 
 def _extra(record: _Record) -> tuple[tuple[str, object], ...]:
-    """``pages``, ``volume``, ``number``, ``publisher``, ``categories`` (from ``primaryClass``),
-    ``bibtex_key`` and ``entry_type``, when known."""
+    """``et_al`` (for ``and others``), ``pages``, ``volume``, ``number``, ``publisher``,
+    ``categories`` (from ``primaryClass``), ``bibtex_key`` and ``entry_type``, when known."""
     fields = record.fields
-    found: dict[str, object] = {
-        name: collapse(latex_to_text(fields.get(name, ""))) for name in _KEPT
-    }
+    people = split_names(fields.get("author", ""))
+    found: dict[str, object] = {"et_al": any(map(is_others, people)) and not all(map(is_others, people))}
+    found.update((name, collapse(latex_to_text(fields.get(name, "")))) for name in _KEPT)
     if arxiv_id(str(found["volume"]).removeprefix("abs/")):  # DBLP's CoRR volume is the arXiv id
         del found["volume"]
     primary = collapse(fields.get("primaryclass") or fields.get("eprintclass") or "")

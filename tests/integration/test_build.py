@@ -18,7 +18,7 @@ from site_gen import config
 from site_gen.build import build
 from site_gen.errors import BuildFailed
 from site_gen.importers.daily import parse
-from tests.conftest import REPO, SEED, paper_text
+from tests.conftest import REPO, SEED, make_site, paper_text
 from tests.sitecheck import broken_links, snapshot
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -146,8 +146,6 @@ def test_citations(site_root: Path):
 
 
 def test_math_is_kept_for_katex_and_readable_elsewhere(tmp_path: Path):
-    from tests.conftest import make_site
-
     root = make_site(tmp_path / "m", {
         "math-paper.md": paper_text("Attention in $O(n \\\\log n)$ time",
                                     "We reduce $\\mathcal{O}(n^2)$ to $a_b * c_d$ for \\$5 and \\$10.",
@@ -178,12 +176,31 @@ def test_author_and_year_pages(site_root: Path):
     assert '<p class="authors"><a href="/authors/ada-lovelace/">Ada Lovelace</a>, Alan Turing</p>' in paper
     more = (out / "papers/more-by-ada/index.html").read_text()
     assert '<p class="authors"><a href="/authors/ada-lovelace/">Ada Lovelace</a></p>' in more
+    assert not (out / "authors/et-al").exists()
     assert 'href="/years/2025/"' in paper
     assert "Ada Lovelace" in (out / "authors/index.html").read_text()
     years = (out / "years/index.html").read_text()
     assert 'href="/years/2024/"' in years and 'href="/years/2025/"' in years
     assert "More by Ada" in (out / "years/2024/index.html").read_text()
     assert broken_links(out) == []
+
+
+def test_a_list_of_the_first_authors_says_et_al(tmp_path: Path):
+    root = make_site(tmp_path / "s", {
+        "cut.md": paper_text("Cut", "Text.", authors="[Ada Lovelace, Alan Turing]", et_al="true"),
+        "whole.md": paper_text("Whole", "Text.", authors="[Ada Lovelace]"),
+    })
+    out = build_at(root)
+    page = (out / "papers/cut/index.html").read_text()
+    assert ('<p class="authors"><a href="/authors/ada-lovelace/">Ada Lovelace</a>, Alan Turing et al.</p>'
+            in page)
+    assert "author = {Lovelace, Ada and Turing, Alan and others}" in page
+    assert '<meta name="citation_author" content="et al.">' not in page
+    home = (out / "index.html").read_text()
+    assert '<span class="authors">Ada Lovelace, Alan Turing et al.</span>' in home
+    assert '<span class="authors">Ada Lovelace</span>' in home
+    assert "Lovelace, Ada and Turing, Alan and others" in (out / "papers.bib").read_text()
+    assert not (out / "authors/et-al").exists()
 
 
 def test_scholarly_metadata_and_related_papers(site_root: Path):
@@ -271,8 +288,6 @@ def test_a_paper_without_an_abstract_or_a_date_shows_no_empty_section_or_line(si
 
 
 def test_display_math_inside_a_sentence_stays_in_its_paragraph(tmp_path: Path):
-    from tests.conftest import make_site
-
     root = make_site(tmp_path / "m", {"bound.md": paper_text(
         "Bound", "The algorithm requires $$O\\left(H \\ln \\delta^{-1}\\right)$$ samples, for $k < n$.")})
     page = (build_at(root) / "papers/bound/index.html").read_text()

@@ -58,6 +58,15 @@ def test_an_entry_has_a_readable_key_and_protected_capitals():
     assert entry.endswith("}\n")
 
 
+def test_a_list_of_the_first_authors_ends_with_others_and_reads_back():
+    cut = replace(MOSSFORMER, extra=(("et_al", True),))
+    entry = bibtex_entry(cut)
+    assert "  author = {Zhao, Shengkui and Ma, Yukun and others},\n" in entry
+    back = read_back(entry)
+    assert back.authors == cut.authors and dict(back.extra)["et_al"] is True
+    assert "others" not in bibtex_entry(replace(cut, authors=()))
+
+
 def test_volume_number_and_pages_follow_the_date():
     paper = replace(MOSSFORMER, extra=(("pages", "12–19"), ("number", "4"), ("volume", "3")))
     assert "  date = {2025-03-11},\n  volume = {3},\n  number = {4},\n  pages = {12--19},\n" in bibtex_entry(paper)

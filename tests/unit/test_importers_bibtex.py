@@ -139,7 +139,8 @@ def test_string_macros_concatenation_and_month_macros():
     assert macro.venue == "Journal of Machine Learning Research (JMLR)"
     assert macro.date == "2019-09"
     assert macro.title == "The Bayesian ß-Method — AT&T's 100% $\\mathcal{O}(n)$ Bound"
-    assert macro.authors == ("Jörg Müller", "Ludwig van Beethoven")  # "others" dropped
+    assert macro.authors == ("Jörg Müller", "Ludwig van Beethoven")  # "others" names no one
+    assert dict(macro.extra)["et_al"] is True
     assert macro.doi == "10.5555/3322706.3322707"
     assert macro.url == "https://jmlr.org/papers/v20/18-001.html"
     assert dict(macro.extra)["pages"] == "1–42" and dict(macro.extra)["volume"] == "20"
@@ -229,6 +230,20 @@ def test_undefined_macros_are_kept_with_a_warning():
 def test_doi_with_characters_the_schema_refuses_is_left_out():
     [draft], [warning] = parse("@article{k, title = {T},\n doi = {10.1000/a b}}", "x.bib")
     assert draft.doi is None and warning.line == 2
+
+
+@pytest.mark.parametrize(
+    ("author", "names", "et_al"),
+    [
+        ("Ada Lovelace and others", ("Ada Lovelace",), True),
+        ("Ada Lovelace AND {Others}", ("Ada Lovelace", "Others"), False),  # braced: a name
+        ("Ada Lovelace and Alan Turing", ("Ada Lovelace", "Alan Turing"), False),
+        ("others", (), False),
+    ],
+)
+def test_and_others_says_the_authors_are_the_first_of_more(author, names, et_al):
+    [draft], _ = parse(f"@article{{k, title = {{T}}, author = {{{author}}}}}", "x.bib")
+    assert draft.authors == names and dict(draft.extra).get("et_al", False) is et_al
 
 
 def test_names_that_cannot_be_split_are_kept_as_written():

@@ -51,6 +51,22 @@ def test_force_overwrites_keys(tmp_path: Path):
     assert "New abstract." in (tmp_path / "papers" / "a-paper-on-speech.md").read_text()
 
 
+def test_et_al_comes_only_with_the_authors_it_qualifies(tmp_path: Path):
+    cut = draft(authors=("Ada Lovelace",), extra=(("et_al", True),))
+    upsert(Catalogue(tmp_path), [draft(authors=("Ada Lovelace", "Alan Turing"))], no_tags)
+    path = tmp_path / "papers" / "a-paper-on-speech.md"
+    upsert(Catalogue(tmp_path), [cut], no_tags)
+    assert "et_al" not in path.read_text() and "Alan Turing" in path.read_text()
+    upsert(Catalogue(tmp_path), [cut], no_tags, force=True)
+    assert "authors: [Ada Lovelace]\net_al: true\n" in path.read_text()
+    upsert(Catalogue(tmp_path), [draft(authors=("Ada Lovelace", "Alan Turing"))], no_tags, force=True)
+    assert "et_al" not in path.read_text() and "Alan Turing" in path.read_text()
+    path.unlink()
+    upsert(Catalogue(tmp_path), [draft()], no_tags)
+    upsert(Catalogue(tmp_path), [cut], no_tags)
+    assert "authors: [Ada Lovelace]\net_al: true\n" in path.read_text()
+
+
 def test_same_arxiv_id_merges_even_with_another_title(tmp_path: Path):
     upsert(Catalogue(tmp_path), [draft(arxiv="2401.00001")], no_tags)
     report = upsert(Catalogue(tmp_path), [draft(title="Renamed", arxiv="2401.00001", authors=("A B",))], no_tags)
