@@ -186,7 +186,7 @@ def _highwire(paper: Paper, config: SiteConfig, texts: _Texts) -> Meta:
     if pdf:
         meta.append(("citation_pdf_url", pdf))
     page = canonical_url(paper, config)
-    if page:
+    if page and texts.abstract:  # the page holds the abstract only when there is one
         meta.append(("citation_abstract_html_url", page))
     if texts.keywords:
         meta.append(("citation_keywords", "; ".join(texts.keywords)))

@@ -1,5 +1,6 @@
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -104,6 +105,10 @@ def test_a_journal_venue_and_an_own_pdf():
     meta = highwire_meta(paper, CONFIG)
     assert values(meta, "citation_journal_title") == ["Journal of Machine Learning Research"]
     assert values(meta, "citation_pdf_url") == ["https://jmlr.org/p.pdf"]
+
+
+def test_a_page_without_an_abstract_is_not_named_as_the_abstract_page():
+    assert values(highwire_meta(replace(MOSSFORMER, abstract_md=""), CONFIG), "citation_abstract_html_url") == []
 
 
 def test_without_site_url_fields_that_must_be_absolute_are_left_out():
