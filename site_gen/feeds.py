@@ -16,6 +16,7 @@ from .textutil import plain_text, snippet, strip_control
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_URLS = 50_000  # the most URLs one sitemap file may list (sitemaps.org); its 50 MB are far off
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -73,12 +74,23 @@ def _entry(site: Site, paper: Paper, tag_names: Mapping[str, str]) -> ET.Element
     return entry
 
 
-def sitemap(site: Site, pages: Sequence[str]) -> OutputFile:
-    """Written as text: ElementTree would take longer than all the rest at 50,000 pages."""
-    locations = "".join(f"  <url>\n    <loc>{escape_html(site.config.absolute(path), quote=False)}</loc>\n  </url>\n"
-                        for path in pages)
-    text = f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP}\">\n{locations}</urlset>\n"
-    return OutputFile(PurePosixPath("sitemap.xml"), text.encode("utf-8"))
+def sitemaps(site: Site, pages: Sequence[str]) -> list[OutputFile]:
+    """``sitemap.xml``: the pages, or, for more than ``SITEMAP_URLS`` of them (the protocol's
+    limit for one file), an index of ``sitemap-1.xml``, ``sitemap-2.xml``, ... that list them in
+    turn. Those are beside ``sitemap.xml``, since a sitemap may only list URLs under its own folder.
+    Written as text: ElementTree would take longer than all the rest at 50,000 pages."""
+    if len(pages) <= SITEMAP_URLS:
+        return [_sitemap_file(site, "sitemap.xml", "urlset", "url", pages)]
+    parts = [_sitemap_file(site, f"sitemap-{number}.xml", "urlset", "url", pages[start:start + SITEMAP_URLS])
+             for number, start in enumerate(range(0, len(pages), SITEMAP_URLS), 1)]
+    return [_sitemap_file(site, "sitemap.xml", "sitemapindex", "sitemap", [str(p.path) for p in parts]), *parts]
+
+
+def _sitemap_file(site: Site, path: str, root: str, item: str, paths: Sequence[str]) -> OutputFile:
+    locations = "".join(f"  <{item}>\n    <loc>{escape_html(site.config.absolute(p), quote=False)}</loc>\n  </{item}>\n"
+                        for p in paths)
+    text = f"<?xml version='1.0' encoding='utf-8'?>\n<{root} xmlns=\"{SITEMAP}\">\n{locations}</{root}>\n"
+    return OutputFile(PurePosixPath(path), text.encode("utf-8"))
 
 
 def _xml(root: ET.Element) -> bytes:
@@ -92,7 +104,7 @@ FeedMemo = dict[str, tuple[str, bytes]]  # feed path -> (digest of what it shows
 
 def files(site: Site, html_pages: Sequence[str], memo: FeedMemo | None = None,
           sources: Mapping[str, str] | None = None) -> Iterator[OutputFile]:
-    """The feed, one feed per tag, the sitemap, robots.txt and .nojekyll.
+    """The feed, one feed per tag, the sitemap (one file or several), robots.txt and .nojekyll.
 
     With ``sources`` (slug -> digest of the paper's file, which the paper is made of), a feed
     whose papers, tag names and settings are those of a feed in ``memo`` (the last build's) is
@@ -126,7 +138,7 @@ def files(site: Site, html_pages: Sequence[str], memo: FeedMemo | None = None,
     for tag in site.tags:
         yield feed(site.by_tag[tag.slug], urls.tag_url(tag.slug) + "feed.xml", f"{site.config.title}: {tag.name}",
                    urls.tag_url(tag.slug))
-    yield sitemap(site, html_pages)
+    yield from sitemaps(site, html_pages)
     robots = f"User-agent: *\nAllow: /\nSitemap: {site.config.absolute('sitemap.xml')}\n"
     yield OutputFile(PurePosixPath("robots.txt"), robots.encode())
     yield OutputFile(PurePosixPath(".nojekyll"), b"")

@@ -67,6 +67,33 @@ def test_feed_and_sitemap_are_valid_xml_with_absolute_urls(site_root: Path):
     assert "Sitemap: https://example.org/cat/sitemap.xml" in (out / "robots.txt").read_text()
 
 
+def test_more_pages_than_one_sitemap_may_list_make_a_sitemap_index(site_root: Path, monkeypatch):
+    from site_gen import feeds
+
+    def sitemap(out: Path, name: str = "sitemap.xml") -> tuple[str, list[str]]:
+        root = ET.parse(out / name).getroot()
+        return root.tag.rpartition("}")[2], [e.text for e in root.iter(f"{{{feeds.SITEMAP}}}loc")]
+
+    whole = sitemap(build_at(site_root))[1]
+    monkeypatch.setattr(feeds, "SITEMAP_URLS", 4)
+    out = build_at(site_root)
+    kind, parts = sitemap(out)
+    assert kind == "sitemapindex" and len(parts) == -(-len(whole) // 4) > 2
+    assert parts[0] == "https://example.org/cat/sitemap-1.xml"
+    listed = [sitemap(out, part.rpartition("/")[2]) for part in parts]
+    assert {kind for kind, _ in listed} == {"urlset"} and max(len(locs) for _, locs in listed) == 4
+    assert [loc for _, locs in listed for loc in locs] == whole
+    assert "Sitemap: https://example.org/cat/sitemap.xml" in (out / "robots.txt").read_text()
+    for paper in (site_root / "content/papers").glob("*.md"):  # the next build needs fewer parts
+        if paper.name != "first-paper.md":
+            paper.unlink()
+    out = build_at(site_root)
+    kind, parts = sitemap(out)
+    assert {path.name for path in out.glob("sitemap*.xml")} == {"sitemap.xml", *(p.rpartition("/")[2] for p in parts)}
+    assert len(parts) < len(listed)
+    assert broken_links(out) == []
+
+
 def test_the_404_page_has_no_canonical_link_and_asks_not_to_be_indexed(site_root: Path):
     out = build_at(site_root)
     assert '<link rel="canonical" href="https://example.org/cat/tags/">' in (out / "tags/index.html").read_text()
