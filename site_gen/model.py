@@ -105,3 +105,17 @@ class Listing:
     tag: Tag | None = None
     total: int = 0
     kind: str = "home"  # "home", "tag", "author", "year": the template is <kind>.html (home: listing.html)
+    page_urls: tuple[str, ...] = ()  # of every page of the list, the first's first
+
+    def numbered(self, around: int = 2) -> list[tuple[int, str | None]]:
+        """(number, URL) of the pages a pagination links by number: the first and the last, and
+        those within ``around`` of this one; ``(0, None)`` where pages are left out."""
+        shown = sorted({1, self.pages, *range(max(1, self.page - around), min(self.pages, self.page + around) + 1)})
+        links: list[tuple[int, str | None]] = []
+        for number in shown:
+            if links and number - links[-1][0] == 2:  # one page left out: its number is as short as a gap
+                links.append((number - 1, self.page_urls[number - 2]))
+            elif links and number - links[-1][0] > 2:
+                links.append((0, None))
+            links.append((number, self.page_urls[number - 1]))
+        return links

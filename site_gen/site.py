@@ -120,11 +120,13 @@ def group_authors(papers: Sequence[Paper], minimum: int) -> tuple[tuple[Author, 
 def paginate(papers: Sequence[Paper], size: int, url: Callable[[int], str], title: str,
              tag: Tag | None = None, kind: str = "home") -> Iterator[Listing]:
     pages = max(1, ceil(len(papers) / size))
+    page_urls = tuple(url(page) for page in range(1, pages + 1))
     for page in range(1, pages + 1):
         yield Listing(
-            url=url(page), title=title, papers=tuple(papers[(page - 1) * size : page * size]), page=page,
-            pages=pages, prev_url=url(page - 1) if page > 1 else None,
-            next_url=url(page + 1) if page < pages else None, tag=tag, total=len(papers), kind=kind,
+            url=page_urls[page - 1], title=title, papers=tuple(papers[(page - 1) * size : page * size]), page=page,
+            pages=pages, prev_url=page_urls[page - 2] if page > 1 else None,
+            next_url=page_urls[page] if page < pages else None, tag=tag, total=len(papers), kind=kind,
+            page_urls=page_urls,
         )
 
 

@@ -46,6 +46,8 @@ def test_fixture_site_pages_counts_and_pagination(site_root: Path):
     home = (out / "index.html").read_text()
     assert home.index("First paper on speech") < home.index("Second paper")
     assert "Undated paper" in (out / "page/2/index.html").read_text()
+    assert '<li><a href="/page/2/" aria-label="Page 2">2</a></li>' in home
+    assert '<li><a href="/" aria-current="page" aria-label="Page 1">1</a></li>' in home
     tags = (out / "tags/index.html").read_text()
     assert '<span class="tag-name">Speech</span> <span class="tag-count">3</span>' in tags
     paper = (out / "papers/first-paper/index.html").read_text()
