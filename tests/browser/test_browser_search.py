@@ -85,6 +85,26 @@ def test_header_box_keyboard_arrows_enter_and_escape(
     assert console.errors == []
 
 
+def test_typing_after_choosing_a_result_leaves_it_and_enter_searches_the_new_words(
+    page: Page, root_url: str, console: Any
+) -> None:
+    page.goto(root_url)
+    type_in_header(page, "speech")
+    box = page.locator("#site-search")
+    expect(page.locator(OPTIONS).first).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(OPTIONS).first).to_have_attribute("aria-selected", "true")
+    # At once, while the popup still shows the results of "speech": none is chosen any more.
+    box.press("Space")
+    chosen = "[document.activeElement.getAttribute('aria-activedescendant'), " \
+        "document.querySelectorAll('[role=option][aria-selected=true]').length]"
+    assert page.evaluate(chosen) == [None, 0]
+    box.press("s")
+    box.press("Enter")
+    page.wait_for_url(root_url + "search/?q=speech+s")
+    assert console.errors == []
+
+
 def test_header_box_enter_without_a_selection_opens_the_search_page(
     page: Page, root_url: str, console: Any
 ) -> None:

@@ -272,6 +272,7 @@
     });
     input.addEventListener('input', () => {
       engine().catch(() => {});
+      setActive(-1); // the options shown are for the words before this edit: Enter searches the new ones
       scheduled();
     });
     input.addEventListener('keydown', (event) => {
