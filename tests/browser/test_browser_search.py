@@ -240,6 +240,20 @@ def test_unparsable_query_shows_a_friendly_message(
     assert console.errors == []
 
 
+@pytest.mark.parametrize("query", ["*", "-*", "title:*", "speech *"])
+def test_a_wildcard_without_letters_is_explained_at_once(
+    page: Page, root_url: str, console: Any, query: str
+) -> None:
+    """lunr.js would take a lone `*` for every term of the index: tens of seconds on a large catalogue."""
+    page.goto(root_url + "search/?q=" + quote_plus(query))
+    notice = page.locator("#search-notice")
+    expect(notice).to_contain_text("A “*” stands for the rest of a word")
+    expect(page.locator(RESULTS)).to_have_count(0)
+    type_in_header(page, query)
+    expect(page.locator(".search-popup-msg")).to_contain_text("as in quantiz*")
+    assert console.errors == []
+
+
 def test_unparsable_query_offers_the_plain_words(page: Page, root_url: str, console: Any) -> None:
     page.goto(root_url + "search/?q=" + quote_plus("speech:"))
     page.get_by_role("button", name="Search for “speech” instead").click()

@@ -243,6 +243,8 @@ def test_split_layout_gives_the_whole_index_results(node: str, tmp_path: Path) -
     by_query = {entry["q"]: entry for entry in report["queries"]}
     assert by_query["-speech"]["hits"] > 100  # every document without the term, in order
     assert by_query["bogus:word"]["hits"].startswith("QueryError")
+    for lone in ("*", "title:*", "speech *"):  # lunr.js would match every term: refused at once
+        assert by_query[lone]["hits"] == "QueryError: a wildcard needs letters with it"
     assert by_query["transformer"]["files"] <= 4  # the manifest and the shards of its terms
 
 

@@ -29,7 +29,8 @@
  *
  * Queries: plain words are searched as written and as prefixes (`quant` finds `quantization`);
  * a query with lunr syntax (`title:x`, `x*`, `+x -y`, `x^2`, `x~1`) goes to lunr.js as it is,
- * except that "word: " after a word that is not a field is read as punctuation (pasted titles).
+ * except that "word: " after a word that is not a field is read as punctuation (pasted titles)
+ * and that a term of wildcards only (`*`, which lunr.js takes for every term) is a QueryError.
  *
  * In a page, the engine runs in a Web Worker started from this same file (`options.worker:
  * false`, or a browser that cannot start it, keeps it in the page): a broad query of a large
@@ -220,7 +221,25 @@
         .replace(/(^|\s):(?=\s)/g, '$1');
     }
 
+    /* The clauses of a query in lunr syntax; rejects with a QueryError when lunr.js cannot parse
+     * it, or when a term is only wildcards (`*`, `title:*`, `-*`): lunr.js would match it with
+     * every term of the index, which takes it tens of seconds on a large catalogue (for `+*`
+     * and `-*`, minutes) to give every paper, or none. */
+    parse(query) {
+      const parsed = new this.lunr.Query(this.index.fields);
+      try {
+        new this.lunr.QueryParser(query, parsed).parse();
+      } catch (error) {
+        throw queryError(error);
+      }
+      if (parsed.clauses.some((clause) => !clause.term.replace(/\*/g, ''))) {
+        throw new QueryError('a wildcard needs letters with it');
+      }
+      return parsed;
+    }
+
     syntaxQuery(query) {
+      this.parse(query);
       try {
         return this.index.search(query);
       } catch (error) {
@@ -439,12 +458,7 @@
           if (this.prefixWord(word)) shards.push(...this.shardsOfPrefix(word));
         }
       } else {
-        const query = new this.lunr.Query(this.index.fields);
-        try {
-          new this.lunr.QueryParser(text, query).parse();
-        } catch (error) {
-          throw queryError(error);
-        }
+        const query = this.parse(text);
         for (const clause of query.clauses) {
           const terms = clause.usePipeline
             ? this.index.pipeline.runString(clause.term, { fields: clause.fields })

@@ -111,6 +111,7 @@
       [/PRESENCE/, 'Put one “+” or “-” right before a word, as in +speech -synthesis.'],
       [/BOOST|^boost/, 'A “^” goes right after a word and needs a number, as in mamba^10.'],
       [/EDIT_DISTANCE|^edit distance/, 'A “~” goes right after a word and needs a number, as in speach~1.'],
+      [/^a wildcard needs letters/, 'A “*” stands for the rest of a word: write it with letters, as in quantiz* or *former.'],
     ];
     for (const [pattern, text] of rules) if (pattern.test(detail)) return text;
     return 'It has a special character (: ^ ~ * + -) in a place where it has no meaning.';
