@@ -254,6 +254,19 @@ def test_a_wildcard_without_letters_is_explained_at_once(
     assert console.errors == []
 
 
+def test_only_common_words_are_named_as_too_common(page: Page, root_url: str, console: Any) -> None:
+    page.goto(root_url + "search/?q=" + quote_plus("The of and the"))
+    expect(page.locator("#search-status")).to_have_text(
+        "“the”, “of” and “and” are too common to search for: add a word that says more."
+    )
+    type_in_header(page, "a")
+    popup = page.locator(".search-popup-msg")
+    expect(popup).to_have_text("“a” is too common to search for: add a word that says more.")
+    page.goto(root_url + "search/?q=" + quote_plus("the zzzzunknown"))  # a word that says more, found nowhere
+    expect(page.locator("#search-status")).to_have_text("No papers match “the zzzzunknown”.")
+    assert console.errors == []
+
+
 def test_unparsable_query_offers_the_plain_words(page: Page, root_url: str, console: Any) -> None:
     page.goto(root_url + "search/?q=" + quote_plus("speech:"))
     page.get_by_role("button", name="Search for “speech” instead").click()

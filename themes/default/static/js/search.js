@@ -117,6 +117,18 @@
     return 'It has a special character (: ^ ~ * + -) in a place where it has no meaning.';
   }
 
+  /* Why plain words found nothing, when each is a word the index leaves out ("the of and"):
+   * lunr.js drops such common words, so no paper can match them. Otherwise "". */
+  function tooCommon(query, eng) {
+    if (!eng || !Search.isPlain(query)) return '';
+    const words = query.split(/[\s\-]+/).map((w) => w.replace(/^\W+/, '').replace(/\W+$/, '')).filter(Boolean);
+    // lunr's stop words are plain letters; other words may leave no term for other reasons
+    if (!words.length || words.some((w) => !/^[a-z]+$/i.test(w) || eng.termOf(w))) return '';
+    const quoted = [...new Set(words.map((w) => w.toLowerCase()))].map((w) => '“' + w + '”');
+    const list = quoted.length > 1 ? quoted.slice(0, -1).join(', ') + ' and ' + quoted[quoted.length - 1] : quoted[0];
+    return list + (quoted.length > 1 ? ' are' : ' is') + ' too common to search for: add a word that says more.';
+  }
+
   function isQueryError(error) {
     return Boolean(error) && (error.name === 'QueryError' || error.name === 'QueryParseError');
   }
@@ -257,8 +269,9 @@
       }
       shown = query;
       if (!results.length) {
-        showMessage('No papers match.', el('a', { href: searchUrl(query), text: 'Search tips' }));
-        say('No papers match.');
+        const common = tooCommon(query, eng);
+        showMessage(common || 'No papers match.', common ? null : el('a', { href: searchUrl(query), text: 'Search tips' }));
+        say(common || 'No papers match.');
         return;
       }
       render(query, results, eng);
@@ -514,7 +527,7 @@
       renderFacets();
       const query = '“' + state.query + '”';
       if (!results.length) {
-        setStatus('No papers match ' + query + '.');
+        setStatus(tooCommon(state.query, eng) || 'No papers match ' + query + '.');
       } else if (wanted.length) {
         const names = wanted.map(tagName).join(' + ');
         setStatus(plural(filtered.length, 'paper', 'papers') + ' of ' + results.length + ' matching ' + query +
