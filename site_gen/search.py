@@ -2,9 +2,10 @@
 or above ``SHARD_ABOVE`` papers the same index split by term (``search_shards``).
 
 The index holds four fields, boosted as a reader ranks them: title, tags (display names and
-slugs), authors and abstract; it indexes the readable text (Markdown marks and TeX delimiters
-removed). ``documents.json`` maps each ref to what a result shows and nothing else: title, URL
-(relative to the base path), date, tag slugs and a snippet of the abstract.
+slugs), authors (also spelled without accents) and abstract; it indexes the readable text
+(Markdown marks and TeX delimiters removed). ``documents.json`` maps each ref to what a result
+shows and nothing else: title, URL (relative to the base path), date, tag slugs and a snippet
+of the abstract.
 
 Papers are indexed in order of abstract length (in terms, shortest first; equal lengths in the
 site's order, newest first), and each gets a short ref: its position in that order in base 36.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -29,6 +31,7 @@ from .lunr_index import Analyses, count, dumps, html_safe, index_of
 from .model import OutputFile, Paper
 from .search_shards import MANIFEST_PATH, Document, base36, sharded_files
 from .site import paper_url
+from .slug import ascii_text
 from .textutil import has_math, plain_text, snippet
 
 INDEX_PATH = PurePosixPath("search/lunr-index.json")
@@ -42,6 +45,7 @@ FIELDS: tuple[tuple[str, float], ...] = (
 SNIPPET_CHARS = 240
 SHARD_ABOVE = 2000  # papers; a larger catalogue gets the split layout
 SHARD_ABOVE_ENV = "SITE_GEN_SEARCH_SHARD_ABOVE"  # overrides SHARD_ABOVE (a number of papers)
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass
@@ -146,7 +150,7 @@ def _records(
             "id": ref(position),
             "title": readable(paper.title),
             "tags": tag_text(paper.tags, tag_names),
-            "authors": ", ".join(paper.authors),
+            "authors": author_text(paper.authors),
             "abstract": abstract,
         }
 
@@ -199,6 +203,18 @@ def tag_text(slugs: Sequence[str], tag_names: Mapping[str, str]) -> str:
         if slug.replace("-", " ") != name.lower().replace("-", " "):
             words.append(slug)
     return " ".join(words)
+
+
+def author_text(authors: Sequence[str]) -> str:
+    """The names, then the ASCII spelling of each name that has another and keeps all its
+    letters: a reader who types ``muller`` or ``francois`` finds Zoë Müller and François Dubois
+    (a name in a script without one, such as 张伟, is not repeated in part)."""
+    others = []
+    for name in authors:
+        plain = ascii_text(name)
+        if plain != name and len(_LETTER.findall(plain)) >= len(_LETTER.findall(name)):
+            others.append(plain)
+    return ", ".join([*authors, *others])
 
 
 def documents_json(documents: Mapping[str, Document]) -> str:

@@ -20,11 +20,16 @@ def is_slug(text: str) -> bool:
     return SLUG_RE.fullmatch(text) is not None
 
 
+def ascii_text(text: str) -> str:
+    """ASCII transliteration: accents dropped (Zoë Müller -> Zoe Muller), ß as ss, and so on;
+    letters without one (CJK) are left out."""
+    folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return folded.encode("ascii", "ignore").decode("ascii")
+
+
 def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
     """ASCII transliteration, lowercase, hyphens; cut at a word boundary. May return ''."""
-    folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
-    slug = _NON_ALNUM.sub("-", ascii_text).strip("-")
+    slug = _NON_ALNUM.sub("-", ascii_text(text).lower()).strip("-")
     if len(slug) <= max_length:
         return slug
     cut = slug[: max_length + 1]

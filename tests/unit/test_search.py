@@ -11,6 +11,7 @@ from site_gen.model import Paper
 from site_gen.search import (
     DOCUMENTS_PATH,
     INDEX_PATH,
+    author_text,
     documents_json,
     ref,
     search_files,
@@ -115,6 +116,14 @@ def test_index_fields_boosts_and_text() -> None:
     assert index["pipeline"] == ["stemmer"]
     assert index["version"] == "2.3.9"
     assert {"speech", "separ", "zhao", "monaur", "llm"} <= {t for t, _ in index["invertedIndex"]}
+
+
+def test_authors_are_also_indexed_without_accents() -> None:
+    assert author_text(["Zoë Müller", "Wei Chen", "François Dubois", "张伟", "张伟 (Wei Zhang)"]) == (
+        "Zoë Müller, Wei Chen, François Dubois, 张伟, 张伟 (Wei Zhang), Zoe Muller, Francois Dubois"
+    )
+    index, _ = built([paper(authors=("Zoë Müller", "Stéfan van der Walt"))])
+    assert {"zo", "müller", "stéfan", "zoe", "muller", "stefan"} <= {t for t, _ in index["invertedIndex"]}
 
 
 def test_tag_text_adds_slugs_that_say_more_than_the_name() -> None:
