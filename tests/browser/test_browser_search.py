@@ -150,6 +150,16 @@ def test_slash_focuses_the_header_box_unless_typing_in_a_field(page: Page, root_
     expect(field).to_have_value("x/")
 
 
+def test_slash_from_a_checkbox_or_button_focuses_the_search_field(page: Page, root_url: str) -> None:
+    page.goto(root_url + "search/?q=speech")
+    field = page.locator("#search-page-input")
+    box = page.locator("#search-facets input[type=checkbox]").first
+    box.focus()
+    page.keyboard.press("/")  # a checkbox takes no text
+    expect(field).to_be_focused()
+    expect(box).not_to_be_checked()
+
+
 def test_partial_words_find_papers(page: Page, root_url: str, console: Any) -> None:
     page.goto(root_url)
     type_in_header(page, "mossfor")

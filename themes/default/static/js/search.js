@@ -133,9 +133,13 @@
     return Boolean(error) && (error.name === 'QueryError' || error.name === 'QueryParseError');
   }
 
+  /* Whether keys typed in `target` are its text: a text field, not a checkbox or a button. */
   function isTyping(target) {
     if (!target || !(target instanceof Element)) return false;
-    return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+    if (target instanceof HTMLInputElement) {
+      return !/^(checkbox|radio|button|submit|reset|image|range|color|file)$/.test(target.type);
+    }
+    return target.isContentEditable || /^(TEXTAREA|SELECT)$/.test(target.tagName);
   }
 
   /* ---- the header box ---- */
