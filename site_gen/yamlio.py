@@ -86,6 +86,21 @@ def _alias_line(text: str) -> int | None:
     return next((ev.start_mark.line for ev in events if isinstance(ev, yaml.AliasEvent) and ev.start_mark), None)
 
 
+_PLAIN_PAIR = re.compile(r"^\s*([^\s#'\"\[{&*!|>%@`-][^:#]*?):\s+([^\s'\"\[{&*!|>%@`].*?)\s*$")
+
+
+def _quote_hint(line: str) -> str:
+    """For ``title: Mamba: Linear-Time ...``, where a value holds ': ' and YAML reads a second key:
+    the line as it should be written, the value in quotes."""
+    pair = _PLAIN_PAIR.match(line)
+    if not pair:
+        return ""
+    key, value = pair.groups()
+    quoted = ('"' + value + '"' if '"' not in value and "\\" not in value
+              else "'" + value.replace("'", "''") + "'")
+    return f"a value that holds ': ' must be quoted: {key}: {quoted}"
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Diagnostic:
     """Where the parser stopped, what it found, and where the construct it was reading began."""
     mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
@@ -96,6 +111,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: i
         hint = f"{exc.context} at line {first_line + context.line}"
     if mark and text.split("\n")[line][mark.column : mark.column + 1] == "\t":
         hint = "YAML does not allow tabs for indentation: use spaces"
+    elif problem == "mapping values are not allowed in this context" and mark:
+        hint = _quote_hint(text.split("\n")[line]) or hint
     kind = "YAML error" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
     return Diagnostic(path, first_line + line, f"{kind}: {problem}", hint)
 

@@ -27,6 +27,11 @@ def test_a_repeated_key_is_an_error_at_its_second_line():
      "or ']' (while parsing a flow sequence at line 3)"),
     ('---\ntitle: "T"\n\ttags: []\n---\n', "p.md:3: YAML syntax error: found character that cannot start any "
      "token (YAML does not allow tabs for indentation: use spaces)"),
+    ("---\ntitle: Mamba: Linear-Time Sequence Modeling\n---\n", "p.md:2: YAML syntax error: mapping values are not "
+     "allowed in this context (a value that holds ': ' must be quoted: "
+     "title: \"Mamba: Linear-Time Sequence Modeling\")"),
+    ('---\ntitle: "T"\nvenue: ICML: the "Proc." of 2024\n---\n', "p.md:3: YAML syntax error: mapping values are not "
+     "allowed in this context (a value that holds ': ' must be quoted: venue: 'ICML: the \"Proc.\" of 2024')"),
     ("---\ntitle: T\na: &a [x, x]\nb: [*a, *a]\n---\n", "p.md:4: YAML aliases (*name) are not allowed here "
      "(write the value out in full)"),
 ])
@@ -78,6 +83,8 @@ def load_config(tmp_path: Path, text: str) -> list[str]:
     ("site_url: javascript:alert(1)", "site.yaml:1: 'site_url' has the scheme 'javascript'; only http and https "
                                       "URLs are allowed"),
     ('description: "a\\0b"', "site.yaml:1: 'description' contains the control character U+0000 (remove it)"),
+    ("title: Ada's papers\ndescription: Papers: what I read", "site.yaml:2: YAML syntax error: mapping values are not "
+     "allowed in this context (a value that holds ': ' must be quoted: description: \"Papers: what I read\")"),
 ])
 def test_site_yaml_values(tmp_path: Path, text, expected):
     assert load_config(tmp_path, text) == [expected]
