@@ -17,6 +17,7 @@ from . import config as config_mod
 from .build import build, load_site, load_taxonomy
 from .errors import BuildFailed, Diagnostic, SiteGenError, errors_only
 from .importers import IMPORTERS, source_text
+from .render import template_syntax_errors
 from .textutil import counted
 from .themes import Theme
 from .yamlio import YamlError
@@ -61,7 +62,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     cfg = _config(args)
     site, warnings = load_site(cfg)
-    Theme(cfg)  # loaded as build loads it: a theme or parent theme that is not there, where it is named
+    theme = Theme(cfg)  # loaded as build loads it: a theme or parent theme that is not there, where it is named
+    if problems := template_syntax_errors(theme):
+        raise BuildFailed(problems + warnings)
     _report(warnings)
     print(f"{counted(len(site.papers), 'paper')}, {len(site.tags)} tags: no errors")
     return 0

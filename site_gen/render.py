@@ -162,6 +162,12 @@ SHARED_FRAGMENTS = (CARD, RELATED_ITEM)  # partials about one paper that many pa
 Prepared = tuple[str, str, str, tuple[bytes, ...]]  # slug, snippet, tag links, shared fragments
 
 
+def add_filters(env: jinja2.Environment) -> None:
+    """The filters and tests the templates use, besides Jinja's own."""
+    env.filters.update(human_date=human_date, plain=plain_text)
+    env.tests["math"] = has_math
+
+
 class Renderer:
     def __init__(self, site: Site, theme: Theme, cite_keys: Mapping[str, str] | None = None) -> None:
         self.site = site
@@ -175,8 +181,7 @@ class Renderer:
             tag_url=urls.tag_url, paper_url=urls.paper_url, author_url=self.author_link, year_url=urls.year_url,
             card=self.card, search_index=self.url(str(search.index_path(len(site.papers)))),
         )
-        self.env.filters.update(human_date=human_date, plain=plain_text)
-        self.env.tests["math"] = has_math
+        add_filters(self.env)
         self._globals = dict(self.env.globals)
         self._nav = self.nav()
         self._chrome: dict[object, Markup] = {}  # the header by the state of its links, and the footer
@@ -378,6 +383,21 @@ class _Assets(dict[str, str]):
         return url
 
 
+def template_syntax_errors(theme: Theme) -> list[Diagnostic]:
+    """Every template of the theme compiled, as a build would load it: the syntax errors of all
+    of them (a build stops at the first it loads)."""
+    env = theme.environment()
+    add_filters(env)
+    problems: dict[str, Diagnostic] = {}
+    for name in env.list_templates(extensions=("html", "xml")):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            problem = template_diagnostic(exc, theme)
+            problems.setdefault(problem.path, problem)  # 'theme/x.html' is a parent's x.html again
+    return list(problems.values())
+
+
 def template_diagnostic(exc: Exception, theme: Theme) -> Diagnostic:
     """Name the template file and line of a Jinja2 error."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
@@ -390,5 +410,9 @@ def template_diagnostic(exc: Exception, theme: Theme) -> Diagnostic:
         if not filename.endswith(".py"):
             where, line = filename, tb.tb_lineno
         tb = tb.tb_next
-    return Diagnostic(theme.display(where or "templates"), line, f"template error: {exc}")
+    if isinstance(exc, jinja2.TemplateNotFound) and not isinstance(exc, jinja2.TemplatesNotFound):
+        message = f"no template '{exc.name}' in the theme"  # Jinja2's message is the name alone
+    else:
+        message = str(exc)
+    return Diagnostic(theme.display(where or "templates"), line, f"template error: {message}")
 

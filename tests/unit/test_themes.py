@@ -111,3 +111,21 @@ def test_check_reports_the_theme_as_build_does(tmp_path: Path, capsys: pytest.Ca
     assert out == ""
     written = "" if command == "check" else "; nothing was written"  # check never writes
     assert err.splitlines() == [problem, f"site-gen {command}: 1 problem{written}"]
+
+
+def test_check_compiles_every_template_and_names_each_syntax_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site(tmp_path / "site", {"paper.md": paper_text()}, config="title: T\ntheme_dir: mine\n")
+    templates = root / "mine" / "templates"
+    (templates / "partials").mkdir(parents=True)
+    (templates / "tag.html").write_text('{% extends "base.html" %}\n{% block content %}{% for t in %}{% endblock %}\n')
+    (templates / "partials" / "paper_card.html").write_text("<p>{{ paper.title }</p>\n")
+    (templates / "years.html").write_text('{% extends "base.html" %}{% block content %}{{ x | plain }}{% endblock %}')
+    assert main(["check", "--root", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        "mine/templates/partials/paper_card.html:1: template error: unexpected '}'",
+        "mine/templates/tag.html:2: template error: Expected an expression, got 'end of statement block'",
+        "site-gen check: 2 problems",
+    ]
