@@ -62,3 +62,24 @@ def test_a_theme_of_the_project_or_of_the_generator_passes(tmp_path: Path):
     assert config.load(tmp_path).theme == "mine"
     (tmp_path / "site.yaml").write_text("theme: default\n", encoding="utf-8")
     assert config.load(tmp_path).theme == "default"
+
+
+@pytest.mark.parametrize("command", [["build"], ["check"], ["tags"], ["serve", "--port", "0"]])
+def test_a_folder_that_is_not_a_catalogue_is_an_error_not_an_empty_site(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    """site-gen run in the wrong folder (content/, or the parent of the clone)."""
+    (tmp_path / "papers").mkdir()
+    assert main([*command, "--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"{tmp_path}: not a catalogue: no site.yaml and no content/ folder here "
+                      "(run site-gen in the catalogue's folder, or name it with --root)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["papers"]
+
+
+def test_a_catalogue_needs_only_one_of_site_yaml_and_content(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    (tmp_path / "content").mkdir()
+    assert main(["check", "--root", str(tmp_path)]) == 0
+    (tmp_path / "content").rmdir()
+    (tmp_path / "site.yaml").write_text("title: T\n", encoding="utf-8")
+    assert main(["check", "--root", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines() == ["0 papers, 0 tags: no errors"] * 2
