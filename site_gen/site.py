@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from math import ceil
+from pathlib import PurePosixPath
 
 from .config import SiteConfig
 from .errors import Diagnostic
@@ -83,7 +84,7 @@ def assemble(config: SiteConfig, papers: Sequence[Paper], taxonomy: Sequence[Tag
         for slug in paper.tags:
             if slug not in known and slug not in groups:
                 problems.append(Diagnostic(paper.path, paper.tags_line, f"tag '{slug}' is not defined in tags.yaml",
-                                           "add it to content/tags.yaml",
+                                           f"add it to {PurePosixPath(config.content_dir, 'tags.yaml')}",
                                            severity="error" if config.strict else "warning"))
             groups.setdefault(slug, []).append(paper)
     tags = [t for t in taxonomy if t.slug in groups]

@@ -83,3 +83,12 @@ def test_a_catalogue_needs_only_one_of_site_yaml_and_content(tmp_path: Path, cap
     (tmp_path / "site.yaml").write_text("title: T\n", encoding="utf-8")
     assert main(["check", "--root", str(tmp_path)]) == 0
     assert capsys.readouterr().out.splitlines() == ["0 papers, 0 tags: no errors"] * 2
+
+
+def test_a_missing_tag_names_the_tags_file_of_content_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    root = make_site(tmp_path / "site", {"paper.md": paper_text(tags="[speech, nope]")})
+    (root / "content").rename(root / "reading")
+    (root / "site.yaml").write_text("title: T\ncontent_dir: reading\n", encoding="utf-8")
+    assert main(["check", "--root", str(root)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "reading/papers/paper.md:3: warning: tag 'nope' is not defined in tags.yaml (add it to reading/tags.yaml)"]
