@@ -119,8 +119,12 @@ def _char_name(c: str) -> str:
     return "\"'\"" if c == "'" else f"'{c}'"
 
 
+_HOST_FIRST = re.compile(r"www\.|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?::\d+)?/")  # arxiv.org/abs/...
+
+
 def web_url(value: Any) -> str:
-    """An http(s) URL or a relative one; every other scheme is refused."""
+    """An http(s) URL or a relative one; every other scheme is refused, and so is a host name
+    without a scheme (``www.example.org``, ``github.com/a/b``), which would be a relative link."""
     url = string(value)
     bad = dict.fromkeys(c for c in url if c.isspace() or c in "\\<>\"'`" or unicodedata.category(c)[0] == "C")
     if bad:
@@ -135,6 +139,8 @@ def web_url(value: Any) -> str:
         raise Invalid(f"has the scheme {parts.scheme!r}; only http and https URLs are allowed")
     if url.startswith("//") or (parts.scheme and not parts.netloc):
         raise Invalid(f"is not a valid URL: {url!r}")
+    if not parts.scheme and _HOST_FIRST.match(url):
+        raise Invalid(f"has no scheme: {url!r} would be a link relative to the page", f"write https://{url}")
     return url
 
 

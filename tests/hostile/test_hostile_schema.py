@@ -39,6 +39,10 @@ SCHEME = "only http and https URLs are allowed"
     ('"https:evil.example"', "is not a valid URL: 'https:evil.example'"),
     ('"https://x.org/\\" onmouseover=\\"alert(1)"', "is not a valid URL: 'https://x.org/\" onmouseover=\"alert(1)' "
                                                    "('\"', ' ' must be percent-encoded)"),
+    ("www.example.org", "has no scheme: 'www.example.org' would be a link relative to the page "
+                        "(write https://www.example.org)"),
+    ("arxiv.org/abs/2312.11825", "has no scheme: 'arxiv.org/abs/2312.11825' would be a link relative to the page "
+                                 "(write https://arxiv.org/abs/2312.11825)"),
     ('"https://x.org/<script>"', "is not a valid URL: 'https://x.org/<script>' ('<', '>' must be percent-encoded)"),
     ("'https://x.org/a\\b`c''d'", "is not a valid URL: \"https://x.org/a\\\\b`c'd\" "
                                  "('\\', '`', \"'\" must be percent-encoded)"),
@@ -49,7 +53,7 @@ def test_links_accept_only_http_and_relative_urls(key, value, message):
 
 
 @pytest.mark.parametrize("url", ["https://x.org/p?a=1&b=2#s", "HTTP://X.ORG/", "papers/other/", "/abs/path",
-                                 "#section", "https://例え.jp/論文"])
+                                 "#section", "https://例え.jp/論文", "x.pdf", "../files/www.x.pdf", "v1.2/notes"])
 def test_ordinary_links_pass(url):
     assert s.web_url(url) == url
 
