@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,12 @@ def test_a_missing_tag_names_the_tags_file_of_content_dir(tmp_path: Path, capsys
     assert main(["check", "--root", str(root)]) == 0
     assert capsys.readouterr().err.splitlines() == [
         "reading/papers/paper.md:3: warning: tag 'nope' is not defined in tags.yaml (add it to reading/tags.yaml)"]
+
+
+def test_the_readme_documents_every_setting_with_its_default() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration (`site.yaml`)", 1)[1].split("\n## ", 1)[0]
+    rows = {m[1]: m[2] or "" for m in re.finditer(r"^\| `(\w+)` \| *(`[^`]*`)? *\|", section, re.M)}
+    expected = {key: f"`{str(field.default).lower() if isinstance(field.default, bool) else field.default}`"
+                if field.default != "" else "" for key, field in config.FIELDS.items()}
+    assert rows == expected
