@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
@@ -481,9 +482,9 @@ def asset_files(theme: Theme, config: SiteConfig) -> list[OutputFile]:
     files.append(OutputFile(PurePosixPath("assets/js/lunr.min.js"), npm_file(config, LUNR_JS).read_bytes()))
     for rel in KATEX_FILES:
         files.append(OutputFile(PurePosixPath("assets/katex") / rel, npm_file(config, KATEX / rel).read_bytes()))
-    fonts = npm_file(config, KATEX / "katex.min.css").parent / "fonts"
-    files += [OutputFile(PurePosixPath("assets/katex/fonts") / f.name, f.read_bytes())
-              for f in sorted(fonts.glob("*.woff2"))]
+    stylesheet = npm_file(config, KATEX / "katex.min.css")
+    named = sorted(set(re.findall(r"url\((fonts/[\w.-]+)\)", stylesheet.read_text("utf-8"))))  # woff2, woff, ttf
+    files += [OutputFile(PurePosixPath("assets/katex") / rel, (stylesheet.parent / rel).read_bytes()) for rel in named]
     return files
 
 

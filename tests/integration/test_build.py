@@ -187,6 +187,9 @@ def test_math_is_kept_for_katex_and_readable_elsewhere(tmp_path: Path):
     assert '<span class="math inline">a_b * c_d</span>' in page and "<em>" not in page
     assert "/assets/katex/katex.min.js" in page and (out / "assets/katex/katex.min.js").is_file()
     assert list((out / "assets/katex/fonts").glob("*.woff2"))
+    fonts = re.findall(r"url\(([^)]+)\)", (out / "assets/katex/katex.min.css").read_text())
+    assert {"woff2", "woff", "ttf"} <= {font.rpartition(".")[2] for font in fonts}
+    assert [font for font in fonts if not (out / "assets/katex" / font).is_file()] == []  # what link checkers see
     plain = (out / "papers/plain-paper/index.html").read_text()
     assert "katex" not in plain and "Costs $5 and $10." in plain
     feed = (out / "feed.xml").read_text()
