@@ -69,6 +69,14 @@ def test_feed_and_sitemap_are_valid_xml_with_absolute_urls(site_root: Path):
     assert "Sitemap: https://example.org/cat/sitemap.xml" in (out / "robots.txt").read_text()
 
 
+def test_a_catalogue_without_papers_builds_a_home_page_that_says_so(tmp_path: Path):
+    out = build_at(make_site(tmp_path / "empty"))
+    home = (out / "index.html").read_text()
+    assert "0 papers" in home and '<p class="empty">No papers yet.</p>' in home and "paper-list" not in home
+    assert (out / "search/index.html").is_file() and (out / "feed.xml").is_file()
+    assert broken_links(out) == []
+
+
 def test_more_pages_than_one_sitemap_may_list_make_a_sitemap_index(site_root: Path, monkeypatch):
     from site_gen import feeds
 
