@@ -211,8 +211,10 @@ def author_text(authors: Sequence[str]) -> str:
     (a name in a script without one, such as 张伟, is not repeated in part)."""
     others = []
     for name in authors:
+        if name.isascii():
+            continue
         plain = ascii_text(name)
-        if plain != name and len(_LETTER.findall(plain)) >= len(_LETTER.findall(name)):
+        if len(_LETTER.findall(plain)) >= len(_LETTER.findall(name)):
             others.append(plain)
     return ", ".join([*authors, *others])
 
