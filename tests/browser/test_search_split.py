@@ -217,3 +217,25 @@ def test_show_more_appends_the_next_results_in_order_and_keeps_the_focus(page: P
                                    f"'Show {min(50, total - 100)} more'")
             assert page.evaluate("document.activeElement.id") == "search-more"
     assert shown["split"] == shown["whole"]
+
+
+def test_a_search_that_takes_a_while_says_it_is_searching(page: Page, served: Served) -> None:
+    results_page(page, served.url + "split/search/?q=speech")
+    held: list[Any] = []  # the term shards the next query needs, answered once the page has been looked at
+    holding = {"on": True}
+
+    def hold(route: Any) -> None:
+        if holding["on"]:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/search/[0-9a-f]+/t\d+\.json$"), hold)
+    page.fill("#search-page-input", "automatic")
+    page.wait_for_function("document.querySelector('#search-status').textContent.startsWith('Searching for')")
+    assert page.text_content("#search-status") == "Searching for “automatic”…"
+    assert held
+    holding["on"] = False
+    for route in held:
+        route.continue_()
+    page.wait_for_function("/papers? match/.test(document.querySelector('#search-status').textContent)")

@@ -14,6 +14,8 @@
   // large catalogue's search fetches a small file for each result shown.
   const FIRST_SHOWN = 10;
   const FACET_LIMIT = 8;
+  // A search still running after this long says so (a broad prefix, s*, takes seconds in lunr.js).
+  const SLOW_MS = 400;
   const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
   const base = ((document.body.dataset.base || '/').replace(/\/*$/, '/'));
 
@@ -570,9 +572,13 @@
         return;
       }
       if (mine !== generation) return;
+      const slow = setTimeout(() => {
+        if (mine === generation) setStatus('Searching for “' + state.query + '”…');
+      }, SLOW_MS);
       try {
         results = await eng.search(state.query, { tags: true, documents: FIRST_SHOWN });
       } catch (error) {
+        clearTimeout(slow);
         if (mine !== generation) return;
         results = [];
         filtered = [];
@@ -599,6 +605,7 @@
         showNotice(nodes);
         return;
       }
+      clearTimeout(slow);
       if (mine !== generation) return;
       applyFilter();
     }
