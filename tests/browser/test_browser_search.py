@@ -328,6 +328,18 @@ def test_tag_filter_from_the_url_and_names_shown_as_text(
     assert console.errors == []
 
 
+def test_a_tag_without_words_links_to_the_tag_page(page: Page, root_url: str, console: Any) -> None:
+    page.goto(root_url + "search/?tag=recurrent-networks")
+    expect(page.locator("#search-status")).to_contain_text("Type words to search the papers tagged")
+    link = page.locator("#search-notice a")
+    expect(link).to_have_text("Recurrent <networks> & RNNs")
+    assert link.get_attribute("href") == "/tags/recurrent-networks/"
+    page.fill("#search-page-input", "recurrent")
+    expect(page.locator(RESULTS).first).to_be_visible()
+    expect(page.locator("#search-notice")).to_be_hidden()
+    assert console.errors == []
+
+
 def test_search_page_without_javascript_points_to_the_tags(page: Page, root_url: str) -> None:
     # Chromium driven over CDP still parses <noscript> as text, so check what it holds.
     page.goto(root_url + "search/?q=speech")

@@ -559,6 +559,10 @@
         facets.replaceChildren();
         setStatus(state.tags.length ? 'Type words to search the papers tagged ' + state.tags.map(tagName).join(' + ') + '.'
           : 'Type words to search titles, abstracts, authors and tags.');
+        if (state.tags.length) { // or browse them: each tag's page lists its papers
+          const links = state.tags.map((slug) => el('a', { href: base + 'tags/' + encodeURIComponent(slug) + '/', text: tagName(slug) }));
+          showNotice(['Or browse every paper tagged ', ...links.flatMap((link, i) => (i ? [', ', link] : [link])), '.']);
+        }
         return;
       }
       if (!eng) setStatus('Loading the search index…');
