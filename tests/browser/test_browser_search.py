@@ -340,6 +340,15 @@ def test_a_tag_without_words_links_to_the_tag_page(page: Page, root_url: str, co
     assert console.errors == []
 
 
+def test_a_quoted_phrase_is_said_to_be_searched_word_by_word(page: Page, root_url: str, console: Any) -> None:
+    page.goto(root_url + "search/?q=%22speech+separation%22")
+    expect(page.locator("#search-status")).to_contain_text("papers match")
+    expect(page.locator("#search-status")).to_contain_text("Words in quotes are searched one by one, not as a phrase.")
+    page.fill("#search-page-input", "speech separation")
+    expect(page.locator("#search-status")).not_to_contain_text("quotes")
+    assert console.errors == []
+
+
 def test_search_page_without_javascript_points_to_the_tags(page: Page, root_url: str) -> None:
     # Chromium driven over CDP still parses <noscript> as text, so check what it holds.
     page.goto(root_url + "search/?q=speech")

@@ -541,6 +541,8 @@
       } else {
         setStatus(plural(results.length, 'paper matches', 'papers match') + ' ' + query + '.');
       }
+      // lunr.js has no phrase search: a reader who quotes a phrase should know that its words are apart
+      if (/["“”]/.test(state.query)) setStatus(status.textContent + ' Words in quotes are searched one by one, not as a phrase.');
     }
 
     function plainWords(text) {
