@@ -219,23 +219,44 @@ def test_show_more_appends_the_next_results_in_order_and_keeps_the_focus(page: P
     assert shown["split"] == shown["whole"]
 
 
-def test_a_search_that_takes_a_while_says_it_is_searching(page: Page, served: Served) -> None:
-    results_page(page, served.url + "split/search/?q=speech")
-    held: list[Any] = []  # the term shards the next query needs, answered once the page has been looked at
-    holding = {"on": True}
+class HeldShards:
+    """Term shards asked for while ``on``, answered when it is turned off: a slow search."""
 
-    def hold(route: Any) -> None:
-        if holding["on"]:
-            held.append(route)
+    def __init__(self, page: Page) -> None:
+        self.routes: list[Any] = []
+        self.on = True
+        page.route(re.compile(r".*/search/[0-9a-f]+/t\d+\.json$"), self.hold)
+
+    def hold(self, route: Any) -> None:
+        if self.on:
+            self.routes.append(route)
         else:
             route.continue_()
 
-    page.route(re.compile(r".*/search/[0-9a-f]+/t\d+\.json$"), hold)
+    def release(self) -> None:
+        assert self.routes, "the query needed no shard that was not loaded"
+        self.on = False
+        for route in self.routes:
+            route.continue_()
+
+
+def test_a_search_that_takes_a_while_says_it_is_searching(page: Page, served: Served) -> None:
+    results_page(page, served.url + "split/search/?q=speech")
+    held = HeldShards(page)
     page.fill("#search-page-input", "automatic")
     page.wait_for_function("document.querySelector('#search-status').textContent.startsWith('Searching for')")
     assert page.text_content("#search-status") == "Searching for “automatic”…"
-    assert held
-    holding["on"] = False
-    for route in held:
-        route.continue_()
+    held.release()
     page.wait_for_function("/papers? match/.test(document.querySelector('#search-status').textContent)")
+
+
+def test_the_header_box_says_it_is_searching_while_a_search_takes_a_while(page: Page, served: Served) -> None:
+    page.goto(served.url + "split/")
+    page.fill(".site-header .search-input", "speech")
+    page.wait_for_selector(".search-option-title")
+    held = HeldShards(page)
+    page.fill(".site-header .search-input", "automatic")
+    page.wait_for_selector(".search-popup-msg:has-text('Searching…')")
+    held.release()
+    page.wait_for_selector(".search-option-title")
+    assert page.is_hidden(".search-popup-msg")

@@ -256,6 +256,9 @@
       }
       if (mine !== generation) return;
       let results;
+      const searching = setTimeout(() => {
+        if (mine === generation && document.activeElement === input) showMessage('Searching…');
+      }, SLOW_MS);
       try {
         results = await eng.search(query, { documents: POPUP_LIMIT });
       } catch (error) {
@@ -268,6 +271,8 @@
         }
         showMessage('Search is not available right now.');
         return;
+      } finally {
+        clearTimeout(searching);
       }
       if (mine !== generation || document.activeElement !== input) {
         if (mine === generation) shown = '';
