@@ -1,0 +1,107 @@
+"""The example workflow of a daily mirror (docs/examples/import-daily.yml), its steps run here
+as GitHub Actions would run them, with curl and gh stood in for and a local bare repository as
+the remote: the day's papers are imported, committed, pushed and published, once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import FIXTURES, REPO, make_site
+
+EXAMPLE = REPO / "docs" / "examples" / "import-daily.yml"
+FAKE_CURL = """#!/bin/sh
+# curl as the workflow calls it: the day's list is the Hugging Face sample; the URL is noted
+echo "$@" >> "$CALLS"
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--output" ]; then cp "$SAMPLE" "$2"; fi
+  shift
+done
+"""
+FAKE_GH = """#!/bin/sh
+echo "gh $@" >> "$CALLS"
+"""
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict[Any, Any]:
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def git(folder: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def run_steps(steps: list[dict[str, Any]], folder: Path, env: dict[str, str]) -> None:
+    """Each step's script, in order, as Actions runs it (bash -eo pipefail), with what earlier
+    steps wrote to $GITHUB_ENV."""
+    github_env = Path(env["GITHUB_ENV"])
+    for step in steps:
+        extra = {k: str(v) for k, v in (step.get("env") or {}).items()}
+        lines = github_env.read_text().splitlines() if github_env.exists() else []
+        extra.update(line.split("=", 1) for line in lines if "=" in line)
+        done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                              cwd=folder, env={**env, **extra}, capture_output=True, text=True)
+        assert done.returncode == 0, (step.get("name"), done.stderr)
+
+
+def test_it_runs_every_morning_and_may_push_and_start_the_pages_workflow(workflow: dict[Any, Any]) -> None:
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["schedule"] and "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "write", "actions": "write"}
+    steps = workflow["jobs"]["import"]["steps"]
+    assert [s["uses"].split("@")[0] for s in steps if "uses" in s] == ["actions/checkout", "actions/setup-python"]
+    assert any(s.get("run", "").startswith("python -m pip install --quiet -e .") for s in steps)
+    assert (REPO / ".github/workflows/pages.yml").is_file()  # the workflow it starts
+
+
+def test_its_steps_import_commit_push_and_publish_the_new_papers_once(
+    workflow: dict[Any, Any], tmp_path: Path
+) -> None:
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", "--initial-branch=main", str(remote)], check=True)
+    site = make_site(tmp_path / "catalogue")
+    git(site, "init", "--quiet", "--initial-branch=main")
+    git(site, "add", ".")
+    git(site, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "start")
+    git(site, "remote", "add", "origin", str(remote))
+    git(site, "push", "--quiet", "--set-upstream", "origin", "main")  # as actions/checkout leaves it
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for name, script in (("curl", FAKE_CURL), ("gh", FAKE_GH)):
+        (tools / name).write_text(script)
+        (tools / name).chmod(0o755)
+    calls = tmp_path / "calls.txt"
+    env = {**os.environ, "PATH": f"{tools}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "CALLS": str(calls), "SAMPLE": str(FIXTURES / "samples" / "hf_daily.json"),
+           "GITHUB_ENV": str(tmp_path / "github_env"), "GITHUB_REF_NAME": "main", "GH_TOKEN": "x",
+           "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"), "GIT_CONFIG_NOSYSTEM": "1"}
+    steps = [s for s in workflow["jobs"]["import"]["steps"] if "run" in s and "pip install" not in s["run"]]
+    assert shutil.which("site-gen", path=env["PATH"])
+
+    run_steps(steps, site, env)
+    made = sorted(p.name for p in (site / "content/papers").glob("*.md"))
+    assert len(made) == 20 and not (site / "papers.json").exists()
+    assert git(site, "status", "--porcelain") == ""
+    log = git(remote, "log", "--format=%an|%s", "main")
+    assert log.splitlines()[0].startswith("github-actions[bot]|Import the daily papers of 20")
+    assert sorted(git(remote, "ls-tree", "--name-only", "main", "content/papers/").split()) == \
+        sorted(f"content/papers/{name}" for name in made)
+    called = calls.read_text().splitlines()
+    assert "https://huggingface.co/api/daily_papers?date=20" in called[0]
+    assert called[1:] == ["gh workflow run pages.yml --ref main"]
+
+    calls.unlink()
+    run_steps(steps, site, env)  # the same list again: nothing to commit, nothing to publish
+    assert len(git(remote, "log", "--format=%s", "main").splitlines()) == 2
+    assert calls.read_text().count("gh ") == 0
