@@ -93,6 +93,13 @@ def _sitemap_file(site: Site, path: str, root: str, item: str, paths: Sequence[s
     return OutputFile(PurePosixPath(path), text.encode("utf-8"))
 
 
+def robots_txt(site_url: str) -> str:
+    """Every crawler may read every page. The sitemap is named only with ``site_url``: a crawler
+    takes a ``Sitemap:`` line only as an absolute URL (RFC 9309, sitemaps.org)."""
+    sitemap = f"Sitemap: {site_url}sitemap.xml\n" if site_url else ""
+    return "User-agent: *\nAllow: /\n" + sitemap
+
+
 def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
@@ -139,6 +146,5 @@ def files(site: Site, html_pages: Sequence[str], memo: FeedMemo | None = None,
         yield feed(site.by_tag[tag.slug], urls.tag_url(tag.slug) + "feed.xml", f"{site.config.title}: {tag.name}",
                    urls.tag_url(tag.slug))
     yield from sitemaps(site, html_pages)
-    robots = f"User-agent: *\nAllow: /\nSitemap: {site.config.absolute('sitemap.xml')}\n"
-    yield OutputFile(PurePosixPath("robots.txt"), robots.encode())
+    yield OutputFile(PurePosixPath("robots.txt"), robots_txt(site.config.site_url).encode())
     yield OutputFile(PurePosixPath(".nojekyll"), b"")

@@ -1,5 +1,5 @@
 """What the built site says to the programs that read it, checked against their specifications:
-ARIA in HTML for the pages."""
+ARIA in HTML for the pages, RFC 9309 and sitemaps.org for robots.txt."""
 
 from __future__ import annotations
 
@@ -51,3 +51,17 @@ def test_the_header_search_box_is_a_combobox_with_the_search_key(site_root: Path
     home = (build_site(site_root) / "index.html").read_text(encoding="utf-8")
     assert '<input id="site-search" class="search-input" name="q" type="text" enterkeyhint="search"' in home
     assert 'role="combobox"' in home
+
+
+def test_robots_txt_names_the_sitemap_by_its_absolute_url(site_root: Path):
+    robots = (build_site(site_root) / "robots.txt").read_text(encoding="utf-8")
+    assert robots == "User-agent: *\nAllow: /\nSitemap: https://example.org/cat/sitemap.xml\n"
+
+
+def test_without_site_url_robots_txt_names_no_sitemap(tmp_path: Path):
+    """A relative ``Sitemap: /sitemap.xml`` is not a sitemap a crawler can use: it is left out."""
+    root = make_site(tmp_path / "site", {"a.md": paper_text("A paper", date="2025-03-11")},
+                     config="title: Test catalogue\n")
+    out = build_site(root, base_url="/cat/")
+    assert (out / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nAllow: /\n"
+    assert (out / "sitemap.xml").is_file()
