@@ -213,9 +213,9 @@ def test_author_and_year_pages(site_root: Path):
     assert "More by Ada" in ada and "First paper on speech" in ada
     assert not (out / "authors/alan-turing").exists(), "one paper: no page (author_pages: 2)"
     paper = (out / "papers/first-paper/index.html").read_text()
-    assert '<p class="authors"><a href="/authors/ada-lovelace/">Ada Lovelace</a>, Alan Turing</p>' in paper
+    assert '<p class="authors" dir="auto"><a href="/authors/ada-lovelace/">Ada Lovelace</a>, Alan Turing</p>' in paper
     more = (out / "papers/more-by-ada/index.html").read_text()
-    assert '<p class="authors"><a href="/authors/ada-lovelace/">Ada Lovelace</a></p>' in more
+    assert '<p class="authors" dir="auto"><a href="/authors/ada-lovelace/">Ada Lovelace</a></p>' in more
     assert not (out / "authors/et-al").exists()
     assert 'href="/years/2025/"' in paper
     assert "Ada Lovelace" in (out / "authors/index.html").read_text()
@@ -232,13 +232,13 @@ def test_a_list_of_the_first_authors_says_et_al(tmp_path: Path):
     })
     out = build_at(root)
     page = (out / "papers/cut/index.html").read_text()
-    assert ('<p class="authors"><a href="/authors/ada-lovelace/">Ada Lovelace</a>, Alan Turing et al.</p>'
+    assert ('<p class="authors" dir="auto"><a href="/authors/ada-lovelace/">Ada Lovelace</a>, Alan Turing et al.</p>'
             in page)
     assert "author = {Lovelace, Ada and Turing, Alan and others}" in page
     assert '<meta name="citation_author" content="et al.">' not in page
     home = (out / "index.html").read_text()
-    assert '<span class="authors">Ada Lovelace, Alan Turing et al.</span>' in home
-    assert '<span class="authors">Ada Lovelace</span>' in home
+    assert '<span class="authors" dir="auto">Ada Lovelace, Alan Turing et al.</span>' in home
+    assert '<span class="authors" dir="auto">Ada Lovelace</span>' in home
     assert "Lovelace, Ada and Turing, Alan and others" in (out / "papers.bib").read_text()
     assert not (out / "authors/et-al").exists()
 
@@ -272,7 +272,8 @@ def test_theme_dir_overrides_by_name_and_extends_the_theme_through_its_prefix(si
     out = build_at(site_root)
     paper = (out / "papers/first-paper/index.html").read_text()
     assert "<!-- authors: Ada Lovelace, Alan Turing -->" in paper
-    assert '<h1>First paper on speech</h1>' in paper and 'src="/assets/js/copy.js' in paper  # the theme's file
+    assert '<h1 dir="auto">First paper on speech</h1>' in paper
+    assert 'src="/assets/js/copy.js' in paper  # the theme's file
     assert "<footer>Our own footer</footer>" in paper and "Atom feed" not in paper
     assert "<footer>Our own footer</footer>" in (out / "index.html").read_text()
 
@@ -290,7 +291,7 @@ def test_a_theme_extends_another_by_name(site_root: Path):
     assert "Lost." in (out / "404.html").read_text()
     paper = (out / "papers/first-paper/index.html").read_text()
     assert "<title>Plain: First paper on speech · Test catalogue</title>" in paper
-    assert '<h1>First paper on speech</h1>' in paper
+    assert '<h1 dir="auto">First paper on speech</h1>' in paper
 
 
 def test_the_theme_prefix_never_names_the_most_specific_folder(site_root: Path):

@@ -65,3 +65,26 @@ def test_without_site_url_robots_txt_names_no_sitemap(tmp_path: Path):
     out = build_site(root, base_url="/cat/")
     assert (out / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nAllow: /\n"
     assert (out / "sitemap.xml").is_file()
+
+
+def test_text_of_papers_takes_its_direction_from_its_own_letters(tmp_path: Path):
+    """A Hebrew or Arabic title, author list, venue or abstract is laid out right to left (HTML's
+    dir="auto") and kept apart from the English around it, such as the date after a related paper."""
+    hebrew = "מודל שפה גדול: מחקר על GPT-4"
+    root = make_site(tmp_path / "site", {
+        "hebrew.md": paper_text(hebrew, "תקציר בעברית עם GPT-4.", date="2025-03-11",
+                                authors='["דוד כהן", Sara Levi]', venue="כנס"),
+        "english.md": paper_text("An English paper on GPT-4", "Abstract in English.", date="2025-03-10"),
+    })
+    out = build_site(root)
+    paper = (out / "papers/hebrew/index.html").read_text(encoding="utf-8")
+    assert f'<h1 dir="auto">{hebrew}</h1>' in paper
+    assert '<p class="authors" dir="auto">דוד כהן, Sara Levi</p>' in paper
+    assert '<span class="venue" dir="auto">כנס</span>' in paper
+    assert '<div dir="auto"><p>תקציר בעברית עם GPT-4.</p>' in paper
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert f'<h2 class="paper-card-title" dir="auto"><a href="/papers/hebrew/">{hebrew}</a></h2>' in home
+    assert '<span class="authors" dir="auto">דוד כהן, Sara Levi</span>' in home
+    assert '<p class="snippet" dir="auto">תקציר בעברית עם GPT-4.</p>' in home
+    english = (out / "papers/english/index.html").read_text(encoding="utf-8")
+    assert f'<li><a href="/papers/hebrew/" dir="auto">{hebrew}</a> <time' in english

@@ -206,7 +206,7 @@
           id: 'search-option-' + i, className: 'search-option', role: 'option', 'aria-selected': 'false',
           href: base + result.doc.url, tabindex: '-1',
         }, [
-          el('span', { className: 'search-option-title' }, [highlight(result.doc.title, terms, eng)]),
+          el('span', { className: 'search-option-title', dir: 'auto' }, [highlight(result.doc.title, terms, eng)]),
           result.doc.date ? el('span', { className: 'search-option-meta', text: humanDate(result.doc.date) }) : null,
         ]);
         options.push(option);
@@ -434,11 +434,11 @@
           el('a', { className: 'tag', href: base + 'tags/' + encodeURIComponent(slug) + '/', text: tagName(slug) }),
         ]))) : null;
       return el('li', { className: 'paper-card' }, [
-        el('h2', { className: 'paper-card-title' }, [
+        el('h2', { className: 'paper-card-title', dir: 'auto' }, [
           el('a', { href: base + doc.url }, [highlight(doc.title, terms, eng)]),
         ]),
         doc.date ? meta : null,
-        doc.snippet ? el('p', { className: 'snippet' }, [highlight(doc.snippet, terms, eng)]) : null,
+        doc.snippet ? el('p', { className: 'snippet', dir: 'auto' }, [highlight(doc.snippet, terms, eng)]) : null,
         tags,
       ]);
     }
