@@ -19,9 +19,11 @@ as written (the first of several addresses in one field), and without ``url``
 the address in ``howpublished`` (``\\url{...}``) or al-folio's ``html`` is the
 URL. In text, ``\\href{u}{text}`` becomes ``text <u>``, ``\\url{u}`` ``<u>``
 and a citation ``\\cite{a,b}`` ``[a, b]``. An entry inherits ``booktitle``, ``journal``,
-``year`` and ``month`` from the entry its ``crossref`` names; in a file with
-exactly one ``@proceedings`` entry (as PMLR publishes them), an
-``@inproceedings`` entry without ``booktitle`` or ``crossref`` inherits from it.
+``year`` and ``month`` from the entry its ``crossref`` names; in the file of
+one volume, as PMLR publishes them (exactly one ``@proceedings`` entry, and no
+``@inproceedings`` entry with a ``booktitle`` or ``crossref`` of its own), every
+``@inproceedings`` entry inherits from it. A file that mixes venues, such as a
+catalogue's ``papers.bib``, leaves an entry without a venue without one.
 Other fields (``keywords``, ``isbn``, ``file``, ...) have no place in a paper
 file: one warning names them, with how many entries have each.
 """
@@ -193,13 +195,16 @@ def _concatenated(raw: str) -> list[str]:
 def _inherit(records: list[_Record], note: Note) -> None:
     by_key = {record.key.lower(): record for record in records}
     proceedings = [record for record in records if record.kind == "proceedings"]
+    papers = [record for record in records if record.kind == "inproceedings"]
+    volume = proceedings[0] if len(proceedings) == 1 and not any(
+        "booktitle" in paper.fields or "crossref" in paper.fields for paper in papers) else None
     for record in records:
         ref = record.fields.get("crossref", "").strip()
         parent = by_key.get(ref.lower()) if ref else None
         if ref and parent is None:
             note(record.lines["crossref"], f"crossref {ref!r} names no entry of this file")
-        elif not ref and len(proceedings) == 1 and record.kind == "inproceedings":
-            parent = proceedings[0] if "booktitle" not in record.fields else None
+        elif record.kind == "inproceedings":
+            parent = parent or volume
         if parent is None or parent is record:
             continue
         for name in _INHERITED:
