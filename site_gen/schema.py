@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import Diagnostic
+from .textutil import CONTROL
 
 Converter = Callable[[Any], Any]
 
@@ -39,7 +40,9 @@ def _type_name(value: Any) -> str:
             type(None): "empty"}.get(type(value), "a string" if isinstance(value, str) else type(value).__name__)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+def control_message(char: str) -> str:
+    """What a problem says of a character that ``CONTROL`` finds."""
+    return f"contains the control character U+{ord(char):04X}"
 
 
 def string(value: Any) -> str:
@@ -47,8 +50,8 @@ def string(value: Any) -> str:
         raise Invalid("must not be empty")
     if not isinstance(value, str):
         raise Invalid(f"must be a string, not {_type_name(value)}", "put the value in quotes")
-    if bad := _CONTROL.search(value):
-        raise Invalid(f"contains the control character U+{ord(bad.group()):04X}", "remove it")
+    if bad := CONTROL.search(value):
+        raise Invalid(control_message(bad.group()), "remove it")
     return value.strip()
 
 

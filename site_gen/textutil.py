@@ -20,7 +20,11 @@ try:  # what markupsafe.escape does to a str, in C, without making a Markup of t
 except (ImportError, AttributeError):  # another markupsafe
     escape_str = _escape_str_slowly
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# What XML 1.0 forbids or HTML parses as an error: the C0 controls but tab and line ends, DEL and
+# the C1 controls, and the noncharacters (U+FDD0-U+FDEF and the last two code points of each plane).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+                     + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+                     + "]")
 # Link text without brackets and a destination with at most one level of parentheses: each
 # character is looked at a bounded number of times, so a long run of "[" or "](" stays linear.
 _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
@@ -68,8 +72,8 @@ def has_math(text: str) -> bool:
 
 
 def strip_control(text: str) -> str:
-    """Remove characters that XML 1.0 forbids and HTML treats as errors."""
-    return _CONTROL.sub("", text)
+    """Remove characters that XML 1.0 forbids and HTML treats as errors (``CONTROL``)."""
+    return CONTROL.sub("", text)
 
 
 @lru_cache(maxsize=1 << 16)  # each paper's text is asked for by the page, feeds, metadata and search

@@ -76,6 +76,28 @@ def test_title_with_control_character():
     assert [str(d) for d in problems] == [f"{P}:2: 'title' contains the control character U+0007 (remove it)"]
 
 
+@pytest.mark.parametrize("value, code", [
+    ("\\x85", "U+0085"), ("\\x9b", "U+009B"), ("\\uFDD0", "U+FDD0"), ("\\uFFFE", "U+FFFE"),
+    ("\\U0001FFFF", "U+1FFFF"), ("\\U0010FFFE", "U+10FFFE"),
+])
+def test_c1_controls_and_noncharacters_are_control_characters(value, code):
+    """HTML parses each of them as an error, and XML forbids some."""
+    paper, problems = parse_paper(f'---\ntitle: "a{value}b"\n---\n'.encode(), P, "a-paper")
+    assert [str(d) for d in problems] == [f"{P}:2: 'title' contains the control character {code} (remove it)"]
+
+
+def test_a_control_character_in_the_abstract_is_named_at_its_line():
+    paper, problems = parse_paper('---\ntitle: "T"\n---\nFirst line.\nA \x1b[31mred\ufffe line.\n'.encode(),
+                                  P, "a-paper")
+    assert [str(d) for d in problems] == [f"{P}:5: the abstract contains the control character U+001B (remove it)"]
+
+
+def test_tabs_line_ends_and_ordinary_unicode_are_not_control_characters():
+    body = "Tab\there,\r\nCRLF, \u2028 a line separator, \ufffd, 🧪 and \U0002a6d6.\n"
+    paper, problems = parse_paper(f'---\ntitle: "T \U0001F9EA"\n---\n{body}'.encode(), P, "a-paper")
+    assert problems == [] and paper is not None
+
+
 def test_an_empty_title_says_so():
     paper, problems = parse_paper(b"---\ntitle:\n---\n", P, "a-paper")
     assert [str(d) for d in problems] == [f"{P}:2: 'title' must not be empty"]

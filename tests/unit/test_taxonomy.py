@@ -418,3 +418,13 @@ def test_descriptions_may_be_left_out_and_are_one_line(tmp_path: Path) -> None:
     )
     assert problems == []
     assert [(t.slug, t.description) for t in found] == [("a", ""), ("b", "Two lines.")]
+
+
+def test_a_control_character_in_a_tag_name_or_description_is_named_at_its_key(tmp_path: Path) -> None:
+    text = 'tags:\n  - slug: t\n    name: "T\\uFFFE"\n    description: "a \\e[1m bold"\n'
+    found, problems = load_text(tmp_path, text)
+    assert found == ()
+    assert [str(d) for d in problems] == [
+        "content/tags.yaml:3: 'name' contains the control character U+FFFE (remove it)",
+        "content/tags.yaml:4: 'description' contains the control character U+001B (remove it)",
+    ]
