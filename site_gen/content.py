@@ -15,7 +15,7 @@ from .errors import Diagnostic
 from .model import Paper
 from .parallel import map_chunks
 from .slug import is_slug, slugify
-from .textutil import CONTROL
+from .textutil import find_control
 from .yamlio import YamlError, decode, split_front_matter
 
 MAX_FILE_BYTES = 500_000  # the worst Markdown shapes we know take seconds to render at this size, not minutes
@@ -138,7 +138,7 @@ def parse_paper(raw: bytes, path: str, slug: str) -> tuple[Paper | None, list[Di
         return None, [*problems, exc.diagnostic]
     values, more = s.check(doc.data, PAPER_FIELDS, path, doc.key_lines, first_line=2)
     problems += more
-    if bad := CONTROL.search(doc.body):
+    if bad := find_control(doc.body):
         line = doc.body_line + doc.body.count("\n", 0, bad.start())
         problems.append(Diagnostic(path, line, f"the abstract {s.control_message(bad.group())}", "remove it"))
     tag_line = doc.key_lines.get("tags", 2)

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import Diagnostic
-from .textutil import CONTROL
+from .textutil import find_control
 
 Converter = Callable[[Any], Any]
 
@@ -50,7 +50,7 @@ def string(value: Any) -> str:
         raise Invalid("must not be empty")
     if not isinstance(value, str):
         raise Invalid(f"must be a string, not {_type_name(value)}", "put the value in quotes")
-    if bad := CONTROL.search(value):
+    if bad := find_control(value):
         raise Invalid(control_message(bad.group()), "remove it")
     return value.strip()
 

@@ -23,7 +23,7 @@ import yaml
 from .errors import Diagnostic
 from .model import Rule, Tag
 from .schema import control_message, did_you_mean
-from .textutil import CONTROL, unescaped
+from .textutil import find_control, unescaped
 from .yamlio import MAX_YAML_BYTES, Loader, YamlError, decode
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -285,7 +285,7 @@ class _Reader:
         value = " ".join(node.value.split())
         if not value and key != "description":
             self.error(key_node, f"'{key}' must not be empty")
-        if key != "slug" and (bad := CONTROL.search(value)):  # a slug has a check of its own
+        if key != "slug" and (bad := find_control(value)):  # a slug has a check of its own
             self.error(key_node, f"'{key}' {control_message(bad.group())}", "remove it")
         return value
 

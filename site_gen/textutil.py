@@ -71,9 +71,18 @@ def has_math(text: str) -> bool:
     return "$" in text and _MATH.search(text) is not None or "\\(" in text or "\\[" in text
 
 
+def find_control(text: str) -> re.Match[str] | None:
+    """The first character of ``text`` that ``CONTROL`` names, if any. Most text is printable but
+    for its line ends, which ``str.isprintable`` tells many times faster than the pattern (a
+    character it names is never printable)."""
+    if text.isprintable() or text.replace("\n", " ").isprintable():
+        return None
+    return CONTROL.search(text)
+
+
 def strip_control(text: str) -> str:
     """Remove characters that XML 1.0 forbids and HTML treats as errors (``CONTROL``)."""
-    return CONTROL.sub("", text)
+    return CONTROL.sub("", text) if find_control(text) else text
 
 
 @lru_cache(maxsize=1 << 16)  # each paper's text is asked for by the page, feeds, metadata and search

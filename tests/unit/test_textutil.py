@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from site_gen.textutil import plain_text
+from site_gen.textutil import CONTROL, find_control, plain_text, strip_control
 
 
 @pytest.mark.parametrize(("tex", "text"), [
@@ -29,3 +31,14 @@ def test_tex_reads_as_a_reader_would_say_it(tex: str, text: str) -> None:
 ])
 def test_escaped_characters_are_text_and_marks_are_dropped(markdown: str, text: str) -> None:
     assert plain_text(markdown) == text
+
+
+@given(st.text(alphabet=st.characters(codec=None), max_size=40))
+@example("line one\nline two")
+@example("form\x0cfeed")
+@example("nel\x85")
+@example("nonchar\U0010fffe")
+def test_find_control_finds_what_the_pattern_finds(text: str) -> None:
+    found, expected = find_control(text), CONTROL.search(text)
+    assert (found and (found.start(), found.group())) == (expected and (expected.start(), expected.group()))
+    assert strip_control(text) == CONTROL.sub("", text)
