@@ -135,7 +135,7 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None, d
         previous = None
     salt = digest(code_fingerprint(), config.with_overrides(root=Path(".")), theme.fingerprint(),
                   bool(site.authors), bool(site.by_year), search.index_path(len(site.papers)))  # in every page
-    search_key = digest(salt, sorted(keys.values()), site.tag_names)
+    search_key = digest(salt, sorted(keys.items()), site.tag_names)
     stale = previous is not None and (previous.search_key != search_key
                                       or not all((out / p).is_file() for p in previous.search))
     with ExitStack() as stack:  # the workers of prepare stop when the build is done

@@ -130,8 +130,8 @@ def files(site: Site, html_pages: Sequence[str], memo: FeedMemo | None = None,
 
     def feed(papers: Sequence[Paper], path: str, title: str, html_path: str) -> OutputFile:
         newest = papers[: site.config.feed_size]
-        key = "" if sources is None else digest(settings, path, title, html_path,
-                                                [(sources[p.slug], [names.get(t) for t in p.tags]) for p in newest])
+        shown = [(p.slug, sources[p.slug], [names.get(t) for t in p.tags]) for p in newest] if sources else []
+        key = "" if sources is None else digest(settings, path, title, html_path, shown)
         known = kept.get(path)
         if known is not None and known[0] == key and key:
             made = OutputFile(PurePosixPath(path), known[1])

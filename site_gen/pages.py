@@ -61,7 +61,8 @@ def _key(*parts: str) -> str:
 def other_specs(site: Site, keys: Mapping[str, str], salt: str) -> list[PageSpec]:
     """Every page but the papers' own: these do not depend on the related papers."""
     names = site.tag_names
-    cards = {p.slug: repr((keys[p.slug], [names.get(t) for t in p.tags])) for p in site.papers}  # what a card shows
+    # what a card shows: its link (the file's name) and what the file says
+    cards = {p.slug: repr((p.slug, keys[p.slug], [names.get(t) for t in p.tags])) for p in site.papers}
     specs: list[PageSpec] = []
     for listing in listings(site):
         key = _key(salt, repr((listing.url, listing.page, listing.pages, listing.total, listing.tag)),

@@ -36,6 +36,11 @@ def delete(root: Path) -> None:
     (root / "content/papers/paper-05.md").unlink()
 
 
+def rename(root: Path) -> None:
+    """The same file under another name: another URL in every listing and feed it is on."""
+    (root / "content/papers/paper-05.md").rename(root / "content/papers/renamed-paper.md")
+
+
 def rename_tag(root: Path) -> None:
     tags = root / "content/tags.yaml"
     tags.write_text(tags.read_text().replace("name: Speech", "name: Speech processing"))
@@ -52,7 +57,7 @@ def retitle_config(root: Path) -> None:
     (root / "site.yaml").write_text((root / "site.yaml").read_text().replace("Test catalogue", "Renamed"))
 
 
-@pytest.mark.parametrize("change", [edit, add, delete, rename_tag, add_authors, retitle_config])
+@pytest.mark.parametrize("change", [edit, add, delete, rename, rename_tag, add_authors, retitle_config])
 def test_incremental_equals_full(tmp_path: Path, change: Callable[[Path], None]):
     root = catalogue(tmp_path / "inc")
     build(config.load(root), root / "_site")
@@ -108,7 +113,7 @@ def forked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(build_module, "PREPARE_MIN", 0)
 
 
-@pytest.mark.parametrize("change", [edit, add, delete, rename_tag])
+@pytest.mark.parametrize("change", [edit, add, delete, rename, rename_tag])
 def test_incremental_equals_full_with_workers(tmp_path: Path, change: Callable[[Path], None], forked: None):
     root = catalogue(tmp_path / "inc")
     build(config.load(root), root / "_site", jobs=2)
