@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import queue
 import signal
@@ -135,6 +136,10 @@ class Preview:
             errors = [f"site-gen: internal error while building: {exc!r}"]
         finally:
             self.state.finish(errors)
+            # The last build's objects, in reference cycles (templates, their globals, the site),
+            # went through gc.freeze while its workers ran, and the collector never counts what
+            # gc.unfreeze gives back: without a full pass, every build would stay in memory.
+            gc.collect()
         because = f" after {describe(changes, self.config.root)}" if changes else ""
         if errors:
             print(*errors, sep="\n", file=sys.stderr)

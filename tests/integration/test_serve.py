@@ -381,3 +381,29 @@ def test_a_first_failed_build_still_serves_the_errors(site_root: Path) -> None:
         assert b"site-gen-build-error" not in fetch(port, "/")[2]
     finally:
         preview.close()
+
+
+def test_each_rebuild_frees_the_last_one(tmp_path: Path) -> None:
+    """A long-lived preview keeps one build's papers, however many builds it has run: a build
+    large enough to fork workers freezes the collector's view of the last build's leftovers."""
+    import gc
+
+    from bench.generate import generate
+    from site_gen.cli import GC_YOUNG
+    from site_gen.model import Paper
+
+    project = generate(tmp_path / "project", 1600, seed=5).root
+    thresholds = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG, *thresholds[1:])  # as the command runs
+    preview = Preview(config_mod.load(project), project / "_site", "127.0.0.1", 0)
+    try:
+        preview.rebuild(())
+        for number, path in enumerate(sorted((project / "content" / "papers").glob("*.md"))[:4]):
+            path.write_text(path.read_text(encoding="utf-8").replace('title: "', f'title: "Edit {number} ', 1),
+                            encoding="utf-8")
+            assert preview.rebuild(())
+        alive = sum(type(thing) is Paper for thing in gc.get_objects())
+        assert alive <= 2 * 1600, f"{alive} papers alive after five builds of 1,600"
+    finally:
+        preview.server.server_close()
+        gc.set_threshold(*thresholds)
