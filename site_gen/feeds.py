@@ -130,8 +130,9 @@ def files(site: Site, html_pages: Sequence[str], memo: FeedMemo | None = None,
 
     def feed(papers: Sequence[Paper], path: str, title: str, html_path: str) -> OutputFile:
         newest = papers[: site.config.feed_size]
-        shown = [(p.slug, sources[p.slug], [names.get(t) for t in p.tags]) for p in newest] if sources else []
-        key = "" if sources is None else digest(settings, path, title, html_path, shown)
+        # what each entry shows: its link (the slug) and what the paper's file says
+        shown = None if sources is None else [(p.slug, sources[p.slug], [names.get(t) for t in p.tags]) for p in newest]
+        key = "" if shown is None else digest(settings, path, title, html_path, shown)
         known = kept.get(path)
         if known is not None and known[0] == key and key:
             made = OutputFile(PurePosixPath(path), known[1])

@@ -589,7 +589,6 @@
       try {
         results = await eng.search(state.query, { tags: true, documents: FIRST_SHOWN });
       } catch (error) {
-        clearTimeout(slow);
         if (mine !== generation) return;
         results = [];
         filtered = [];
@@ -615,8 +614,9 @@
         }
         showNotice(nodes);
         return;
+      } finally {
+        clearTimeout(slow);
       }
-      clearTimeout(slow);
       if (mine !== generation) return;
       applyFilter();
     }
