@@ -17,6 +17,7 @@ from markupsafe import Markup
 from . import scholar, search
 from . import site as urls
 from .citation import bibtex_entry, catalogue_keys
+from .content import PAPER_FIELDS
 from .errors import BuildFailed, Diagnostic
 from .model import Listing, OutputFile, Paper, Tag
 from .pages import PageSpec
@@ -121,6 +122,7 @@ def human_date(value: str | None) -> str:
 
 _VIEW_FIELDS = ("paper", "link", "href", "tags", "date_display", "snippet", "tag_links", "abstract_html")
 _COPIED = (*(name for name in Paper.__dataclass_fields__ if name not in _VIEW_FIELDS), "et_al")
+_EXTRA_KEYS = frozenset(PAPER_FIELDS).difference(_COPIED)  # kept in ``Paper.extra``
 
 
 class PaperView:
@@ -153,7 +155,11 @@ class PaperView:
                          self.tag_links, html)
 
     def __getattr__(self, name: str) -> Any:
-        """What the paper has beyond its fields; it also tells type checkers that the copied fields exist."""
+        """What the paper has beyond its fields: the other keys a paper file may have (``project``,
+        ``pages``, ...), None where this one has none. It also tells type checkers that the copied
+        fields exist."""
+        if name in _EXTRA_KEYS:
+            return dict(self.paper.extra).get(name)
         return getattr(self.paper, name)
 
 

@@ -334,3 +334,19 @@ def test_display_math_inside_a_sentence_stays_in_its_paragraph(tmp_path: Path):
     page = (build_at(root) / "papers/bound/index.html").read_text()
     assert ('<p>The algorithm requires <span class="math block">O\\left(H \\ln \\delta^{-1}\\right)</span>'
             ' samples, for <span class="math inline">k &lt; n</span>.</p>') in page
+
+
+def test_a_paper_page_links_every_link_its_file_gives(site_root: Path):
+    (site_root / "content/papers/linked.md").write_text(paper_text(
+        "Linked", "Links.", arxiv='"2401.00002"', doi='"10.1000/xyz"', url="https://example.org/paper",
+        pdf="https://example.org/paper.pdf", code="https://example.org/code", project="https://example.org/project"))
+    page = (build_at(site_root) / "papers/linked/index.html").read_text()
+    links = re.search(r'<ul class="links" aria-label="Links">(.*?)</ul>', page, re.S).group(1)
+    assert re.findall(r'<li><a href="([^"]*)">([^<]*)</a></li>', links) == [
+        ("https://arxiv.org/abs/2401.00002", "arXiv:2401.00002"), ("https://example.org/paper.pdf", "PDF"),
+        ("https://example.org/paper", "Paper page"), ("https://example.org/project", "Project page"),
+        ("https://example.org/code", "Code"), ("https://doi.org/10.1000/xyz", "DOI")]
+    (site_root / "content/papers/linked.md").write_text(paper_text("Linked", "Links.",
+                                                                   project="https://example.org/project"))
+    page = (build_at(site_root) / "papers/linked/index.html").read_text()
+    assert '<ul class="links" aria-label="Links">' in page and ">Project page</a>" in page
