@@ -139,6 +139,56 @@ def rich_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "_site"
 
 
+LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosisresistantsupercalifragilisticformer"
+LONG_URL = "https://example.org/" + "/".join(["a-path-segment-without-spaces"] * 6) + "/index.html"
+LONG_NAME = "Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaftschaferswessenschafewarenwohlgepflege Sr."
+MESSY_TAGS = f"""\
+tags:
+  - slug: long
+    name: "{LONG_WORD}architectures"
+    description: "{LONG_URL}"
+    keywords: [{LONG_WORD.lower()}]
+  - slug: speech
+    name: Speech
+    description: Speech processing.
+    keywords: [speech]
+"""
+MESSY_PAPERS = {
+    "long-words": f"""---
+title: "{LONG_WORD}: {LONG_URL}"
+date: 2025-03-11
+tags: [long, speech]
+authors: ["{LONG_NAME}", "Ada Lovelace"]
+venue: "{LONG_WORD}Conference{LONG_WORD}"
+url: "{LONG_URL}"
+---
+See {LONG_URL} for the data; the identifier `{LONG_WORD.lower()}_{LONG_WORD.lower()}` in code; {LONG_WORD}.
+""",
+    "second": f"""---
+title: "A second paper on speech"
+date: 2025-03-10
+tags: [speech]
+authors: ["{LONG_NAME}"]
+---
+Speech.
+""",
+}
+
+
+@pytest.fixture(scope="session")
+def messy_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Papers with what overflows a narrow screen: words and URLs longer than a phone is wide, in a
+    title, an author's name, a venue, a tag and an abstract; built for /."""
+    root = tmp_path_factory.mktemp("messy-site")
+    (root / "content" / "papers").mkdir(parents=True)
+    (root / "site.yaml").write_text(f"title: {LONG_WORD}\n", encoding="utf-8")
+    (root / "content" / "tags.yaml").write_text(MESSY_TAGS, encoding="utf-8")
+    for slug, text in MESSY_PAPERS.items():
+        (root / "content" / "papers" / f"{slug}.md").write_text(text, encoding="utf-8")
+    site_gen("build", "--root", str(root), "--out", str(root / "_site"), cwd=root)
+    return root / "_site"
+
+
 class _StaticHandler(http.server.SimpleHTTPRequestHandler):
     """Serves `directory` under `prefix`; anything outside the prefix is a 404."""
 
@@ -185,6 +235,12 @@ def sub_url(seed_build: SeedBuild) -> Iterator[str]:
 def rich_url(rich_build: Path) -> Iterator[str]:
     """The catalogue of `rich_build` served at http://127.0.0.1:PORT/."""
     yield from _serve(rich_build, "/")
+
+
+@pytest.fixture(scope="session")
+def messy_url(messy_build: Path) -> Iterator[str]:
+    """The catalogue of `messy_build` served at http://127.0.0.1:PORT/."""
+    yield from _serve(messy_build, "/")
 
 
 # Module scope: a test module that starts its own sync_playwright() must not find one running.
