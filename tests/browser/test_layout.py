@@ -27,3 +27,31 @@ def test_long_words_and_urls_wrap_on_a_phone(page: Page, messy_url: str, path: s
         page.locator("#search-facets .facet").first.wait_for()
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 360, f"{path or 'home'} is {width} px wide at 360 px: {page.evaluate(WIDER)}"
+
+
+PRINTED = """() => {
+  const style = el => el ? getComputedStyle(el) : null;
+  const pre = document.querySelector('.cite-box pre');
+  const link = document.querySelector('.links a');
+  return {
+    color: style(document.body).color, background: style(document.body).backgroundColor,
+    shown: ['.site-nav', '.search-box', '.copy-button', '.site-footer']
+      .filter(s => style(document.querySelector(s)).display !== 'none'),
+    bibtexCut: pre.scrollWidth - pre.clientWidth,
+    linkAfter: getComputedStyle(link, '::after').content, href: link.getAttribute('href'),
+  };
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_printed_paper_page_is_black_on_white_with_its_links_and_whole_bibtex(
+    page: Page, messy_url: str, scheme: str
+) -> None:
+    page.emulate_media(color_scheme=scheme)
+    page.goto(messy_url + "papers/long-words/", wait_until="networkidle")
+    page.emulate_media(media="print", color_scheme=scheme)
+    printed = page.evaluate(PRINTED)
+    assert (printed["color"], printed["background"]) == ("rgb(0, 0, 0)", "rgb(255, 255, 255)")
+    assert printed["shown"] == [], "the header's links and search, the copy button and the footer are not printed"
+    assert printed["bibtexCut"] <= 0, "the BibTeX entry wraps instead of being cut at the margin"
+    assert printed["linkAfter"] == f'" {printed["href"]}"', "a link button prints its address"
