@@ -164,6 +164,14 @@ url: "{LONG_URL}"
 ---
 See {LONG_URL} for the data; the identifier `{LONG_WORD.lower()}_{LONG_WORD.lower()}` in code; {LONG_WORD}.
 """,
+    "many-authors": """---
+title: "A paper by forty authors"
+date: 2025-03-09
+tags: [speech]
+authors: [{}]
+---
+Forty people wrote this.
+""".format(", ".join(f"Author{i} Name{i}" for i in range(1, 41))),
     "second": f"""---
 title: "A second paper on speech"
 date: 2025-03-10
@@ -178,7 +186,7 @@ Speech.
 @pytest.fixture(scope="session")
 def messy_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Papers with what overflows a narrow screen: words and URLs longer than a phone is wide, in a
-    title, an author's name, a venue, a tag and an abstract; built for /."""
+    title, an author's name, a venue, a tag and an abstract; and a paper by forty authors; built for /."""
     root = tmp_path_factory.mktemp("messy-site")
     (root / "content" / "papers").mkdir(parents=True)
     (root / "site.yaml").write_text(f"title: {LONG_WORD}\n", encoding="utf-8")

@@ -1,12 +1,19 @@
 """What a reader sees of the layout: no page is wider than a phone, whatever the catalogue's words
-and URLs (see messy_build in conftest.py)."""
+and URLs; a paper by many authors names the first ten; a printed page keeps what paper can show
+(see messy_build in conftest.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LONG_NAME, LONG_WORD
+from tests.browser.test_accessibility import axe_script, run_axe
+
+__all__ = ["axe_script"]  # the fixture, shared
 
 pytestmark = pytest.mark.browser
 
@@ -55,3 +62,39 @@ def test_a_printed_paper_page_is_black_on_white_with_its_links_and_whole_bibtex(
     assert printed["shown"] == [], "the header's links and search, the copy button and the footer are not printed"
     assert printed["bibtexCut"] <= 0, "the BibTeX entry wraps instead of being cut at the margin"
     assert printed["linkAfter"] == f'" {printed["href"]}"', "a link button prints its address"
+
+
+SAME_LINE = """el => {
+  const tops = range => [...range.getClientRects()].filter(r => r.width > 0).map(r => r.top);
+  const more = el.querySelector('details'), before = document.createRange(), after = document.createRange();
+  before.selectNodeContents(el);
+  before.setEndBefore(more);
+  after.selectNodeContents(more);
+  return Math.abs(tops(before).at(-1) - tops(after)[0]) < 2;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_long_author_list_shows_ten_names_and_the_others_on_request(
+    page: Page, messy_url: str, axe_script: Path, console: Any, scheme: str
+) -> None:
+    page.emulate_media(color_scheme=scheme)
+    page.goto(messy_url + "papers/many-authors/", wait_until="networkidle")
+    authors = page.locator(".paper-header .authors")
+    more = authors.locator("summary")
+    expect(more).to_have_text("and 30 more")
+    assert authors.inner_text().startswith("Author1 Name1, Author2 Name2, ")
+    expect(authors).to_contain_text("Author10 Name10, and 30 more")
+    assert "Author11" not in authors.inner_text()
+    assert run_axe(page, axe_script) == []
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(more).to_be_hidden()
+    assert "Author10 Name10, Author11 Name11, " in authors.inner_text()
+    assert authors.inner_text().endswith("Author40 Name40")
+    assert authors.evaluate(SAME_LINE), "the names it opens on continue the line"
+    page.emulate_media(media="print")
+    page.reload()
+    expect(more).to_be_hidden()
+    assert "Author10 Name10, Author11 Name11, " in authors.inner_text(), "a printed page names every author"
+    assert console.errors == []
