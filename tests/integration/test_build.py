@@ -350,3 +350,13 @@ def test_a_paper_page_links_every_link_its_file_gives(site_root: Path):
                                                                    project="https://example.org/project"))
     page = (build_at(site_root) / "papers/linked/index.html").read_text()
     assert '<ul class="links" aria-label="Links">' in page and ">Project page</a>" in page
+
+
+def test_counts_of_one_are_singular(tmp_path: Path):
+    root = make_site(tmp_path / "one", {"only.md": paper_text("Only", "Only.", date="2025-01-01", tags="[speech]",
+                                                              authors="[Ada Lovelace]")},
+                     config="title: One\nauthor_pages: 1\n")
+    out = build_at(root)
+    counts = [re.search(r'<p class="count">([^<]*)', (out / page).read_text()).group(1).strip(" ·")
+              for page in ("index.html", "tags/index.html", "authors/index.html", "tags/speech/index.html")]
+    assert counts == ["1 paper", "1 tag", "1 author with 1 or more papers, most papers first", "1 paper"]
