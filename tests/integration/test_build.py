@@ -360,3 +360,14 @@ def test_counts_of_one_are_singular(tmp_path: Path):
     counts = [re.search(r'<p class="count">([^<]*)', (out / page).read_text()).group(1).strip(" ·")
               for page in ("index.html", "tags/index.html", "authors/index.html", "tags/speech/index.html")]
     assert counts == ["1 paper", "1 tag", "1 author with 1 or more papers, most papers first", "1 paper"]
+
+
+def test_a_paper_page_names_the_authors_under_the_title_then_the_date_and_venue(site_root: Path):
+    (site_root / "content/papers/ordered.md").write_text(paper_text(
+        "Ordered", "Text.", date="2025-01-02", venue="NeurIPS", authors="[Ada Lovelace]", tags="[speech]"))
+    page = (build_at(site_root) / "papers/ordered/index.html").read_text()
+    header = page.split('<header class="paper-header">')[1].split("</header>")[0]
+    marks = ['<h1 dir="auto">Ordered</h1>', '<p class="authors"', '<p class="meta">', ">2 Jan 2025</time>",
+             ">NeurIPS</span>", '<ul class="tag-list"']
+    assert [header.find(mark) for mark in marks] == sorted(header.find(mark) for mark in marks)
+    assert -1 not in [header.find(mark) for mark in marks]
