@@ -371,3 +371,11 @@ def test_a_paper_page_names_the_authors_under_the_title_then_the_date_and_venue(
              ">NeurIPS</span>", '<ul class="tag-list"']
     assert [header.find(mark) for mark in marks] == sorted(header.find(mark) for mark in marks)
     assert -1 not in [header.find(mark) for mark in marks]
+
+
+def test_a_card_without_date_authors_or_abstract_has_no_empty_lines(site_root: Path):
+    (site_root / "content/papers/bare.md").write_text(paper_text("Bare", "", doi='"10.1000/bare"'))
+    out = build_at(site_root)
+    home = "".join((out / page).read_text() for page in ("index.html", "page/2/index.html", "page/3/index.html"))
+    card = home.split('<li class="paper-card" data-title="Bare">')[1].split("</li>")[0]
+    assert card.split() == ['<h2', 'class="paper-card-title"', 'dir="auto"><a', 'href="/papers/bare/">Bare</a></h2>']
