@@ -73,6 +73,8 @@ def test_a_catalogue_without_papers_builds_a_home_page_that_says_so(tmp_path: Pa
     out = build_at(make_site(tmp_path / "empty"))
     home = (out / "index.html").read_text()
     assert "0 papers" in home and '<p class="empty">No papers yet.</p>' in home and "paper-list" not in home
+    tags = (out / "tags/index.html").read_text()
+    assert "0 tags" in tags and '<p class="empty">No tags yet.</p>' in tags and "tag-index" not in tags
     assert (out / "search/index.html").is_file() and (out / "feed.xml").is_file()
     assert broken_links(out) == []
 
