@@ -7,6 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH_N ?= 1000,10000,50000
 BENCH_RUNS ?= 3
+# Test processes: one a core, at most four (each build in a test forks workers of its own);
+# TEST_JOBS=0 runs the tests in this process.
+TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
 
 BUILD_FLAGS := $(if $(BASE_URL),--base-url $(BASE_URL),)
 
@@ -19,7 +22,7 @@ serve: $(VENV)/.runtime $(VENV)/.bytecode node_modules/.installed
 	$(BIN)/site-gen serve --host $(HOST) --port $(PORT) $(BUILD_FLAGS)
 
 test: $(VENV)/.test $(VENV)/.bytecode node_modules/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadscope
 	$(MAKE) bench-smoke
 
 bench: $(VENV)/.test $(VENV)/.bytecode node_modules/.installed
