@@ -14,7 +14,7 @@ from .cache import Record, Signature, digest
 from .errors import Diagnostic
 from .model import Paper
 from .parallel import map_chunks
-from .slug import is_slug, slugify
+from .slug import is_slug, slugify, too_long
 from .textutil import find_control
 from .yamlio import YamlError, decode, split_front_matter
 
@@ -147,6 +147,8 @@ def parse_paper(raw: bytes, path: str, slug: str) -> tuple[Paper | None, list[Di
         if not is_slug(tag):
             problems.append(Diagnostic(path, tag_line, f"tag '{tag}' is not a valid tag slug",
                                        f"use '{slugify(tag)}'" if slugify(tag) else "use letters and digits"))
+        elif long := too_long(tag):
+            problems.append(Diagnostic(path, tag_line, f"tag '{tag}' {long}", "shorten it"))
         elif tag in tags[:n] and tag not in tags[n + 1:]:
             problems.append(Diagnostic(path, tag_line, f"tag '{tag}' is listed {tags.count(tag)} times",
                                        "list each tag once"))

@@ -9,6 +9,7 @@ from collections.abc import Container
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_LENGTH = 80
+MAX_TAG_LENGTH = 100  # a tag is a folder of the built site; file systems refuse names over 255 bytes
 _FOLD = str.maketrans({
     "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L",
     "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "ı": "i", "&": " and ", "'": "", "’": "",
@@ -18,6 +19,11 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 def is_slug(text: str) -> bool:
     return SLUG_RE.fullmatch(text) is not None
+
+
+def too_long(slug: str, limit: int = MAX_TAG_LENGTH) -> str:
+    """What a problem says of a slug longer than ``limit``; "" when it is not."""
+    return f"is {len(slug)} characters long; at most {limit} are allowed" if len(slug) > limit else ""
 
 
 def ascii_text(text: str) -> str:

@@ -23,6 +23,7 @@ import yaml
 from .errors import Diagnostic
 from .model import Rule, Tag
 from .schema import control_message, did_you_mean
+from .slug import too_long
 from .textutil import find_control, unescaped
 from .yamlio import MAX_YAML_BYTES, Loader, YamlError, decode
 
@@ -267,6 +268,9 @@ class _Reader:
         if slug is not None and not SLUG.fullmatch(slug):
             hint = "use lowercase letters, digits and single hyphens, as in 'speech-recognition'"
             self.error(slug_node, f"invalid slug {slug!r}", hint)
+            slug = None
+        elif slug is not None and (long := too_long(slug)):
+            self.error(slug_node, f"slug '{slug}' {long}", "shorten it")
             slug = None
         rules: dict[bool, list[Rule]] = {False: [], True: []}
         for key, spec in RULE_KEYS.items():
