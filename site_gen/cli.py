@@ -210,6 +210,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         problems = counted(len(errors_only(exc.diagnostics)), "problem")
         print(f"site-gen {args.command}: {problems}{written}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise  # run() ends quietly when the reader of the output has gone
+    except OSError as exc:
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        left = "; the previous site is left as it was" if args.command == "build" else ""
+        print(f"site-gen {args.command}: {where}{exc.strerror or exc}{left}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

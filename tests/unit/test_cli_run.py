@@ -56,3 +56,16 @@ def test_a_reader_that_stops_reading_ends_the_output_quietly_not_the_tagging(tmp
     assert result.returncode == 128 + signal.SIGPIPE
     for path in sorted((root / "content" / "papers").glob("*.md")):
         assert "tags: [speech]" in path.read_text(encoding="utf-8"), path.name
+
+
+def test_an_output_folder_that_cannot_be_made_is_named_without_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site(tmp_path / "site", {"a-paper.md": paper_text()})
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    assert cli.main(["build", "--root", str(root), "--out", str(blocker / "site")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"site-gen build: {blocker / 'site'}") and "Not a directory" in err
+    assert err.endswith("; the previous site is left as it was\n") and "Traceback" not in err
+    with pytest.raises(NotADirectoryError):
+        cli.main(["build", "--root", str(root), "--out", str(blocker / "site"), "--debug"])
