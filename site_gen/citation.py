@@ -7,7 +7,7 @@ meaning: the BibTeX specials are escaped (``\\&``, ``\\%``, ``{\\textbraceleft}`
 braced so that styles do not lowercase them. Authors are written
 ``von Last, Jr, First`` as BibTeX reads their display names (``van Beethoven,
 Ludwig``, ``King, Jr., Martin Luther``). URL-like fields (``url``,
-``doi``) are written as they are, with braces, backslashes and spaces
+``doi``, ``eprint``) are written as they are, with braces, backslashes and spaces
 percent-encoded. The BibTeX importer reads every entry back to the same
 paper.
 """
@@ -126,7 +126,7 @@ def _fields(paper: Paper, kind: str) -> list[tuple[str, str]]:
         ("pages", _braced(_DASH.sub("--", _latex(str(extra.get("pages", "")))))),
         ("publisher", _braced(_latex(str(extra.get("publisher", ""))))),
         ("doi", _braced(_verbatim(paper.doi or ""))),
-        ("eprint", _braced(paper.arxiv or "")),
+        ("eprint", _braced(_verbatim(paper.arxiv or ""))),
         ("archivePrefix", "{arXiv}" if paper.arxiv else ""),
         ("primaryClass", _braced(_latex(str(categories[0]))) if paper.arxiv else ""),
         ("url", _braced(_verbatim(paper.url or ""))),

@@ -158,6 +158,13 @@ def test_urls_keep_their_characters_but_cannot_break_the_entry():
     assert "  doi = {10.1000/a_b%c#d},\n" in entry
 
 
+def test_an_arxiv_id_with_a_brace_cannot_break_the_file():
+    papers = [paper(slug="a", title="A", arxiv="2401.0{0001"), paper(slug="b", title="B", arxiv="2401.00002\\")]
+    text = bibtex_file(papers)
+    assert "  eprint = {2401.0%7B0001},\n" in text and "  eprint = {2401.00002%5C},\n" in text
+    assert [type(block) for block in parse_string(text).blocks] == [model.Entry, model.Entry], text
+
+
 @pytest.mark.parametrize(
     "keys",
     [
