@@ -28,7 +28,7 @@ PAPER_FIELDS: dict[str, s.Field] = {
     "authors": s.Field(s.string_list, "author display names", default=()),
     "et_al": s.Field(s.boolean, "true when the authors named are the first of more (BibTeX's 'and others')"),
     "arxiv": s.Field(s.identifier, "arXiv id without version, quoted"),
-    "doi": s.Field(s.identifier, "DOI, such as 10.1000/xyz"),
+    "doi": s.Field(s.doi, "DOI, such as 10.1000/xyz"),
     "venue": s.Field(s.text, "journal, conference or workshop"),
     "url": s.Field(s.web_url, "the paper's landing page (http/https)"),
     "pdf": s.Field(s.web_url, "the PDF (http/https)"),

@@ -147,15 +147,25 @@ def web_url(value: Any) -> str:
     return url
 
 
-def identifier(value: Any) -> str:
+_NOT_IN_ID = re.compile(r"[\s<>\"]")
+_NOT_IN_DOI = re.compile(r"[\s\"]")  # SICI DOIs hold < and >
+
+
+def identifier(value: Any, refused: re.Pattern[str] = _NOT_IN_ID) -> str:
     """An id such as an arXiv id, which YAML would read as a number unless quoted."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise Invalid(f"must be a quoted string, not the number {value!r}",
                       'YAML reads 2312.11820 as a number: write "2312.11820"')
     result = text(value)
-    if re.search(r"[\s<>\"]", result):
+    if refused.search(result):
         raise Invalid(f"is not a valid identifier: {result!r}")
     return result
+
+
+def doi(value: Any) -> str:
+    """A DOI: an identifier that may hold ``<`` and ``>``, as the SICI DOIs of older articles do
+    (``10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0``)."""
+    return identifier(value, _NOT_IN_DOI)
 
 
 def integer(low: int, high: int) -> Converter:

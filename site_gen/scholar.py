@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -278,10 +279,10 @@ def _iso_year_month(extra: Mapping[str, Any]) -> str | None:
 def _pdf_url(paper: Paper) -> str | None:
     if paper.pdf:
         return paper.pdf
-    return f"https://arxiv.org/pdf/{paper.arxiv}" if paper.arxiv else None
+    return f"https://arxiv.org/pdf/{quote(paper.arxiv, safe='/')}" if paper.arxiv else None
 
 
 def _same_as(paper: Paper) -> list[str]:
-    links = [f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None,
-             f"https://doi.org/{paper.doi}" if paper.doi else None, paper.url]
+    links = [f"https://arxiv.org/abs/{quote(paper.arxiv, safe='/')}" if paper.arxiv else None,
+             f"https://doi.org/{quote(paper.doi, safe='/')}" if paper.doi else None, paper.url]
     return list(dict.fromkeys(link for link in links if link))

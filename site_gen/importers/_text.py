@@ -270,10 +270,15 @@ def http_url(value: str) -> str | None:
     return None
 
 
-def identifier(value: str) -> str | None:
-    """``value`` stripped if it can be an id such as a DOI (no spaces, no ``<>"``), else None."""
+def identifier(value: str, refused: str = r'[\s<>"]') -> str | None:
+    """``value`` stripped if it can be an id such as a citation key (no spaces, no ``<>"``), else None."""
     ident = value.strip()
-    return ident if ident and not re.search(r'[\s<>"]', ident) else None
+    return ident if ident and not re.search(refused, ident) else None
+
+
+def doi_id(value: str) -> str | None:
+    """``value`` stripped if it can be a DOI (no spaces, no ``"``; SICI DOIs hold ``<>``), else None."""
+    return identifier(value, r'[\s"]')
 
 
 def warning(path: str, line: int, message: str, hint: str = "") -> Diagnostic:

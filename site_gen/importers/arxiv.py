@@ -61,8 +61,8 @@ from ._text import (
     arxiv_id,
     arxiv_urls,
     collapse,
+    doi_id,
     http_url,
-    identifier,
     iso_day,
     warning,
 )
@@ -350,7 +350,7 @@ def _draft(record: _Record) -> PaperDraft | str:
         date=_date(record, ident),
         authors=record.authors,
         arxiv=ident,
-        doi=identifier(record.doi),
+        doi=doi_id(record.doi),
         venue=collapse(latex_to_text(record.venue) if "\\" in record.venue else record.venue) or None,
         url=url,
         pdf=pdf,

@@ -56,6 +56,7 @@ from ._text import (
     Unread,
     arxiv_id,
     collapse,
+    doi_id,
     http_url,
     identifier,
     partial_date,
@@ -317,9 +318,9 @@ def _arxiv(record: _Record, preprint: str | None) -> str | None:
 def _doi(record: _Record, note: Note) -> str | None:
     value = verbatim(record.fields.get("doi", ""))
     value = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", value, flags=re.IGNORECASE)
-    doi = identifier(value)
+    doi = doi_id(value)
     if value and doi is None:
-        note(record.lines["doi"], f'doi {value!r:.60} has spaces or <>"; left out')
+        note(record.lines["doi"], f'doi {value!r:.60} has spaces or quotes; left out')
     return doi
 
 

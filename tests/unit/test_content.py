@@ -189,3 +189,15 @@ def test_the_papers_cache_rewrites_only_the_part_of_an_edited_file(tmp_path: Pat
     assert [name for name in first if first[name] != second[name]] == [part]
     titles = {p.slug: p.abstract_md for _, p, _ in cache.papers().values()}
     assert len(titles) == 40 and titles["paper-7"] == "New abstract 7."
+
+
+SICI = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0"
+
+
+def test_a_doi_may_hold_angle_brackets_as_sici_dois_do():
+    paper, problems = parse(f'---\ntitle: "T"\ndoi: "{SICI}"\n---\n')
+    assert problems == [] and paper.doi == SICI
+    assert messages('---\ntitle: "T"\ndoi: "10.1000/a b"\n---\n') == [
+        f"{P}:3: 'doi' is not a valid identifier: '10.1000/a b'"]
+    assert messages('---\ntitle: "T"\narxiv: "<2401.00001>"\n---\n') == [
+        f"{P}:3: 'arxiv' is not a valid identifier: '<2401.00001>'"]

@@ -382,3 +382,12 @@ def test_al_folio_links_and_dblp_corr():
     assert (warning.line, warning.message) == (2, "pdf 'TMC2020.pdf' is not an http(s) URL; left out")
     assert (draft.venue, draft.arxiv) == (None, "2312.11825")
     assert "volume" not in dict(draft.extra) and dict(draft.extra)["categories"] == ("cs.SD",)
+
+
+def test_a_sici_doi_is_imported_with_its_angle_brackets():
+    doi = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0"
+    drafts, warnings = parse(f"@article{{k,\n  title = {{T}},\n  doi = {{https://doi.org/{doi}}},\n}}\n", "a.bib")
+    assert warnings == [] and [d.doi for d in drafts] == [doi]
+    drafts, warnings = parse("@article{k,\n  title = {T},\n  doi = {10.1000/a b},\n}\n", "a.bib")
+    assert [d.doi for d in drafts] == [None]
+    assert [str(w) for w in warnings] == ["a.bib:3: warning: doi '10.1000/a b' has spaces or quotes; left out"]

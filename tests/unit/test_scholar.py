@@ -154,6 +154,17 @@ def test_json_ld_scholarly_article():
     }
 
 
+def test_links_made_of_ids_are_percent_encoded_as_the_page_links_are():
+    sici = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0"
+    article = json.loads(json_ld_paper(replace(MOSSFORMER, doi=sici, arxiv="hep-th/9901001#x", url=None), CONFIG))
+    assert article["sameAs"] == [
+        "https://arxiv.org/abs/hep-th/9901001%23x",
+        "https://doi.org/10.1002/%28SICI%291097-4571%28199806%2949%3A8%3C693%3A%3AAID-ASI4%3E3.0.CO%3B2-0",
+    ]
+    assert values(highwire_meta(replace(MOSSFORMER, pdf=None, arxiv="a b"), CONFIG), "citation_pdf_url") == [
+        "https://arxiv.org/pdf/a%20b"]
+
+
 def test_json_ld_of_a_bare_paper_has_no_empty_fields():
     article = json.loads(
         json_ld_paper(Paper(slug="p", title="P", abstract_md="", path="p.md"), CONFIG)
