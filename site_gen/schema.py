@@ -154,8 +154,9 @@ _NOT_IN_DOI = re.compile(r"[\s\"]")  # SICI DOIs hold < and >
 def identifier(value: Any, refused: re.Pattern[str] = _NOT_IN_ID) -> str:
     """An id such as an arXiv id, which YAML would read as a number unless quoted."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        written = getattr(value, "written", "2312.11820")  # the file's text, when YAML read a float from it
         raise Invalid(f"must be a quoted string, not the number {value!r}",
-                      'YAML reads 2312.11820 as a number: write "2312.11820"')
+                      f'YAML reads {written} as a number: write "{written}"')
     result = text(value)
     if refused.search(result):
         raise Invalid(f"is not a valid identifier: {result!r}")

@@ -134,6 +134,21 @@ def _top_keys(node: yaml.Node | None, path: str, first_line: int) -> dict[str, i
     return lines
 
 
+class WrittenFloat(float):
+    """A number YAML read from the text ``written``: ``2401.10010`` is 2401.1001, and a message
+    about it shows what the file says."""
+
+    written: str
+
+    def __new__(cls, value: float, written: str) -> WrittenFloat:
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+
+_FLOAT = "tag:yaml.org,2002:float"
+
+
 def _parse(text: str, path: str, first_line: int) -> YamlDoc:
     loader = Loader(text)
     try:
@@ -142,6 +157,10 @@ def _parse(text: str, path: str, first_line: int) -> YamlDoc:
         data = None if node is None else loader.construct_document(node)
     finally:
         loader.dispose()
+    if isinstance(node, yaml.MappingNode) and isinstance(data, dict):
+        for key_node, value_node in node.value:
+            if value_node.tag == _FLOAT and isinstance(number := data.get(key_node.value), float):
+                data[key_node.value] = WrittenFloat(number, value_node.value)
     return YamlDoc(data, lines)
 
 

@@ -35,6 +35,10 @@ P = "content/papers/a-paper.md"
     ("date: March", f"{P}:3: 'date' must be a date YYYY-MM-DD, YYYY-MM or YYYY, not 'March'"),
     ("arxiv: 2312.11820", f"{P}:3: 'arxiv' must be a quoted string, not the number 2312.1182 "
                           '(YAML reads 2312.11820 as a number: write "2312.11820")'),
+    ("arxiv: 2401.10010", f"{P}:3: 'arxiv' must be a quoted string, not the number 2401.1001 "
+                          '(YAML reads 2401.10010 as a number: write "2401.10010")'),
+    ("doi: 10.1000  # the prefix", f"{P}:3: 'doi' must be a quoted string, not the number 10.1 "
+                                   '(YAML reads 10.1000 as a number: write "10.1000")'),
     ("url: javascript:alert(1)", f"{P}:3: 'url' has the scheme 'javascript'; only http and https URLs are allowed"),
     ("pdf: data:text/html,x", f"{P}:3: 'pdf' has the scheme 'data'; only http and https URLs are allowed"),
     ("tags: [../evil]", f"{P}:3: tag '../evil' is not a valid tag slug (use 'evil')"),
