@@ -94,6 +94,7 @@ def short_list(limit: int, what: str) -> Converter:
 
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[Tt]|[ \t]+)\d{1,2}:\d{2}.*")  # as Hugo and Jekyll write one
 
 
 def partial_date(value: Any) -> str:
@@ -101,7 +102,9 @@ def partial_date(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not (m := _DATE.fullmatch(value.strip())):
-        raise Invalid(f"must be a date YYYY-MM-DD, YYYY-MM or YYYY, not {value!r}")
+        timed = _DATE_TIME.fullmatch(value.strip()) if isinstance(value, str) else None
+        raise Invalid(f"must be a date YYYY-MM-DD, YYYY-MM or YYYY, not {value!r}",
+                      f"a paper is listed by its day, without a time: write date: {timed[1]}" if timed else "")
     year, month, day = (int(g) if g else None for g in m.groups())
     try:
         date(year or 1, month or 1, day or 1)

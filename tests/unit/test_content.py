@@ -33,6 +33,12 @@ P = "content/papers/a-paper.md"
     ("authors: 42", f"{P}:3: 'authors' must be a list of strings, not a number"),
     ("date: 2025-02-30", f"{P}:3: 'date' is not a real date: 2025-02-30 (day is out of range for month)"),
     ("date: March", f"{P}:3: 'date' must be a date YYYY-MM-DD, YYYY-MM or YYYY, not 'March'"),
+    ("date: 2024-03-11T23:30:00-05:00", f"{P}:3: 'date' must be a date YYYY-MM-DD, YYYY-MM or YYYY, not "
+                                        "'2024-03-11T23:30:00-05:00' (a paper is listed by its day, without a "
+                                        "time: write date: 2024-03-11)"),
+    ("date: 2024-03-11 10:00:00 +0200", f"{P}:3: 'date' must be a date YYYY-MM-DD, YYYY-MM or YYYY, not "
+                                        "'2024-03-11 10:00:00 +0200' (a paper is listed by its day, without a "
+                                        "time: write date: 2024-03-11)"),
     ("arxiv: 2312.11820", f"{P}:3: 'arxiv' must be a quoted string, not the number 2312.1182 "
                           '(YAML reads 2312.11820 as a number: write "2312.11820")'),
     ("arxiv: 2401.10010", f"{P}:3: 'arxiv' must be a quoted string, not the number 2401.1001 "
