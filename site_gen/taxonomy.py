@@ -8,12 +8,14 @@ A tag's rules are lists named ``[exclude_][title_](keywords|patterns)``: keyword
 or regular expressions, looked for in the title and abstract or in the title only,
 that give the tag or keep it off. A keyword (``keyword_pattern``) ignores case,
 matches whole words, lets a space or hyphen match a space, a hyphen or nothing,
-lets each word match its simple plural, and a trailing ``*`` any word ending.
+lets each word match its simple plural, and a trailing ``*`` any word ending. Rules and text are
+compared in Unicode's composed form (NFC), whichever form each is written in.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -63,7 +65,7 @@ _KINDS = {_NULL: "empty", _STR: "a string", "tag:yaml.org,2002:bool": "a boolean
 def _words(keyword: str) -> list[tuple[str, str]]:
     """Each word of a keyword, lowercased, as (literal stem, pattern of its endings)."""
     words = []
-    for word in _SPLIT.split(keyword.strip().lower()):
+    for word in _SPLIT.split(_composed(keyword).strip().lower()):
         if word.endswith("*"):
             words.append((word.rstrip("*"), r"\w*"))
         elif _CONSONANT_Y.search(word):
@@ -100,7 +102,15 @@ class _Text(NamedTuple):
     prefixes: set[str]  # the first 1 to 4 characters of each word of ``lower``
 
 
+def _composed(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC): a keyword written with an accented letter
+    finds it in text that writes it as a letter and a combining accent (NFD), as macOS and
+    text copied from PDFs often do."""
+    return text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 def _text(text: str) -> _Text:
+    text = _composed(text)
     lower = text.lower()
     return _Text(text, lower, {h[:n] for h in set(_HEAD.findall(lower)) for n in (1, 2, 3, 4)})
 
@@ -311,7 +321,7 @@ class _Reader:
             elif not spec.regex:
                 yield Rule(keyword_pattern(item.value), spec.field, item.value)
             elif self.regex(item):
-                yield Rule(item.value, spec.field)
+                yield Rule(_composed(item.value), spec.field)
 
     def regex(self, item: yaml.ScalarNode) -> bool:
         try:

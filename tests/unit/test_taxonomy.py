@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -294,6 +295,16 @@ def test_patterns_ignore_case_unless_told(tmp_path: Path) -> None:
     assert taxonomy.match(tags, "", "W4A16 kernels") == ("t",)
     assert taxonomy.match(tags, "", "ZeRO offload") == ("t",)
     assert taxonomy.match(tags, "", "zero-shot") == ()
+
+
+@pytest.mark.parametrize("rule_form, text_form", [("NFC", "NFD"), ("NFD", "NFC")])
+def test_an_accented_letter_matches_whether_composed_or_not(tmp_path: Path, rule_form: str, text_form: str) -> None:
+    """macOS and text copied from PDFs often write é as e and a combining accent (NFD)."""
+    rules = "    keywords: [Schrödinger bridge]\n    title_patterns: ['\\bPoincaré\\b']\n"
+    tags = one_tag(tmp_path, unicodedata.normalize(rule_form, rules))
+    assert taxonomy.match(tags, "", unicodedata.normalize(text_form, "Diffusion Schrödinger Bridges")) == ("t",)
+    assert taxonomy.match(tags, unicodedata.normalize(text_form, "Poincaré embeddings"), "") == ("t",)
+    assert taxonomy.match(tags, "Poincare embeddings", "Schrodinger bridges") == ()
 
 
 def test_rules_read_an_abstract_s_escaped_characters_as_themselves(tmp_path: Path) -> None:
