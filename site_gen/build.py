@@ -97,7 +97,7 @@ def _load(config: SiteConfig, cache: BuildCache | None) -> tuple[Site, list[Diag
 def load_taxonomy(config: SiteConfig) -> tuple[tuple[Tag, ...], list[Diagnostic]]:
     """content/tags.yaml, unless it is a symlink that leads outside the content folder."""
     path, display = config.content_path / TAGS_FILE, display_path(config, TAGS_FILE)
-    if path.is_symlink() and not path.resolve().is_relative_to(config.content_path.resolve()):
+    if path.is_symlink() and content.leads_outside(path, config.content_path.resolve()):
         return (), [Diagnostic(display, 0, "symlink leads outside the content folder; not followed",
                                severity="warning")]
     return taxonomy.load(path, display)

@@ -92,14 +92,26 @@ def discover(content_dir: Path, root: Path | None = None,
             if entry.name.startswith((".", "#")) or entry.name.endswith("~"):
                 continue  # hidden files, our temporary files and editors' backups
             shown = os.path.join(shown_dir, entry.name)
-            if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(inside):
-                problems.append(Diagnostic(shown, 0, outside, severity="warning"))
-            elif entry.name.endswith(".md") and entry.is_file():
-                found.append(Found(entry.path, shown, _signature(entry) if signatures else None))
-            else:
-                problems.append(_not_a_paper(entry, shown))
+            try:
+                if entry.is_symlink() and leads_outside(entry.path, inside):
+                    problems.append(Diagnostic(shown, 0, outside, severity="warning"))
+                elif entry.name.endswith(".md") and entry.is_file():
+                    found.append(Found(entry.path, shown, _signature(entry) if signatures else None))
+                else:
+                    problems.append(_not_a_paper(entry, shown))
+            except OSError as exc:  # a loop of symlinks
+                problems.append(Diagnostic(shown, 0, f"cannot read: {exc.strerror}; ignored", severity="warning"))
     found.sort(key=lambda f: os.path.basename(f.path))
     return found, problems
+
+
+def leads_outside(path: str | Path, folder: Path) -> bool:
+    """Whether the symlink ``path`` leads outside ``folder`` (a resolved path). A loop of
+    symlinks leads nowhere: reading it says so."""
+    try:
+        return not Path(path).resolve().is_relative_to(folder)
+    except (OSError, RuntimeError):
+        return False
 
 
 def _signature(entry: os.DirEntry[str]) -> Signature:

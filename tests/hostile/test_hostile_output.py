@@ -99,6 +99,21 @@ def test_a_symlinked_papers_folder_outside_content_is_not_followed(project: Path
 
 
 
+def test_symlinks_that_lead_to_themselves_are_named_without_a_traceback(project: Path):
+    (project / "content" / "papers" / "loop.md").symlink_to("loop.md")
+    result = site_build(project)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "content/papers/loop.md: warning: cannot read: Too many levels of symbolic links; ignored"]
+    before = tree(project / "_site")
+    (project / "content" / "tags.yaml").unlink()
+    (project / "content" / "tags.yaml").symlink_to("tags.yaml")
+    result = site_build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "content/tags.yaml: cannot read: Too many levels of symbolic links" in result.stderr.splitlines()
+    assert tree(project / "_site") == before
+
+
 def test_a_symlinked_tags_file_outside_content_is_not_followed(project: Path, tmp_path: Path):
     outside = tmp_path / "outside.yaml"
     shutil.move(project / "content" / "tags.yaml", outside)
