@@ -162,6 +162,17 @@ def _set_tags(root: Path, shown: str, tags: tuple[str, ...]) -> Diagnostic | Non
     return None
 
 
+def _year(text: str) -> int:
+    """``--year``: a year of four digits, as a paper's date holds it."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
+    if not 1000 <= year <= 9999:
+        raise argparse.ArgumentTypeError(f"{year} is not a year of four digits, as a paper's date needs")
+    return year
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="site-gen", description="Static sites for catalogues of research papers.")
     ap.add_argument("--version", action="version", version=f"site-gen {__version__}")
@@ -189,7 +200,7 @@ def parser() -> argparse.ArgumentParser:
     imp = verb("import", cmd_import, "import papers from a file into content/papers/")
     imp.add_argument("format", choices=sorted(IMPORTERS), help="the file's format")
     imp.add_argument("file", help="the file to import")
-    imp.add_argument("--year", type=int, help="daily: the year of the dump's date lines "
+    imp.add_argument("--year", type=_year, help="daily: the year of the dump's date lines "
                      "(default: the latest such day that is not in the future)")
     imp.add_argument("--force", action="store_true", help="overwrite keys of existing papers")
     tags = verb("tags", cmd_tags, "tag papers that have no tags, from the rules in content/tags.yaml")

@@ -69,3 +69,16 @@ def test_an_output_folder_that_cannot_be_made_is_named_without_a_traceback(
     assert err.endswith("; the previous site is left as it was\n") and "Traceback" not in err
     with pytest.raises(NotADirectoryError):
         cli.main(["build", "--root", str(root), "--out", str(blocker / "site"), "--debug"])
+
+
+@pytest.mark.parametrize("year", ["225", "0", "10000", "twenty"])
+def test_a_daily_year_a_paper_date_cannot_hold_is_refused_before_anything_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], year: str) -> None:
+    """--year 225 (a typo for 2025) wrote dates such as 0225-03-11, which every build then refused."""
+    root = make_site(tmp_path / "site")
+    seed = REPO / "tests" / "fixtures" / "seed" / "daily-2025-03-11.txt"
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["import", "--root", str(root), "daily", str(seed), "--year", year])
+    assert exited.value.code == 2
+    assert "argument --year: " in capsys.readouterr().err
+    assert list((root / "content" / "papers").iterdir()) == []
