@@ -18,7 +18,8 @@ _ARXIV_ID = re.compile(
     rf"({_NEW_ID}|{_OLD_ID})(?:v\d+)?(?:\.pdf)?/?",
     re.IGNORECASE,
 )
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
+YEAR = r"[1-9]\d{3}"  # the years a paper's date may hold: 1000 to 9999
+_ISO_DATE = re.compile(rf"({YEAR})-(\d{{2}})-(\d{{2}})(?:$|[T ])")
 
 
 def collapse(text: str) -> str:
@@ -240,7 +241,8 @@ def arxiv_urls(ident: str) -> tuple[str, str]:
 
 
 def iso_day(value: str) -> str | None:
-    """``YYYY-MM-DD`` from an ISO 8601 date or timestamp, or None if it is not a real day."""
+    """``YYYY-MM-DD`` from an ISO 8601 date or timestamp, or None if it is not a real day from
+    the year 1000 on."""
     match = _ISO_DATE.match(value.strip())
     if not match:
         return None
@@ -251,8 +253,9 @@ def iso_day(value: str) -> str | None:
 
 
 def partial_date(value: str) -> str | None:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` if ``value`` is one and names a real date."""
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` if ``value`` is one and names a real date from
+    the year 1000 on."""
+    match = re.fullmatch(rf"({YEAR})(?:-(\d{{2}})(?:-(\d{{2}}))?)?", value.strip())
     if not match:
         return None
     try:

@@ -53,6 +53,7 @@ from ._latex import (
     verbatim,
 )
 from ._text import (
+    YEAR,
     Unread,
     arxiv_id,
     collapse,
@@ -274,7 +275,7 @@ def _date(record: _Record, note: Note) -> str | None:
         day = partial_date(written.partition("/")[0].partition("T")[0])  # a range starts at its first day
         if day:
             return day
-        leading = re.match(r"\d{4}(?!\d)", written)
+        leading = re.match(rf"{YEAR}(?!\d)", written)
         if leading or "year" not in fields:
             why = f"the year {leading.group()} is used" if leading else "the date is left out"
             note(lines["date"], f"date {written!r} is not YYYY[-MM[-DD]]; {why}")
@@ -283,7 +284,7 @@ def _date(record: _Record, note: Note) -> str | None:
     year = fields.get("year", "").strip()
     if not year:
         return None
-    if not re.fullmatch(r"\d{4}", year):
+    if not re.fullmatch(YEAR, year):
         note(lines["year"], f"year {year!r} is not a year; the date is left out")
         return None
     month = fields.get("month", "").strip()

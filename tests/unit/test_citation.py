@@ -1,5 +1,6 @@
 import string
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from bibtexparser import model
@@ -220,7 +221,7 @@ WORD = st.text(
 )
 NAME = st.lists(WORD, min_size=1, max_size=4).map(" ".join)
 DATE = (
-    st.dates()
+    st.dates(min_value=date(1000, 1, 1))  # the years a paper file may hold
     .map(lambda d: d.isoformat())
     .flatmap(lambda iso: st.sampled_from([iso[:4], iso[:7], iso]))
 )

@@ -391,3 +391,11 @@ def test_a_sici_doi_is_imported_with_its_angle_brackets():
     drafts, warnings = parse("@article{k,\n  title = {T},\n  doi = {10.1000/a b},\n}\n", "a.bib")
     assert [d.doi for d in drafts] == [None]
     assert [str(w) for w in warnings] == ["a.bib:3: warning: doi '10.1000/a b' has spaces or quotes; left out"]
+
+
+def test_a_year_before_1000_is_left_out_as_the_paper_schema_refuses_it():
+    drafts, warnings = parse("@misc{a, title={T}, year={0999}}\n@misc{b, title={U}, date={0500-02-03}}\n", "a.bib")
+    assert [d.date for d in drafts] == [None, None]
+    assert [str(w) for w in warnings] == [
+        "a.bib:1: warning: year '0999' is not a year; the date is left out",
+        "a.bib:2: warning: date '0500-02-03' is not YYYY[-MM[-DD]]; the date is left out"]

@@ -195,3 +195,11 @@ def test_a_paper_without_its_own_date_takes_the_listing_day():
     item = {"paper": {"id": "2503.03601", "title": "T", "summary": "S"}, "publishedAt": "2025-03-05T10:33:52.000Z"}
     [draft], warnings = parse(json.dumps([item]), "day.json")
     assert draft.date == "2025-03-05" and warnings == []
+
+
+def test_a_date_before_the_year_1000_is_left_out_as_the_paper_schema_refuses_it():
+    record = {"paper": {"id": "2401.00001", "title": "T", "summary": "s", "publishedAt": "0999-01-01T00:00:00Z"}}
+    drafts, warnings = parse(json.dumps([record]), "a.json")
+    assert [d.date for d in drafts] == [None]
+    assert [str(w) for w in warnings] == [
+        "a.json:1: warning: 'publishedAt' '0999-01-01T00:00:00Z' is not a date; left out"]
