@@ -55,16 +55,17 @@ def bibtex_file(papers: Iterable[Paper]) -> str:
 
 
 def citation_keys(papers: Iterable[Paper]) -> list[str]:
-    """A unique key for each paper, in the order given: repeats get ``b``, ``c``, ..."""
+    """A unique key for each paper, in the order given: repeats get ``b``, ``c``, ... Keys that
+    differ only in case are repeats: BibTeX and biber compare keys ignoring case."""
     taken: set[str] = set()
     keys: list[str] = []
     for paper in papers:
         key = base = citation_key(paper)
         suffix = ord("a")
-        while key in taken:
+        while key.lower() in taken:
             suffix += 1
             key = f"{base}{chr(suffix)}" if suffix <= ord("z") else f"{base}-{suffix - ord('a')}"
-        taken.add(key)
+        taken.add(key.lower())
         keys.append(key)
     return keys
 

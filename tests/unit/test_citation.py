@@ -125,6 +125,16 @@ def test_a_file_gives_repeated_keys_a_suffix():
     assert len(drafts) == 3 and warnings == []
 
 
+def test_keys_that_differ_only_in_case_are_repeats():
+    """BibTeX says 'Repeated entry' and biber drops the second of two keys that differ in case."""
+    imported = paper(slug="a", authors=("Wei Zhao",), date="2025", title="Deep nets",
+                     extra=(("bibtex_key", "Zhao2025deep"),))
+    made = paper(slug="b", authors=("Wei Zhao",), date="2025", title="Deep nets again")
+    text = bibtex_file([imported, made])
+    assert [line for line in text.splitlines() if line.startswith("@")] == [
+        "@misc{Zhao2025deep,", "@misc{zhao2025deepb,"]
+
+
 @pytest.mark.parametrize(
     ("author", "written", "parts"),
     [
