@@ -40,6 +40,15 @@ def _type_name(value: Any) -> str:
             type(None): "empty"}.get(type(value), "a string" if isinstance(value, str) else type(value).__name__)
 
 
+QUOTE = "put the value in quotes"
+QUOTE_BOOLEAN = "YAML reads yes, no, on, off, true and false as booleans: put the value in quotes"
+
+
+def _quote_hint(value: Any) -> str:
+    """How to write a value that YAML read as something other than a string."""
+    return QUOTE_BOOLEAN if isinstance(value, bool) else QUOTE  # tags: [no, on] is [false, true] in YAML
+
+
 def control_message(char: str) -> str:
     """What a problem says of a character that ``CONTROL`` finds."""
     return f"contains the control character U+{ord(char):04X}"
@@ -49,7 +58,7 @@ def string(value: Any) -> str:
     if value is None:
         raise Invalid("must not be empty")
     if not isinstance(value, str):
-        raise Invalid(f"must be a string, not {_type_name(value)}", "put the value in quotes")
+        raise Invalid(f"must be a string, not {_type_name(value)}", _quote_hint(value))
     if bad := find_control(value):
         raise Invalid(control_message(bad.group()), "remove it")
     return value.strip()
@@ -75,7 +84,7 @@ def string_list(value: Any) -> tuple[str, ...]:
         if item is None:
             raise Invalid(f"item {i} is empty")
         if not isinstance(item, str):
-            raise Invalid(f"item {i} must be a string, not {_type_name(item)}", "put the value in quotes")
+            raise Invalid(f"item {i} must be a string, not {_type_name(item)}", _quote_hint(item))
         try:
             item = text(item)
         except Invalid as exc:

@@ -24,7 +24,7 @@ import yaml
 
 from .errors import Diagnostic
 from .model import Rule, Tag
-from .schema import control_message, did_you_mean
+from .schema import QUOTE, QUOTE_BOOLEAN, control_message, did_you_mean
 from .slug import too_long
 from .textutil import find_control, unescaped
 from .yamlio import MAX_YAML_BYTES, Loader, YamlError, decode
@@ -56,7 +56,6 @@ _CONSONANT_Y = re.compile(r"[^aeiou\W\d_]y\Z")
 _LEAD = re.compile(r"\w{0,4}")
 _HEAD = re.compile(r"(?<!\w)\w{1,4}")  # the first four characters of a word
 _STR, _NULL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null"
-_QUOTE = "put the value in quotes"
 _Entry = tuple[yaml.Node, yaml.Node]  # a key's node and its value's node
 _KINDS = {_NULL: "empty", _STR: "a string", "tag:yaml.org,2002:bool": "a boolean",
           "tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number"}
@@ -188,6 +187,11 @@ def _kind(node: yaml.Node) -> str:
     return _KINDS.get(node.tag, f"a value of type {node.tag.rsplit(':', 1)[-1]}")
 
 
+def _quote(node: yaml.Node) -> str:
+    """How to write a value that YAML read as something other than a string."""
+    return QUOTE_BOOLEAN if _is(node, "tag:yaml.org,2002:bool") else QUOTE
+
+
 def _is(node: yaml.Node, tag: str) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == tag
 
@@ -294,7 +298,7 @@ class _Reader:
     def string(self, key: str, key_node: yaml.Node, node: yaml.Node) -> str:
         """The text of a string value, on one line; "" (and a problem) when it is not one."""
         if not _is(node, _STR):
-            self.error(key_node, f"'{key}' must be a string, not {_kind(node)}", _QUOTE)
+            self.error(key_node, f"'{key}' must be a string, not {_kind(node)}", _quote(node))
             return ""
         value = " ".join(node.value.split())
         if not value and key != "description":
@@ -313,7 +317,7 @@ class _Reader:
             return
         for item in node.value:
             if not _is(item, _STR):
-                self.error(item, f"an item of '{key}' must be a string, not {_kind(item)}", _QUOTE)
+                self.error(item, f"an item of '{key}' must be a string, not {_kind(item)}", _quote(item))
             elif not item.value.strip():
                 self.error(item, f"an item of '{key}' is empty")
             elif not spec.regex and not re.search(r"\w", item.value):

@@ -48,6 +48,10 @@ P = "content/papers/a-paper.md"
     ("url: javascript:alert(1)", f"{P}:3: 'url' has the scheme 'javascript'; only http and https URLs are allowed"),
     ("pdf: data:text/html,x", f"{P}:3: 'pdf' has the scheme 'data'; only http and https URLs are allowed"),
     ("tags: [../evil]", f"{P}:3: tag '../evil' is not a valid tag slug (use 'evil')"),
+    ("tags: [no, on]", f"{P}:3: 'tags' item 1 must be a string, not a boolean "
+                       "(YAML reads yes, no, on, off, true and false as booleans: put the value in quotes)"),
+    ("venue: Yes", f"{P}:3: 'venue' must be a string, not a boolean "
+                   "(YAML reads yes, no, on, off, true and false as booleans: put the value in quotes)"),
 ])
 def test_front_matter_errors_point_at_the_key(front, expected):
     assert messages(f'---\ntitle: "T"\n{front}\n---\nBody\n') == [expected]

@@ -421,6 +421,13 @@ def test_a_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
     assert problems and all("anchors and aliases" in d.message for d in problems)
 
 
+def test_a_keyword_yaml_reads_as_a_boolean_is_named_as_one(tmp_path: Path) -> None:
+    _, problems = load_text(tmp_path, "tags:\n  - slug: t\n    name: T\n    keywords: [ON, speech]\n")
+    assert [str(d) for d in problems] == [
+        "content/tags.yaml:4: an item of 'keywords' must be a string, not a boolean "
+        "(YAML reads yes, no, on, off, true and false as booleans: put the value in quotes)"]
+
+
 def test_descriptions_may_be_left_out_and_are_one_line(tmp_path: Path) -> None:
     found, problems = load_text(
         tmp_path,
