@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import schema as s
 from .errors import BuildFailed, Diagnostic
@@ -25,9 +26,20 @@ def base_path(value: Any) -> str:
 
 
 def absolute_url(value: Any) -> str:
+    """The site's address, to which every absolute URL adds a path: no query, fragment or
+    password, which each such URL would carry (or publish)."""
     text = s.web_url(value)
     if text and not text.lower().startswith(("http://", "https://")):
         raise s.Invalid("must be an absolute http(s) URL such as https://example.github.io/catalogue/")
+    parts = urlsplit(text)
+    if "?" in text or "#" in text:
+        raise s.Invalid("must not have a query (?) or a fragment (#)", f"write {parts.scheme}://{parts.netloc}{parts.path}")
+    if "@" in parts.netloc:
+        raise s.Invalid("must not hold a user name or password: every page would publish them")
+    try:
+        parts.port  # noqa: B018  # raises for a port that is not a number from 0 to 65535
+    except ValueError:
+        raise s.Invalid("has a port that is not a number from 0 to 65535") from None
     return text.rstrip("/") + "/" if text else ""
 
 

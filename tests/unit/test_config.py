@@ -102,3 +102,23 @@ def test_the_readme_documents_every_setting_with_its_default() -> None:
     expected = {key: f"`{str(field.default).lower() if isinstance(field.default, bool) else field.default}`"
                 if field.default != "" else "" for key, field in config.FIELDS.items()}
     assert rows == expected
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://example.org/cat?x=1", "must not have a query (?) or a fragment (#) (write https://example.org/cat)"),
+    ("https://example.org/cat/#top", "must not have a query (?) or a fragment (#) (write https://example.org/cat/)"),
+    ("https://example.org/?", "must not have a query (?) or a fragment (#) (write https://example.org/)"),
+    ("https://me:secret@example.org/", "must not hold a user name or password: every page would publish them"),
+    ("https://example.org:99999/", "has a port that is not a number from 0 to 65535"),
+])
+def test_a_site_url_every_absolute_url_could_not_be_made_from_is_an_error(tmp_path: Path, url: str, expected: str):
+    """Absolute URLs add a path to site_url: https://example.org/cat?x=1/feed.xml is no feed."""
+    (tmp_path / "site.yaml").write_text(f"title: T\nsite_url: {url}\n", encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    assert problems(tmp_path) == [f"site.yaml:2: 'site_url' {expected}"]
+
+
+def test_a_site_url_with_a_port_is_kept(tmp_path: Path):
+    (tmp_path / "site.yaml").write_text("title: T\nsite_url: https://example.org:8443/cat\n", encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    assert config.load(tmp_path).site_url == "https://example.org:8443/cat/"
