@@ -60,7 +60,13 @@ _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a Markdown backslash escape: 
 _ESCAPED_BASE = 0xF0000  # an escaped ASCII character, while marks are dropped: a private-use one
 _UNESCAPE = {_ESCAPED_BASE + code: chr(code) for code in range(0x21, 0x7F)}
 _DROPPED = "*`${}"
-_DROP = str.maketrans("", "", _DROPPED)
+_DROP = str.maketrans("", "", "{}")  # TeX's groups; the other marks only where they pair up
+_CODE = re.compile(r"(`+)([^`]+)\1")
+# Emphasis as CommonMark reads it in the common cases: a run of stars before a word and the same
+# run after one, not inside words; a star of its own (A* search, Q*: ...) is a star. No pattern
+# looks past the next mark of its kind, so each character is looked at a bounded number of times.
+_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3})(?=[^\s*])([^*]+)(?<=[^\s*])\1(?![\w*])")
+_DOLLARS = re.compile(r"(?<!\d)(\${1,2})(?=[^\s$])([^$]*?[^\s$])\1(?!\d)")  # $x$, $$x$$; not $5 and $6
 
 
 _MATH = re.compile(r"\$[^$\s][^$]*\$|\\\(|\\\[")
@@ -95,12 +101,25 @@ def plain_text(markdown: str) -> str:
     if "\n" in text or _MD_BLOCK.match(text):
         text = _MD_BLOCK.sub("", text)
     if any(char in text for char in _DROPPED):
-        text = text.translate(_DROP)
+        text = _marks_dropped(text)
     if escaped:
         text = text.translate(_UNESCAPE)
     if text.isprintable() and "  " not in text:  # no control character; no white space but single spaces
         return text.strip()
     return " ".join(strip_control(text).split())
+
+
+def _marks_dropped(text: str) -> str:
+    """Markdown's code spans, emphasis and math without their marks, and TeX's braces dropped;
+    a mark that does not pair up is text (``A* search``, ``$5``)."""
+    if "`" in text:
+        text = _CODE.sub(r"\2", text)
+    if "$" in text:
+        text = _DOLLARS.sub(r"\2", text)
+    if "*" in text:
+        for _ in range(2):  # **bold with *emphasis* inside**
+            text = _EMPHASIS.sub(r"\2", text)
+    return text.translate(_DROP)
 
 
 def counted(count: int, noun: str) -> str:

@@ -64,7 +64,7 @@ def reference_plain_text(markdown: str) -> str:
 
     text = t._MD_LINK.sub(r"\1", markdown)
     text = t._MD_ESCAPE.sub(lambda m: chr(t._ESCAPED_BASE + ord(m[1])), t.tex_text(text))
-    text = t._MD_BLOCK.sub("", text).translate(t._DROP).translate(t._UNESCAPE)
+    text = t._marks_dropped(t._MD_BLOCK.sub("", text)).translate(t._UNESCAPE)
     return " ".join(t.strip_control(text).split())
 
 

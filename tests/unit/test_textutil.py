@@ -27,6 +27,8 @@ def test_tex_reads_as_a_reader_would_say_it(tex: str, text: str) -> None:
     (r"\# of parameters, \`\`mining'' and \_\_init\_\_", "# of parameters, ``mining'' and __init__"),
     (r"\$5 for \{x\}", "$5 for {x}"),
     ("*emphasis* and `code`", "emphasis and code"),
+    ("**Bold *and* em** and ***both***, `a*b` and $x^*$", "Bold and em and both, a*b and x^*"),
+    ("Q*: A* search for $5 and $6 more, 2 * 3", "Q*: A* search for $5 and $6 more, 2 * 3"),
     ("- a list item", "a list item"),
 ])
 def test_escaped_characters_are_text_and_marks_are_dropped(markdown: str, text: str) -> None:
