@@ -78,11 +78,14 @@ def discover(content_dir: Path, root: Path | None = None,
     with a warning. Strings, not paths: at 50,000 files pathlib's parsing is a visible cost.
     Without ``signatures``, none is taken (a stat of each file)."""
     papers_dir = content_dir / PAPERS_DIR
+    shown_dir = display_path(papers_dir, root)
     if not papers_dir.is_dir():
+        if papers_dir.is_symlink():  # to a folder not there (a drive not mounted) or to itself
+            return [], [Diagnostic(shown_dir, 0, "symlink leads to no folder",
+                                   "a build would replace the site with an empty one: mend or remove the link")]
         return [], []
     inside = content_dir.resolve()
     outside = "symlink leads outside the content folder; not followed"
-    shown_dir = display_path(papers_dir, root)
     if not papers_dir.resolve().is_relative_to(inside):
         return [], [Diagnostic(shown_dir, 0, outside, severity="warning")]
     found: list[Found] = []

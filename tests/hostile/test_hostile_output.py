@@ -114,6 +114,20 @@ def test_symlinks_that_lead_to_themselves_are_named_without_a_traceback(project:
     assert tree(project / "_site") == before
 
 
+@pytest.mark.parametrize("target", ["papers", "/nowhere/papers"])
+def test_a_papers_folder_that_is_a_symlink_to_no_folder_fails_the_build(project: Path, target: str):
+    """A link to a drive that is not mounted, or to itself: the build built an empty site over the last one."""
+    before = tree(project / "_site")
+    shutil.rmtree(project / "content" / "papers")
+    (project / "content" / "papers").symlink_to(target)
+    result = site_build(project)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "content/papers: symlink leads to no folder "
+        "(a build would replace the site with an empty one: mend or remove the link)")
+    assert tree(project / "_site") == before
+
+
 def test_a_symlinked_tags_file_outside_content_is_not_followed(project: Path, tmp_path: Path):
     outside = tmp_path / "outside.yaml"
     shutil.move(project / "content" / "tags.yaml", outside)
