@@ -18,7 +18,7 @@ from typing import Any
 
 from . import __version__
 from .model import Paper
-from .output import process_alive
+from .output import process_alive, uninterrupted
 from .search import SearchMemo
 
 Signature = tuple[int, int, int]  # a file's modification time, size and inode
@@ -121,10 +121,12 @@ class BuildCache:
         return self.dir / f".{name}.pending-{self.owner}"
 
     def commit(self) -> None:
-        """Put in place what this build saved; drop what builds that were killed left."""
-        for name in CACHE_FILES:
-            with contextlib.suppress(FileNotFoundError):
-                os.replace(self._pending(name), self.dir / name)
+        """Put in place what this build saved (all of it: Ctrl-C waits); drop what builds that were
+        killed left."""
+        with uninterrupted():
+            for name in CACHE_FILES:
+                with contextlib.suppress(FileNotFoundError):
+                    os.replace(self._pending(name), self.dir / name)
         for left in self.dir.glob(".*.pending-*") if self.enabled else ():
             owner = left.name.rpartition("-")[2]
             if owner.isdigit() and int(owner) != self.owner and not process_alive(int(owner)):

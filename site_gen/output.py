@@ -7,9 +7,11 @@ import functools
 import os
 import platform
 import shutil
+import signal
 import struct
 import sys
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -87,10 +89,14 @@ class Writer:
 
     def commit(self) -> None:
         """Put every file written in atomic mode in place, each by an atomic rename (the pending
-        files may include some that another process wrote, in its own scratch folder)."""
-        for tmp, target in self.pending:
-            os.replace(tmp, target)
-        self._clear()
+        files may include some that another process wrote, in its own scratch folder). Ctrl-C
+        waits till all are in place: a site is never left half old, half new."""
+        if not self.pending:
+            return
+        with uninterrupted():
+            for tmp, target in self.pending:
+                os.replace(tmp, target)
+            self._clear()
 
     def discard(self) -> None:
         """Forget the files written in atomic mode: the site stays as it was."""
@@ -211,6 +217,33 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0)
 
 
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait till the block is done, then act as they would have: for what must
+    not stop halfway, putting a site (or the cache that describes it) in place. Only the main
+    thread receives signals; elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {signum: signal.getsignal(signum) for signum in _STOPS}
+    if None in previous.values():  # a handler set outside Python, which could not be put back
+        yield
+        return
+    for stop in _STOPS:
+        signal.signal(stop, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for late in dict.fromkeys(received):
+            signal.raise_signal(late)
+
+
 def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -287,6 +320,7 @@ class Staging:
         self.committed = False
         self.entered = False
         self.detach = detach
+        self.old: Path | None = None  # the previous site, once swapped out, till it is removed
 
     def __enter__(self) -> Writer:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -296,18 +330,24 @@ class Staging:
         return self.writer
 
     def commit(self) -> None:
-        if self.out.exists() and _exchange(self.folder, self.out):
-            old: Path | None = self.folder  # now holds the previous site
-        else:
-            old = self.out.with_name(f"{self.out.name}.old-{os.getpid()}") if self.out.exists() else None
-            if old:
-                os.rename(self.out, old)
-            os.rename(self.folder, self.out)
-        self.committed = True
-        if old:
-            remove_tree(old, self.out, self.detach)
+        with uninterrupted():  # between the renames, there is no site
+            if self.out.exists() and _exchange(self.folder, self.out):
+                old: Path | None = self.folder  # now holds the previous site
+            else:
+                old = self.out.with_name(f"{self.out.name}.old-{os.getpid()}") if self.out.exists() else None
+                if old:
+                    os.rename(self.out, old)
+                os.rename(self.folder, self.out)
+            self.committed, self.old = True, old
+        self._remove_old()
+
+    def _remove_old(self) -> None:
+        if self.old:
+            remove_tree(self.old, self.out, self.detach)
+            self.old = None
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if not self.committed:
             shutil.rmtree(self.folder, ignore_errors=True)
+        self._remove_old()  # Ctrl-C came during the swap, and was raised once it was done

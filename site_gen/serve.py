@@ -69,10 +69,15 @@ class Preview:
         return f"http://{shown}:{port}{self.config.base_url}"
 
     def start(self) -> None:
-        """Build once (a failure still serves, with the errors shown), then watch and rebuild."""
+        """Build once (a failure still serves, with the errors shown), then watch and rebuild in a
+        thread of its own."""
+        self.begin()
+        self._spawn(self.rebuild_until_stopped, "rebuild")
+
+    def begin(self) -> None:
+        """Build once (a failure still serves, with the errors shown), then watch."""
         self.rebuild(())
         self.watcher.start()
-        self._spawn(self._rebuild_loop, "rebuild")
 
     def serve_in_background(self) -> None:
         self._spawn(lambda: self.server.serve_forever(poll_interval=0.05), "http")
@@ -92,7 +97,10 @@ class Preview:
             thread.join(5)
         self.server.server_close()
 
-    def _rebuild_loop(self) -> None:
+    def rebuild_until_stopped(self) -> None:
+        """Rebuild after each burst of changes until ``close``. ``serve`` runs this in the main
+        thread, where Ctrl-C interrupts a running build: it stops its workers and removes what it
+        wrote, and the site stays as it was."""
         while not self.stop.is_set():
             changes = classify_all(collect(self.inbox, self.stop), self.watcher.sources)
             if changes and not self.stop.is_set():
@@ -134,12 +142,14 @@ class Preview:
         except Exception as exc:  # a bug must not stop the preview: show it like a build error
             traceback.print_exc()
             errors = [f"site-gen: internal error while building: {exc!r}"]
-        finally:
-            self.state.finish(errors)
-            # The last build's objects, in reference cycles (templates, their globals, the site),
-            # went through gc.freeze while its workers ran, and the collector never counts what
-            # gc.unfreeze gives back: without a full pass, every build would stay in memory.
-            gc.collect()
+        except BaseException:  # stopped (Ctrl-C): requests waiting for this build take the site on disk
+            self.state.close()
+            raise
+        self.state.finish(errors)
+        # The last build's objects, in reference cycles (templates, their globals, the site),
+        # went through gc.freeze while its workers ran, and the collector never counts what
+        # gc.unfreeze gives back: without a full pass, every build would stay in memory.
+        gc.collect()
         because = f" after {describe(changes, self.config.root)}" if changes else ""
         if errors:
             print(*errors, sep="\n", file=sys.stderr)
@@ -238,7 +248,7 @@ def serve(config: SiteConfig, out: Path, host: str = "127.0.0.1", port: int = 80
         return 1
     with terminate_as_interrupt():
         try:
-            preview.start()
+            preview.begin()
             watched = [f"{shown(p, config.root)}/" for p in preview.watcher.roots]
             print(f"Watching {', '.join([*watched, CONFIG_FILE])}")
             print(f"Serving {preview.url} (Ctrl-C to stop)", flush=True)
@@ -247,7 +257,8 @@ def serve(config: SiteConfig, out: Path, host: str = "127.0.0.1", port: int = 80
                     f"Listening on {host}: other machines on the network can see the preview",
                     flush=True,
                 )
-            preview.server.serve_forever()
+            preview.serve_in_background()
+            preview.rebuild_until_stopped()
         except KeyboardInterrupt:
             pass
         finally:

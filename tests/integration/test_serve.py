@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -356,6 +357,50 @@ def test_ctrl_c_stops_cleanly(site_root: Path, sig: signal.Signals, ignored: boo
     assert proc.returncode == 0, err
     assert "Traceback" not in err and err == ""
     assert f"Serving http://127.0.0.1:{port}/" in out and out.rstrip().endswith("Stopped.")
+
+
+SLOW_PAPER = """{% extends "theme/paper.html" %}
+{% block content %}{% for i in range(6000) %}{% for j in range(6000) %}{% endfor %}{% endfor %}
+{{ super() }}{% endblock %}
+"""  # seconds a page: a build that is still running when Ctrl-C comes
+
+
+def test_ctrl_c_during_a_build_with_workers_stops_it_cleanly(site_root: Path) -> None:
+    """Ctrl-C in a terminal reaches the server and the workers of its build: the build stops
+    where it is, without a traceback, and leaves the last site as it was and nothing else."""
+    (site_root / "overrides" / "templates").mkdir(parents=True)
+    with (site_root / "site.yaml").open("a") as fh:
+        fh.write("theme_dir: overrides\n")
+    proc = subprocess.Popen([sys.executable, "-m", "site_gen.cli", "serve", "--root", str(site_root),
+                             "--port", str(free_port())], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True, env={**os.environ, "SITE_GEN_JOBS": "2"})
+    try:
+        assert proc.stdout and any("Serving" in line for line in iter(proc.stdout.readline, ""))
+        built = (site_root / "_site" / "papers" / "first-paper" / "index.html").read_bytes()
+        (site_root / "overrides" / "templates" / "paper.html").write_text(SLOW_PAPER)
+        staging = site_root / f"_site.staging-{proc.pid}"
+        assert eventually(staging.exists, 30), "the full build after the template edit never started"
+        time.sleep(0.5)  # a worker is rendering pages
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0 and err == ""
+    assert out.rstrip().endswith("Stopped.")
+    assert eventually(lambda: not _group_alive(proc.pid), 5), "workers outlived the server"
+    assert sorted(p.name for p in site_root.iterdir() if p.name.startswith("_site")) == ["_site"]
+    for parent in ("/dev/shm", tempfile.gettempdir()):
+        assert not list(Path(parent).glob(f"site-gen-results-{proc.pid}-*"))
+    assert (site_root / "_site" / "papers" / "first-paper" / "index.html").read_bytes() == built
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _answers(port: int) -> bool:

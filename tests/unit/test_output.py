@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
 import struct
 from pathlib import Path, PurePosixPath
 
@@ -80,3 +81,59 @@ def test_a_staging_folder_is_marked(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     staging = output.Staging(tmp_path / "_site")
     with staging:
         assert marked == [str(staging.folder)]
+
+
+def test_ctrl_c_during_an_update_comes_once_every_file_is_in_place(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "_site"
+    site.mkdir()
+    for name in "abc":
+        (site / f"{name}.html").write_text("old")
+    writer = output.Writer(site, atomic=True)
+    writer.write_all(OutputFile(PurePosixPath(f"{name}.html"), b"new") for name in "abc")
+    replace = os.replace
+
+    def interrupted(source: str, target: str) -> None:
+        replace(source, target)
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C after the first file
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        writer.commit()
+    assert [(site / f"{name}.html").read_text() for name in "abc"] == ["new"] * 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]  # no scratch folder left
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_during_a_site_swap_comes_once_the_new_site_is_in_place(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "_site"
+    out.mkdir()
+    (out / "index.html").write_text("old")
+    rename = os.rename
+
+    def interrupted(source: Path, target: Path) -> None:
+        rename(source, target)
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C between moving the old site away and the new one in
+
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)  # as where renameat2 is missing (macOS)
+    monkeypatch.setattr(os, "rename", interrupted)
+    staging = output.Staging(out)
+    with pytest.raises(KeyboardInterrupt), staging as writer:
+        writer.write(OutputFile(PurePosixPath("index.html"), b"new"))
+        staging.commit()
+    assert (out / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]  # the old site is removed too
+
+
+def test_a_stop_signal_in_an_uninterrupted_block_goes_to_its_handler_after_it() -> None:
+    stopped: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stopped.append(signum))
+    try:
+        with output.uninterrupted():
+            signal.raise_signal(signal.SIGTERM)
+            assert stopped == []
+        assert stopped == [signal.SIGTERM]
+        assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
