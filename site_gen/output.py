@@ -296,16 +296,20 @@ def remove_tree(folder: Path, out: Path, detach: bool = False) -> None:
     """Delete a folder beside ``out`` (a previous site): at once, or (``detach``) by a process that
     this one does not wait for. Freeing a 10,000-paper site's 29,000 files and folders takes the
     kernel seconds that a build need not spend; a build that finds the folder left by a process
-    that is gone removes it (``remove_leftovers``)."""
+    that is gone removes it (``remove_leftovers``). A thread collects the process once it is done,
+    or a long-lived process (the preview) would keep it as a zombie till its next full build."""
     if detach:
         import subprocess  # here: only a full build over a previous site needs it
 
         try:
-            subprocess.Popen([sys.executable, "-I", "-c", _REMOVER, str(folder), str(out)], stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-            return
+            remover = subprocess.Popen([sys.executable, "-I", "-c", _REMOVER, str(folder), str(out)],
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, start_new_session=True)
         except OSError:
             pass
+        else:
+            threading.Thread(target=remover.wait, name="remover", daemon=True).start()
+            return
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,6 +119,22 @@ def test_a_detached_removal_leaves_the_new_site_in_place_and_the_old_one_gone(pr
     assert "New." in (project / "_site/papers/paper-1/index.html").read_text()
     assert wait_for(lambda: not leftovers(project)), leftovers(project)
     assert (project / "_site/papers/paper-1/index.html").is_file()
+
+
+def test_the_detached_remover_is_collected_once_done(project: Path, monkeypatch: pytest.MonkeyPatch):
+    """Not left a zombie ('[python] <defunct>') in a preview that stays open after a full build."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    class Spied(subprocess.Popen):  # type: ignore[type-arg]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            if "-I" in args[0]:  # the remover (finding libc runs ldconfig)
+                started.append(self)
+
+    monkeypatch.setattr(subprocess, "Popen", Spied)
+    build(config.load(project), project / "_site", use_cache=False, jobs=1, detach=True)
+    assert len(started) == 1
+    assert wait_for(lambda: started[0].returncode is not None), "the remover was never waited for"
 
 
 def test_a_build_leaves_alone_an_old_site_that_a_live_process_removes(project: Path):
