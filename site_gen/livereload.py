@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import os
 import re
@@ -18,7 +20,8 @@ from urllib.parse import parse_qs, quote, unquote
 
 EVENTS_PATH = "/__livereload"  # outside the base path; never a file of the site
 WAIT_FOR_BUILD = 10.0  # seconds a request waits for a running build, then takes what is on disk
-PING = 15.0  # seconds between keep-alive comments on an idle event stream
+PING = 15.0  # seconds between heartbeats on an idle WebSocket
+WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455, section 1.3
 TEXT = "; charset=utf-8"
 CONTENT_TYPES = {
     ".html": "text/html" + TEXT, ".htm": "text/html" + TEXT, ".css": "text/css" + TEXT,
@@ -154,11 +157,29 @@ class BuildState:
 
 
 def reload_script(token: str) -> str:
+    """A WebSocket that says ``reload``; reconnected a second after it drops (a restarted server
+    reloads the tab at once: its token is new)."""
     url = f"{EVENTS_PATH}?token={quote(token)}"
     return (
-        f'<script data-site-gen-livereload>(()=>{{const s=new EventSource("{url}");'
-        's.addEventListener("reload",()=>{s.close();location.reload();});})();</script>'
+        f'<script data-site-gen-livereload>(()=>{{const u=new URL("{url}",location.href);'
+        'u.protocol=u.protocol==="https:"?"wss:":"ws:";'
+        'const c=()=>{const s=new WebSocket(u);s.onclose=()=>setTimeout(c,1000);'
+        's.onmessage=e=>{if(e.data==="reload"){s.onclose=null;s.close();location.reload();}};};c();})();</script>'
     )
+
+
+def websocket_accept(key: str) -> str:
+    """The handshake's answer to a client's ``Sec-WebSocket-Key``."""
+    return base64.b64encode(hashlib.sha1((key + WEBSOCKET_GUID).encode("ascii")).digest()).decode("ascii")
+
+
+def websocket_frame(opcode: int, payload: bytes = b"") -> bytes:
+    """A final, unmasked frame from the server with a payload under 126 bytes."""
+    assert len(payload) < 126
+    return bytes((0x80 | opcode, len(payload))) + payload
+
+
+TEXT_FRAME, CLOSE_FRAME, PONG_FRAME = 0x1, 0x8, 0xA
 
 
 OVERLAY_STYLE = (
@@ -264,18 +285,28 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def events(self, token: str) -> None:
-        """Server-sent events: ``reload`` once the site differs from the one the page came from."""
+        """A WebSocket that says ``reload`` once the site differs from the one the page came from.
+        Not server-sent events: a browser opens at most six HTTP connections to a host, and an
+        event stream would hold one for each open tab, so the seventh tab would never load."""
+        key = self.headers.get("Sec-WebSocket-Key", "")
+        if self.headers.get("Upgrade", "").lower() != "websocket" or not key:
+            body = b"a WebSocket, for the pages of the preview"
+            self.send(HTTPStatus.BAD_REQUEST, CONTENT_TYPES[".txt"], len(body), body)
+            return
+        self.close_connection = True
+        self.wfile.write(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + f"Sec-WebSocket-Accept: {websocket_accept(key)}\r\n\r\n".encode("ascii")
+        )
         state = self.server.state
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(b"retry: 1000\n\n")
         while not state.closed:
             if state.wait_change(token, PING):
-                self.wfile.write(f"event: reload\ndata: {state.token}\n\n".encode())
-                return
-            self.wfile.write(b": ping\n\n")  # a closed tab shows up as a broken pipe here
+                self.wfile.write(websocket_frame(TEXT_FRAME, b"reload"))
+                break
+            # An unsolicited pong: a heartbeat that needs no answer; a closed tab shows up as a
+            # broken pipe here
+            self.wfile.write(websocket_frame(PONG_FRAME))
+        self.wfile.write(websocket_frame(CLOSE_FRAME, (1001 if state.closed else 1000).to_bytes(2, "big")))
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the preview reports builds, not requests."""

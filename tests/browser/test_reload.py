@@ -89,3 +89,25 @@ def test_a_broken_edit_shows_in_the_open_page_and_recovers(
     paper.write_text(good)
     overlay.wait_for(state="detached", timeout=5000)
     assert "Second paper" in tab.content()
+
+
+def test_every_one_of_many_open_tabs_loads_and_reloads(preview: Preview, chromium: Browser,
+                                                        site_root: Path) -> None:
+    """A browser opens at most six connections to a host: what keeps a tab listening for
+    reloads must not hold one of them, or the seventh tab would never load."""
+    context = chromium.new_context()
+    context.set_default_timeout(5000)
+    tabs = []
+    try:
+        for _ in range(8):
+            tab = context.new_page()
+            tab.goto(preview.url + "papers/first-paper/")
+            tab.wait_for_function("() => document.querySelector('h1').textContent.includes('First paper')")
+            tabs.append(tab)
+        tabs[-1].wait_for_timeout(300)  # every tab is listening
+        paper = site_root / "content" / "papers" / "first-paper.md"
+        paper.write_text(paper.read_text().replace("First paper on speech", "Seen in every tab"))
+        for tab in tabs:
+            tab.wait_for_function("() => document.querySelector('h1').textContent.includes('Seen in every tab')")
+    finally:
+        context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import os
 import re
@@ -20,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from site_gen import config as config_mod
+from site_gen.livereload import websocket_accept
 from site_gen.serve import Preview
 from tests.conftest import paper_text
 
@@ -280,29 +282,43 @@ def test_a_symlink_out_of_the_site_gets_404(preview: Preview, site_root: Path) -
 
 
 class Events:
-    """A tab's event stream, opened with the token of the page it shows."""
+    """A tab's WebSocket, opened with the token of the page it shows."""
 
     def __init__(self, port: int, token: str) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        self.conn.request("GET", f"/__livereload?token={token}")
-        self.resp = self.conn.getresponse()
-        assert self.resp.getheader("Content-Type") == "text/event-stream"
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        key = base64.b64encode(os.urandom(16)).decode("ascii")
+        self.sock.sendall(
+            f"GET /__livereload?token={token} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode("ascii")
+        )
+        self.stream = self.sock.makefile("rb")
+        assert self.stream.readline().startswith(b"HTTP/1.1 101 ")
+        headers = dict(iter(lambda: self.stream.readline().rstrip(b"\r\n").partition(b": ")[::2], (b"", b"")))
+        assert headers[b"Sec-WebSocket-Accept"].decode() == websocket_accept(key)
 
     def wait_reload(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
+        self.sock.settimeout(timeout)
         try:
-            while time.monotonic() < deadline:
-                line = self.resp.fp.readline()
-                assert line, "the event stream ended without a reload"
-                if line.startswith(b"event: reload"):
+            while True:
+                head = self.stream.read(2)
+                assert len(head) == 2, "the WebSocket closed without a reload"
+                opcode, payload = head[0] & 0x0F, self.stream.read(head[1] & 0x7F)
+                if opcode == 0x1:
+                    assert payload == b"reload"
                     return
-            raise AssertionError(f"no reload within {timeout}s")
+        except TimeoutError:
+            raise AssertionError(f"no reload within {timeout}s") from None
         finally:
-            self.conn.close()
+            self.sock.close()
 
 
 def test_a_tab_of_an_older_site_reloads_at_once(preview: Preview) -> None:
     Events(port_of(preview), "old-server-1").wait_reload(2)
+
+
+def test_the_reload_address_answers_only_websockets(preview: Preview) -> None:
+    status, headers, _ = fetch(port_of(preview), "/__livereload?token=x")
+    assert status == 400 and headers["content-type"] == "text/plain; charset=utf-8"
 
 
 # --- the command line, in a process of its own ---------------------------------------------------

@@ -16,6 +16,8 @@ from site_gen.livereload import (
     locate,
     route,
     site_parts,
+    websocket_accept,
+    websocket_frame,
 )
 
 
@@ -159,3 +161,8 @@ def test_build_state_epochs_and_waiting() -> None:
     state.close()
     assert not state.wait_change(first, 0.01)
     assert BuildState().token != BuildState().token  # a restarted server reloads old tabs
+
+
+def test_the_websocket_handshake_answers_as_rfc_6455_says() -> None:
+    assert websocket_accept("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+    assert websocket_frame(0x1, b"reload") == b"\x81\x06reload"
