@@ -26,6 +26,8 @@ from .livereload import BuildState, PreviewHTTPServer
 from .textutil import counted
 from .watch import Change, Kind, Sources, Watcher, classify_all, collect
 
+RETRY_CONFIG = 1.0  # seconds between readings of a site.yaml that did not read
+
 
 def run_build(config: SiteConfig, out: Path) -> build_mod.BuildReport:
     """The one place the preview builds: the build's cache makes it redo only what changed."""
@@ -102,9 +104,21 @@ class Preview:
         thread, where Ctrl-C interrupts a running build: it stops its workers and removes what it
         wrote, and the site stays as it was."""
         while not self.stop.is_set():
-            changes = classify_all(collect(self.inbox, self.stop), self.watcher.sources)
+            paths = collect(self.inbox, self.stop, give_up=RETRY_CONFIG if self.config_stale else None)
+            changes = classify_all(paths, self.watcher.sources)
+            if not paths and self.config_reads():
+                changes = [Change(Kind.CONFIG, self.watcher.sources.config_file)]
             if changes and not self.stop.is_set():
                 self.rebuild(changes)
+
+    def config_reads(self) -> bool:
+        """Whether site.yaml, which did not read, does now: it may name a folder that was missing
+        (``theme_dir``, ``content_dir``), and that folder, made since, is not watched."""
+        try:
+            config_mod.load(self.config.root, self.overrides)
+        except SiteGenError:
+            return False
+        return True
 
     def show_edit(self, changes: Sequence[Change]) -> bool:
         """An edit of existing papers: write the pages it changes at once and reload the tabs; the
@@ -169,14 +183,15 @@ class Preview:
         return True
 
     def refresh(self, changes: Sequence[Change]) -> None:
-        """Read site.yaml again after it changed (until it reads), and follow the theme folders."""
+        """Read site.yaml again after it changed (until it reads), and follow the theme folders and
+        the content folder (made, removed or replaced since they were last watched)."""
         self.config_stale |= any(c.kind is Kind.CONFIG for c in changes)
         if self.config_stale:
             self.config = config_mod.load(self.config.root, self.overrides)
             self.config_stale = False
-        if any(c.kind in (Kind.CONFIG, Kind.TEMPLATE) for c in changes):
+        if any(c.kind in (Kind.CONFIG, Kind.TEMPLATE, Kind.FOLDER) for c in changes):
             sources = Sources.of(self.config)
-            if sources != self.watcher.sources:
+            if sources != self.watcher.sources or any(c.kind is Kind.FOLDER for c in changes):
                 self.watcher.close()
                 self.watcher = Watcher(sources, self.inbox, self.warn).start()
 

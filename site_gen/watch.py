@@ -30,6 +30,7 @@ class Kind(enum.Enum):
     TEMPLATE = "template"  # a theme's templates/ or theme.yaml: every page
     STATIC = "static"  # a theme's static/: copy the file (and the asset versions in every page)
     CONFIG = "config"  # site.yaml: reload the configuration, everything
+    FOLDER = "folder"  # the content folder or a theme folder (or one holding it) came or went: watch again
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,18 @@ class Sources:
                 roots.append(path)
         return roots
 
+    def flat_roots(self) -> list[Path]:
+        """Folders to watch for their own entries: the project folder (site.yaml), and the nearest
+        existing folder in it above a source folder that does not exist yet, to see it made."""
+        root = self.config_file.parent
+        found = [root]
+        for folder in (self.content, *self.theme_dirs):
+            if folder.is_relative_to(root) and not folder.is_dir():
+                while not folder.is_dir():
+                    folder = folder.parent
+                found.append(folder)
+        return list(dict.fromkeys(found))
+
 
 def classify(path: Path, sources: Sources) -> Change | None:
     """The kind of a changed file, or None when no build reads it (editor backups, other files)."""
@@ -81,6 +94,8 @@ def classify(path: Path, sources: Sources) -> Change | None:
         return None
     if path == sources.config_file:
         return Change(Kind.CONFIG, path)
+    if any(folder.is_relative_to(path) for folder in (sources.content, *sources.theme_dirs)):
+        return Change(Kind.FOLDER, path)
     if path.is_relative_to(sources.content):
         rel = path.relative_to(sources.content)
         if rel == Path(TAGS_FILE):
@@ -112,11 +127,14 @@ def collect(
     stop: threading.Event,
     quiet: float = QUIET,
     max_wait: float = MAX_WAIT,
+    give_up: float | None = None,
 ) -> set[Path]:
-    """Block until a change arrives, then gather the rest of its burst: many saves, one build."""
+    """Block until a change arrives (or ``give_up`` seconds have passed: then none), then gather
+    the rest of its burst: many saves, one build."""
     paths: set[Path] = set()
+    until = None if give_up is None else time.monotonic() + give_up
     while not paths:
-        if stop.is_set():
+        if stop.is_set() or (until is not None and time.monotonic() > until):
             return paths
         try:
             paths.add(inbox.get(timeout=0.2))
@@ -148,7 +166,7 @@ class Watcher:
         if self.roots:
             self._spawn(self.roots, recursive=True)
         # site.yaml: watch its folder, not the file, so that saves by rename are seen too
-        self._spawn([self.sources.config_file.parent], recursive=False)
+        self._spawn(self.sources.flat_roots(), recursive=False)
         return self
 
     def _spawn(self, paths: list[Path], recursive: bool) -> None:

@@ -6,6 +6,7 @@ import base64
 import http.client
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -203,6 +204,36 @@ def test_a_template_error_names_the_template_line(preview: Preview, site_root: P
     assert re.search(r"overrides/templates/paper\.html:3: template error", page(preview, ""))
     override.unlink()
     assert eventually(lambda: "site-gen-build-error" not in page(preview, ""))
+
+
+def test_a_theme_folder_made_or_replaced_while_serving_is_followed(preview: Preview, site_root: Path) -> None:
+    later = site_root / "later"
+    config = site_root / "site.yaml"
+    config.write_text(config.read_text().replace("theme_dir: overrides", "theme_dir: later"))
+    assert eventually(lambda: "theme_dir" in page(preview, ""))  # is not a folder: create it
+    for text in ("made after the start", "edited after that"):
+        (later / "templates" / "partials").mkdir(parents=True, exist_ok=True)
+        (later / "templates" / "partials" / "site_footer.html").write_text(f"<footer>{text}</footer>")
+        assert eventually(lambda: text in page(preview, ""), 5), text  # noqa: B023
+    shutil.rmtree(later)  # as a checkout of another branch may do
+    assert eventually(lambda: "edited after that" not in page(preview, ""), 5)
+    (later / "templates" / "partials").mkdir(parents=True)
+    (later / "templates" / "partials" / "site_footer.html").write_text("<footer>made again</footer>")
+    assert eventually(lambda: "made again" in page(preview, ""), 5)
+    (later / "templates" / "partials" / "site_footer.html").write_text("<footer>and edited</footer>")
+    assert eventually(lambda: "and edited" in page(preview, ""), 5)
+
+
+def test_the_content_folder_replaced_while_serving_is_still_watched(preview: Preview, site_root: Path) -> None:
+    content = site_root / "content"
+    shutil.copytree(content, site_root / "content-copy")
+    shutil.rmtree(content)  # as a checkout of another branch, or a restore from a backup, may do
+    assert eventually(lambda: "papers/first-paper/" not in page(preview, ""))
+    (site_root / "content-copy").rename(content)
+    assert eventually(lambda: "papers/first-paper/" in page(preview, ""))
+    paper = content / "papers" / "second-paper.md"
+    paper.write_text(paper.read_text().replace("Second paper", "Edited in the new folder"))
+    assert eventually(lambda: "Edited in the new folder" in page(preview, "papers/second-paper/"), 5)
 
 
 def test_a_config_edit_rebuilds_with_the_same_base(preview: Preview, site_root: Path) -> None:

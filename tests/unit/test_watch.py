@@ -33,6 +33,9 @@ SOURCES = Sources(
         ("overrides/templates/paper.html", Kind.TEMPLATE),
         ("themes/default/static/css/site.css", Kind.STATIC),
         ("overrides/static/img/logo.svg", Kind.STATIC),
+        ("overrides", Kind.FOLDER),  # made after the server started, or removed and made again
+        ("content", Kind.FOLDER),
+        ("themes", Kind.FOLDER),
     ],
 )
 def test_classify(rel: str, kind: Kind) -> None:
@@ -86,6 +89,17 @@ def test_sources_of_a_config(tmp_path: Path) -> None:
     assert roots == [tmp_path.resolve() / "content", tmp_path.resolve() / "themes"]
 
 
+def test_the_folder_above_a_source_folder_not_made_yet_is_watched(tmp_path: Path) -> None:
+    root = tmp_path.resolve()
+    (root / "content" / "papers").mkdir(parents=True)
+    (root / "site").mkdir()
+    sources = Sources.of(SiteConfig(root=tmp_path, theme_dir="site/theme"))
+    assert sources.flat_roots() == [root, root / "site"]
+    (root / "site" / "theme").mkdir()
+    assert sources.flat_roots() == [root]
+    assert root / "site" / "theme" in sources.recursive_roots()
+
+
 def test_a_burst_of_saves_is_one_batch() -> None:
     inbox: queue.Queue[Path] = queue.Queue()
     stop = threading.Event()
@@ -123,3 +137,9 @@ def test_collect_returns_when_stopped() -> None:
     stop = threading.Event()
     stop.set()
     assert collect(queue.Queue(), stop) == set()
+
+
+def test_collect_gives_up_when_told() -> None:
+    started = time.monotonic()
+    assert collect(queue.Queue(), threading.Event(), give_up=0.3) == set()
+    assert 0.3 <= time.monotonic() - started < 1
