@@ -315,7 +315,8 @@ def remove_tree(folder: Path, out: Path, detach: bool = False) -> None:
 
 class Staging:
     """``with Staging(out) as w: ...; w.commit()`` builds beside ``out`` and swaps only on success.
-    ``detach``: the previous site is removed by a process of its own (``remove_tree``)."""
+    ``detach``: the previous site, and the folder of a build stopped by Ctrl-C, are removed by a
+    process of its own (``remove_tree``)."""
 
     def __init__(self, out: Path, detach: bool = False) -> None:
         self.out = out
@@ -352,6 +353,6 @@ class Staging:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if not self.committed:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        if not self.committed:  # a build that failed, or was stopped (then detached: Ctrl-C ends it at once)
+            remove_tree(self.folder, self.out, self.detach and exc_type is KeyboardInterrupt)
         self._remove_old()  # Ctrl-C came during the swap, and was raised once it was done

@@ -229,22 +229,27 @@ def listen_error(exc: OSError, host: str, port: int) -> str:
 def terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM stops the server as Ctrl-C does, and Ctrl-C stops it even when the process was
     started with SIGINT ignored, as a program run in the background by a shell or a tool may be
-    (only the main thread can install handlers)."""
+    (only the main thread can install handlers). Once stopping, the server finishes: a second
+    Ctrl-C would leave a build's workers or folders behind."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     owner = os.getpid()
+    stopping = False
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
         if os.getpid() != owner:  # a build's forked worker inherited this: end as SIGTERM does
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
-        raise KeyboardInterrupt
+        if not stopping:
+            stopping = True
+            raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupt)
-    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    previous_int = signal.signal(signal.SIGINT, interrupt)
     try:
         yield
     finally:
@@ -277,9 +282,6 @@ def serve(config: SiteConfig, out: Path, host: str = "127.0.0.1", port: int = 80
         except KeyboardInterrupt:
             pass
         finally:
-            try:
-                preview.close()
-            except KeyboardInterrupt:  # a second Ctrl-C while a rebuild finishes
-                pass
+            preview.close()
     print("Stopped.", flush=True)
     return 0

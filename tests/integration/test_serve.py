@@ -23,7 +23,7 @@ import pytest
 
 from site_gen import config as config_mod
 from site_gen.livereload import websocket_accept
-from site_gen.serve import Preview
+from site_gen.serve import Preview, terminate_as_interrupt
 from tests.conftest import paper_text
 
 BASE = "/cat/"
@@ -436,10 +436,21 @@ def test_ctrl_c_during_a_build_with_workers_stops_it_cleanly(site_root: Path) ->
     assert proc.returncode == 0 and err == ""
     assert out.rstrip().endswith("Stopped.")
     assert eventually(lambda: not _group_alive(proc.pid), 5), "workers outlived the server"
-    assert sorted(p.name for p in site_root.iterdir() if p.name.startswith("_site")) == ["_site"]
+    # the build's folder is removed by a process of its own, a moment later
+    assert eventually(lambda: sorted(p.name for p in site_root.iterdir() if p.name.startswith("_site")) == ["_site"])
     for parent in ("/dev/shm", tempfile.gettempdir()):
         assert not list(Path(parent).glob(f"site-gen-results-{proc.pid}-*"))
     assert (site_root / "_site" / "papers" / "first-paper" / "index.html").read_bytes() == built
+
+
+def test_a_second_ctrl_c_while_stopping_is_ignored() -> None:
+    before = signal.getsignal(signal.SIGINT)
+    with terminate_as_interrupt():
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)  # the server is stopping: its build's cleanup goes on
+        signal.raise_signal(signal.SIGTERM)
+    assert signal.getsignal(signal.SIGINT) is before
 
 
 def _group_alive(group: int) -> bool:

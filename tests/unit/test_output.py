@@ -137,3 +137,16 @@ def test_a_stop_signal_in_an_uninterrupted_block_goes_to_its_handler_after_it() 
         assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_the_folder_of_a_build_stopped_by_ctrl_c_is_removed_by_a_process_of_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Removing thousands of files would keep Ctrl-C waiting for seconds."""
+    removed: list[tuple[Path, bool]] = []
+    monkeypatch.setattr(output, "remove_tree", lambda folder, out, detach=False: removed.append((folder, detach)))
+    out = tmp_path / "_site"
+    for stop, detached in ((KeyboardInterrupt, True), (ValueError, False)):
+        staging = output.Staging(out, detach=True)
+        with pytest.raises(stop), staging:
+            raise stop
+        assert removed.pop() == (staging.folder, detached)
