@@ -43,7 +43,7 @@ _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=')(?=')")
 _NEEDS_ESCAPE = re.compile(r"[\\{}~^$%&#_`]|--|''")  # what _escape changes, found in one pass
 _STOPWORDS = frozenset("a an the on of in for and to with from by at is are via towards".split())
 _KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
-_DASH = re.compile("[–—]")
+_PAGE_DASHES = re.compile("-+|[–—]")
 _SUFFIXES = frozenset(("jr", "sr", "ii", "iii", "iv"))
 _SPACES = re.compile(r"(\s+)")
 
@@ -124,7 +124,7 @@ def _fields(paper: Paper, kind: str) -> list[tuple[str, str]]:
         ("date", _braced(paper.date) if day and paper.date else ""),
         ("volume", _braced(_latex(str(extra.get("volume", ""))))),
         ("number", _braced(_latex(str(extra.get("number", ""))))),
-        ("pages", _braced(_DASH.sub("--", _latex(str(extra.get("pages", "")))))),
+        ("pages", _braced(_pages(str(extra.get("pages", ""))))),
         ("publisher", _braced(_latex(str(extra.get("publisher", ""))))),
         ("doi", _braced(_verbatim(paper.doi or ""))),
         ("eprint", _braced(_verbatim(paper.arxiv or ""))),
@@ -136,6 +136,12 @@ def _fields(paper: Paper, kind: str) -> list[tuple[str, str]]:
 
 def _braced(value: str) -> str:
     return "{" + value + "}" if value else ""
+
+
+def _pages(text: str) -> str:
+    """A page range as BibTeX writes it: a hyphen, a run of them or a dash between pages is ``--``
+    (BibTeX styles read even a single hyphen there as a range)."""
+    return "--".join(_latex(part) for part in _PAGE_DASHES.split(text))
 
 
 def _latex(text: str) -> str:

@@ -68,6 +68,18 @@ def test_a_list_of_the_first_authors_ends_with_others_and_reads_back():
     assert "others" not in bibtex_entry(replace(cut, authors=()))
 
 
+@pytest.mark.parametrize("pages", ["12--19", "12-19", "12–19", "12---19", "12—19"])
+def test_a_page_range_is_written_with_bibtex_double_hyphen(pages: str) -> None:
+    # A hand-written "12--19" (as in BibTeX) was escaped to 12-{}-19, which prints a hyphen pair
+    paper = replace(MOSSFORMER, extra=(("pages", pages),))
+    assert "  pages = {12--19},\n" in bibtex_entry(paper)
+
+
+def test_a_page_without_a_range_is_kept() -> None:
+    paper = replace(MOSSFORMER, extra=(("pages", "e1234"),))
+    assert "  pages = {e1234},\n" in bibtex_entry(paper)
+
+
 def test_volume_number_and_pages_follow_the_date():
     paper = replace(MOSSFORMER, extra=(("pages", "12–19"), ("number", "4"), ("volume", "3")))
     assert "  date = {2025-03-11},\n  volume = {3},\n  number = {4},\n  pages = {12--19},\n" in bibtex_entry(paper)
