@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from .config import SiteConfig
 from .errors import Diagnostic
 from .model import Listing, Paper, Tag
-from .slug import slugify
+from .slug import author_slug
 
 
 def _paged(base: str, page: int) -> str:
@@ -59,14 +59,16 @@ class Site:
     authors: tuple[Author, ...] = ()  # authors with a page, most papers first
     by_author: dict[str, tuple[Paper, ...]] | None = None
     by_year: dict[str, tuple[Paper, ...]] | None = None  # newest year first
+    author_slugs: dict[str, str] | None = None  # every spelling of the name of an author with a page -> slug
 
     @property
     def tag_names(self) -> dict[str, str]:
         return {t.slug: t.name for t in self.tags}
 
     def author_pages(self) -> dict[str, str]:
-        """Author name -> slug, for the authors who have a page."""
-        return {a.name: a.slug for a in self.authors}
+        """Author name -> slug, for the authors who have a page: each spelling that leads to it
+        (Zoë Müller and Zoe Muller share one page, and both link to it)."""
+        return self.author_slugs if self.author_slugs is not None else {a.name: a.slug for a in self.authors}
 
 
 def newest_first(papers: Sequence[Paper]) -> tuple[Paper, ...]:
@@ -90,19 +92,21 @@ def assemble(config: SiteConfig, papers: Sequence[Paper], taxonomy: Sequence[Tag
     tags = [t for t in taxonomy if t.slug in groups]
     tags += [Tag(slug=s, name=s.replace("-", " ").capitalize()) for s in sorted(groups) if s not in known]
     by_tag = {slug: tuple(items) for slug, items in groups.items()}
-    authors, by_author = group_authors(ordered, config.author_pages)
+    authors, by_author, author_slugs = group_authors(ordered, config.author_pages)
     years: dict[str, list[Paper]] = {}
     for paper in ordered:
         if paper.date:
             years.setdefault(paper.date[:4], []).append(paper)
     by_year = {year: tuple(items) for year, items in years.items()}
-    return Site(config, ordered, tuple(tags), by_tag, authors, by_author, by_year), problems
+    return Site(config, ordered, tuple(tags), by_tag, authors, by_author, by_year, author_slugs), problems
 
 
-def group_authors(papers: Sequence[Paper], minimum: int) -> tuple[tuple[Author, ...], dict[str, tuple[Paper, ...]]]:
-    """Authors with at least ``minimum`` papers (0: none), keyed by the slug of their name."""
+def group_authors(papers: Sequence[Paper], minimum: int
+                  ) -> tuple[tuple[Author, ...], dict[str, tuple[Paper, ...]], dict[str, str]]:
+    """Authors with at least ``minimum`` papers (0: none), keyed by the slug of their name; and
+    each spelling of their names, with its slug."""
     if minimum <= 0:
-        return (), {}
+        return (), {}, {}
     groups: dict[str, list[Paper]] = {}
     names: dict[str, str] = {}
     slugs: dict[str, str] = {}  # names recur: each is folded once
@@ -110,12 +114,13 @@ def group_authors(papers: Sequence[Paper], minimum: int) -> tuple[tuple[Author, 
         for name in dict.fromkeys(paper.authors):
             slug = slugs.get(name)
             if slug is None:
-                slug = slugs[name] = slugify(name)
-            if slug:
-                names.setdefault(slug, name)
-                groups.setdefault(slug, []).append(paper)
+                slug = slugs[name] = author_slug(name)
+            names.setdefault(slug, name)
+            groups.setdefault(slug, []).append(paper)
     kept = sorted((s for s in groups if len(groups[s]) >= minimum), key=lambda s: (-len(groups[s]), s))
-    return tuple(Author(s, names[s]) for s in kept), {s: tuple(groups[s]) for s in kept}
+    by_author = {s: tuple(groups[s]) for s in kept}
+    return (tuple(Author(s, names[s]) for s in kept), by_author,
+            {name: slug for name, slug in slugs.items() if slug in by_author})
 
 
 def paginate(papers: Sequence[Paper], size: int, url: Callable[[int], str], title: str,

@@ -53,6 +53,13 @@ def fallback_slug(title: str, arxiv: str | None = None, doi: str | None = None) 
     return "paper-" + hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:10]
 
 
+def author_slug(name: str) -> str:
+    """The slug of an author's page: from the name; for a name without ASCII letters or digits
+    (张伟), a short hash of it in Unicode's composed form, so that each such author has a page too."""
+    return slugify(name) or "author-" + hashlib.sha256(
+        unicodedata.normalize("NFC", name).encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
+
 def unique_slug(slug: str, taken: Container[str]) -> str:
     """``slug`` itself or the first free ``slug-2``, ``slug-3``, ..."""
     if slug not in taken:

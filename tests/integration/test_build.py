@@ -227,6 +227,21 @@ def test_author_and_year_pages(site_root: Path):
     assert broken_links(out) == []
 
 
+def test_every_spelling_of_an_author_links_to_the_page_and_names_without_latin_letters_have_one(tmp_path: Path):
+    root = make_site(tmp_path / "s", {
+        "accented.md": paper_text("Accented", "Text.", authors="[Zoë Müller, 张伟]"),
+        "plain.md": paper_text("Plain", "Text.", authors="[Zoe Muller, 张伟]"),
+    })
+    out = build_at(root)
+    for slug in ("accented", "plain"):  # the page was linked from the first spelling only
+        assert 'href="/authors/zoe-muller/"' in (out / f"papers/{slug}/index.html").read_text(), slug
+    plain = (out / "papers/plain/index.html").read_text()
+    zhang = re.search(r'<a href="/authors/(author-[0-9a-f]{10})/">张伟</a>', plain)
+    assert zhang, "a name without ASCII letters had no page"
+    assert "Accented" in (out / "authors" / zhang[1] / "index.html").read_text()
+    assert broken_links(out) == []
+
+
 def test_a_list_of_the_first_authors_says_et_al(tmp_path: Path):
     root = make_site(tmp_path / "s", {
         "cut.md": paper_text("Cut", "Text.", authors="[Ada Lovelace, Alan Turing]", et_al="true"),
