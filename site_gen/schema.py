@@ -159,11 +159,11 @@ def web_url(value: Any) -> str:
     return url
 
 
-_NOT_IN_ID = re.compile(r"[\s<>\"]")
-_NOT_IN_DOI = re.compile(r"[\s\"]")  # SICI DOIs hold < and >
+NOT_IN_ID = re.compile(r"[\s<>\"]")  # what an id may not hold (the importers check the same)
+NOT_IN_DOI = re.compile(r"[\s\"]")  # SICI DOIs hold < and >
 
 
-def identifier(value: Any, refused: re.Pattern[str] = _NOT_IN_ID) -> str:
+def identifier(value: Any, refused: re.Pattern[str] = NOT_IN_ID) -> str:
     """An id such as an arXiv id, which YAML would read as a number unless quoted."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         written = getattr(value, "written", "2312.11820")  # the file's text, when YAML read a float from it
@@ -178,7 +178,7 @@ def identifier(value: Any, refused: re.Pattern[str] = _NOT_IN_ID) -> str:
 def doi(value: Any) -> str:
     """A DOI: an identifier that may hold ``<`` and ``>``, as the SICI DOIs of older articles do
     (``10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0``)."""
-    return identifier(value, _NOT_IN_DOI)
+    return identifier(value, NOT_IN_DOI)
 
 
 def integer(low: int, high: int) -> Converter:

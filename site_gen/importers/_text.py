@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from markdown_it.common.utils import isWhiteSpace
 
 from ..errors import Diagnostic
+from ..schema import NOT_IN_DOI, NOT_IN_ID
 
 _NEW_ID = r"\d{4}\.\d{4,5}"
 _OLD_ID = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}"
@@ -273,15 +274,15 @@ def http_url(value: str) -> str | None:
     return None
 
 
-def identifier(value: str, refused: str = r'[\s<>"]') -> str | None:
+def identifier(value: str, refused: re.Pattern[str] = NOT_IN_ID) -> str | None:
     """``value`` stripped if it can be an id such as a citation key (no spaces, no ``<>"``), else None."""
     ident = value.strip()
-    return ident if ident and not re.search(refused, ident) else None
+    return ident if ident and not refused.search(ident) else None
 
 
 def doi_id(value: str) -> str | None:
     """``value`` stripped if it can be a DOI (no spaces, no ``"``; SICI DOIs hold ``<>``), else None."""
-    return identifier(value, r'[\s"]')
+    return identifier(value, NOT_IN_DOI)
 
 
 def warning(path: str, line: int, message: str, hint: str = "") -> Diagnostic:
