@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -274,8 +274,19 @@ def load_papers(content_dir: Path, root: Path | None = None, cache: dict[str, Re
         if paper is not None:
             result.papers.append(paper)
             result.cache[display] = (key, paper, signature if signature[0] < racy else NO_SIGNATURE)
-    result.diagnostics += find_duplicates(result.papers)
+    paths = {found.display: found.path for found in files}
+    result.diagnostics += find_duplicates(result.papers, lambda paper, key: _key_line(paths[paper.path], key))
     return result
+
+
+def _key_line(path: str, key: str) -> int:
+    """The line of a front-matter ``key`` in a paper file that was read and found valid; 1 if the
+    file has changed since and the key cannot be found."""
+    try:
+        with open(path, "rb") as file:
+            return split_front_matter(decode(file.read(), path), path).key_lines.get(key, 1)
+    except (OSError, YamlError):
+        return 1
 
 
 def display_path(path: Path, root: Path | None) -> str:
@@ -294,18 +305,22 @@ def display_path(path: Path, root: Path | None) -> str:
     return str(path)
 
 
-def find_duplicates(papers: Iterable[Paper]) -> list[Diagnostic]:
-    """Two files that would write to the same URL, or that hold the same arXiv id or DOI."""
+def find_duplicates(papers: Iterable[Paper],
+                    key_line: Callable[[Paper, str], int] = lambda paper, key: 1) -> list[Diagnostic]:
+    """Two files that would write to the same URL, or that hold the same arXiv id or DOI; a
+    duplicate id is reported at the line ``key_line`` gives for its key in the second file."""
     problems: list[Diagnostic] = []
     seen: dict[tuple[str, str], Paper] = {}
     for paper in papers:
-        for kind, value in (("URL", paper.slug.lower()), ("arXiv id", paper.arxiv), ("DOI", paper.doi)):
+        for kind, name, value in (("URL", "", paper.slug.lower()), ("arXiv id", "arxiv", paper.arxiv),
+                                  ("DOI", "doi", paper.doi)):
             if not value:
                 continue
             key = (kind, value.lower())
             first = seen.setdefault(key, paper)
             if first is not paper:
-                problems.append(Diagnostic(paper.path, 1, f"same {kind} '{value}' as {first.path}",
+                line = key_line(paper, name) if name else 1
+                problems.append(Diagnostic(paper.path, line, f"same {kind} '{value}' as {first.path}",
                                            "merge the two files or remove one",
                                            severity="error" if kind == "URL" else "warning"))
     return problems

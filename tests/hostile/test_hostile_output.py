@@ -78,7 +78,7 @@ def test_symlinked_papers_outside_content_are_not_followed(project: Path, tmp_pa
     assert result.stderr.splitlines() == [
         f"content/papers/{name}.md: warning: symlink leads outside the content folder; not followed"
         for name in ("dangling", "device")] + [
-        "content/papers/inside.md:1: warning: same arXiv id '2401.00001' as content/papers/good-paper.md "
+        "content/papers/inside.md:6: warning: same arXiv id '2401.00001' as content/papers/good-paper.md "
         "(merge the two files or remove one)",
         "content/papers/pipe.md: warning: not a regular file; ignored",
         "content/papers/secret.md: warning: symlink leads outside the content folder; not followed"]

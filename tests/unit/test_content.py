@@ -78,7 +78,21 @@ def test_duplicates_name_both_files(tmp_path: Path):
     (papers / "b.md").write_text('---\ntitle: B\narxiv: "1"\n---\n')
     result = load_papers(tmp_path / "content", tmp_path)
     assert [str(d) for d in result.diagnostics] == [
-        "content/papers/b.md:1: warning: same arXiv id '1' as content/papers/a.md (merge the two files or remove one)"]
+        "content/papers/b.md:3: warning: same arXiv id '1' as content/papers/a.md (merge the two files or remove one)"]
+
+
+def test_duplicate_ids_point_at_their_keys_also_when_cached(tmp_path: Path):
+    papers = tmp_path / "content" / "papers"
+    papers.mkdir(parents=True)
+    (papers / "a.md").write_text('---\ntitle: A\ndoi: 10.1/X\narxiv: "1"\n---\n')
+    (papers / "b.md").write_text('---\ntitle: B\ndate: 2024-01-01\ntags: []\narxiv: "1"\n'
+                                 'doi: 10.1/x\n---\ndoi: not a key\n')
+    first = load_papers(tmp_path / "content", tmp_path)
+    cached = load_papers(tmp_path / "content", tmp_path, cache=first.cache)  # no file parsed again
+    expected = ["content/papers/b.md:5: warning: same arXiv id '1' as content/papers/a.md",
+                "content/papers/b.md:6: warning: same DOI '10.1/x' as content/papers/a.md"]
+    for result in (first, cached):
+        assert [str(d).split(" (")[0] for d in result.diagnostics] == expected
 
 
 def test_symlink_outside_content_is_not_followed(tmp_path: Path):
