@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import Diagnostic, ImportFailed
 from ..model import PaperDraft
+from ..yamlio import WrittenFloat
 from . import ImportResult
 from ._text import (
     LineIndex,
@@ -48,6 +49,13 @@ _KNOWN_KEYS = frozenset({
 _LIST_KEYS = ("papers", "dailyPapers", "data", "items", "results")
 _DECODER = json.JSONDecoder()
 
+
+def _loads(text: str) -> Any:
+    """``json.loads``, each number with a fraction kept with its text: an id written as a number,
+    ``2401.10010``, is still the arXiv id it says."""
+    return json.loads(text, parse_float=lambda written: WrittenFloat(float(written), written))
+
+
 Note = Callable[[str], None]
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # how JSON writes a surrogate code point
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -68,7 +76,7 @@ def _without_lone_surrogates(value: Any) -> Any:
 def parse(text: str, path: str) -> ImportResult:
     text = text.removeprefix("\ufeff")
     try:
-        records = _records(json.loads(text), text, path)
+        records = _records(_loads(text), text, path)
     except json.JSONDecodeError as exc:
         records = _json_lines(text, path, exc)
     if _SURROGATE_ESCAPE.search(text):
@@ -110,7 +118,7 @@ def _json_lines(text: str, path: str, error: json.JSONDecodeError) -> list[tuple
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = _loads(line)
         except json.JSONDecodeError as exc:
             if records:
                 message = f"invalid JSON Lines: {exc.msg} (column {exc.colno})"
@@ -251,6 +259,8 @@ def _authors(value: Any, note: Note) -> tuple[str, ...]:
 def _arxiv(value: Any, note: Note) -> str | None:
     if value is None:
         return None
+    if isinstance(value, WrittenFloat):  # an id written as a number: read as it was written
+        value = value.written
     ident = arxiv_id(value) if isinstance(value, str) else None
     if ident is None:
         note(f"'id' {value!r:.40} is not an arXiv id; the paper gets no arXiv links")

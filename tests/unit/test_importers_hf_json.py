@@ -203,3 +203,15 @@ def test_a_date_before_the_year_1000_is_left_out_as_the_paper_schema_refuses_it(
     assert [d.date for d in drafts] == [None]
     assert [str(w) for w in warnings] == [
         "a.json:1: warning: 'publishedAt' '0999-01-01T00:00:00Z' is not a date; left out"]
+
+
+def test_an_id_written_as_a_number_keeps_its_trailing_zero():
+    text = ('[{"id": 2401.10010, "title": "T", "summary": "S"},'
+            ' {"id": 2401.1001e0, "title": "U", "summary": "S"}]')
+    (first, second), warnings = parse(text, "papers.json")
+    assert first.arxiv == "2401.10010" and first.url == "https://arxiv.org/abs/2401.10010"
+    assert second.arxiv is None
+    assert [w.message for w in warnings] == ["'id' '2401.1001e0' is not an arXiv id; the paper gets no arXiv links"]
+    lines = parse('{"id": 2401.10010, "title": "T", "summary": "S"}\n'
+                  '{"id": 2401.00010, "title": "U", "summary": "S"}\n', "papers.jsonl")[0]
+    assert [draft.arxiv for draft in lines] == ["2401.10010", "2401.00010"]
