@@ -44,8 +44,10 @@ def absolute_url(value: Any) -> str:
 
 
 def language(value: Any) -> str:
+    """A BCP 47 language tag, as HTML's lang takes it: a language of two or three letters (every
+    language the IANA registry lists has one), then subtags such as a region (pt-BR)."""
     text = s.string(value)
-    if not re.fullmatch(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*", text):
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", text):
         raise s.Invalid(f"must be a language tag such as en or pt-BR, not {text!r}")
     return text
 

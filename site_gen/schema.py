@@ -36,8 +36,13 @@ class Field:
 
 
 def _type_name(value: Any) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping",
-            type(None): "empty"}.get(type(value), "a string" if isinstance(value, str) else type(value).__name__)
+    """What a message calls a value's type: YAML's words, never a Python class (a number that
+    YAML read as a float is a ``WrittenFloat``, and still "a number")."""
+    for kind, name in ((bool, "a boolean"), (int, "a number"), (float, "a number"), (str, "a string"),
+                       (list, "a list"), (dict, "a mapping"), (date, "a date")):
+        if isinstance(value, kind):
+            return name
+    return "empty" if value is None else type(value).__name__
 
 
 QUOTE = "put the value in quotes"
@@ -183,6 +188,8 @@ def doi(value: Any) -> str:
 
 def integer(low: int, high: int) -> Converter:
     def convert(value: Any) -> int:
+        if isinstance(value, float):
+            raise Invalid(f"must be a whole number, not {getattr(value, 'written', value)}")
         if isinstance(value, bool) or not isinstance(value, int):
             raise Invalid(f"must be a whole number, not {_type_name(value)}")
         if not low <= value <= high:

@@ -104,21 +104,40 @@ def test_the_readme_documents_every_setting_with_its_default() -> None:
     assert rows == expected
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("https://example.org/cat?x=1", "must not have a query (?) or a fragment (#) (write https://example.org/cat)"),
-    ("https://example.org/cat/#top", "must not have a query (?) or a fragment (#) (write https://example.org/cat/)"),
-    ("https://example.org/?", "must not have a query (?) or a fragment (#) (write https://example.org/)"),
-    ("https://me:secret@example.org/", "must not hold a user name or password: every page would publish them"),
-    ("https://example.org:99999/", "has a port that is not a number from 0 to 65535"),
+@pytest.mark.parametrize("line, expected", [
+    # Absolute URLs add a path to site_url: https://example.org/cat?x=1/feed.xml is no feed.
+    ("site_url: https://example.org/cat?x=1",
+     "'site_url' must not have a query (?) or a fragment (#) (write https://example.org/cat)"),
+    ("site_url: https://example.org/cat/#top",
+     "'site_url' must not have a query (?) or a fragment (#) (write https://example.org/cat/)"),
+    ("site_url: https://example.org/?",
+     "'site_url' must not have a query (?) or a fragment (#) (write https://example.org/)"),
+    ("site_url: https://me:secret@example.org/",
+     "'site_url' must not hold a user name or password: every page would publish them"),
+    ("site_url: https://example.org:99999/", "'site_url' has a port that is not a number from 0 to 65535"),
+    # A type is named as YAML wrote it, never as a Python class.
+    ("feed_size: 1.5", "'feed_size' must be a whole number, not 1.5"),
+    ("page_size: 20.0", "'page_size' must be a whole number, not 20.0"),
+    ("description: 2.5", "'description' must be a string, not a number (put the value in quotes)"),
+    ("author_pages: yes", "'author_pages' must be a whole number, not a boolean"),
+    # HTML's lang takes a language tag, whose language has two or three letters.
+    ("language: english", "'language' must be a language tag such as en or pt-BR, not 'english'"),
+    ("language: Deutsch", "'language' must be a language tag such as en or pt-BR, not 'Deutsch'"),
+    ("language: en_US", "'language' must be a language tag such as en or pt-BR, not 'en_US'"),
 ])
-def test_a_site_url_every_absolute_url_could_not_be_made_from_is_an_error(tmp_path: Path, url: str, expected: str):
-    """Absolute URLs add a path to site_url: https://example.org/cat?x=1/feed.xml is no feed."""
-    (tmp_path / "site.yaml").write_text(f"title: T\nsite_url: {url}\n", encoding="utf-8")
+def test_a_bad_setting_is_an_error_at_its_line(tmp_path: Path, line: str, expected: str):
+    (tmp_path / "site.yaml").write_text(f"title: T\n{line}\n", encoding="utf-8")
     (tmp_path / "content").mkdir()
-    assert problems(tmp_path) == [f"site.yaml:2: 'site_url' {expected}"]
+    assert problems(tmp_path) == [f"site.yaml:2: {expected}"]
 
 
 def test_a_site_url_with_a_port_is_kept(tmp_path: Path):
     (tmp_path / "site.yaml").write_text("title: T\nsite_url: https://example.org:8443/cat\n", encoding="utf-8")
     (tmp_path / "content").mkdir()
     assert config.load(tmp_path).site_url == "https://example.org:8443/cat/"
+
+
+@pytest.mark.parametrize("value", ["en", "pt-BR", "zh-Hant-TW", "yue", "de-CH-1996"])
+def test_language_tags_pass(tmp_path: Path, value: str):
+    (tmp_path / "site.yaml").write_text(f"language: {value}\n", encoding="utf-8")
+    assert config.load(tmp_path).language == value

@@ -52,6 +52,8 @@ P = "content/papers/a-paper.md"
                        "(YAML reads yes, no, on, off, true and false as booleans: put the value in quotes)"),
     ("venue: Yes", f"{P}:3: 'venue' must be a string, not a boolean "
                    "(YAML reads yes, no, on, off, true and false as booleans: put the value in quotes)"),
+    ("venue: 1.5", f"{P}:3: 'venue' must be a string, not a number (put the value in quotes)"),
+    ("month: 3.50", f"{P}:3: 'month' must be a whole number, not 3.50"),
 ])
 def test_front_matter_errors_point_at_the_key(front, expected):
     assert messages(f'---\ntitle: "T"\n{front}\n---\nBody\n') == [expected]
