@@ -130,12 +130,13 @@ class ImportReport:
 
 
 class Catalogue:
-    """The paper files on disk, indexed by slug, arXiv id and DOI, for idempotent upserts."""
+    """The paper files on disk, indexed by slug, arXiv id, DOI and title, for idempotent upserts."""
 
     def __init__(self, content_dir: Path) -> None:
         self.dir = content_dir / PAPERS_DIR
         self.by_slug: dict[str, Existing | None] = {}
         self.by_id: dict[str, str] = {}
+        self.by_title: dict[str, list[str]] = {}  # the slug a file's title gives -> the files' slugs
         self.broken: list[Diagnostic] = []
         if self.dir.is_dir():
             for path in sorted(self.dir.glob("*.md")):
@@ -153,13 +154,20 @@ class Catalogue:
 
     def add(self, slug: str, existing: Existing) -> None:
         self.by_slug[slug] = existing
-        for key in ("arxiv", "doi"):
-            if isinstance(existing.data.get(key), str):
-                self.by_id[f"{key}:{existing.data[key].lower()}"] = slug
+        ids = {key: existing.data.get(key) for key in ("arxiv", "doi")}
+        for key, value in ids.items():
+            if isinstance(value, str):
+                self.by_id[f"{key}:{value.lower()}"] = slug
+        title = existing.data.get("title")
+        if isinstance(title, str) and title.strip():
+            named = fallback_slug(title, *(v if isinstance(v, str) else None for v in ids.values()))
+            if slug not in (same := self.by_title.setdefault(named, [])):
+                same.append(slug)
 
     def find(self, draft: PaperDraft, slug: str) -> str | None:
         """The slug of the paper the draft is: the one with its arXiv id or DOI, else the first of
-        ``slug``, ``slug-2``, ``slug-3``, ... that is not another paper."""
+        ``slug``, ``slug-2``, ``slug-3``, ... that is not another paper, else a file of another
+        name whose title gives ``slug`` (a file renamed by hand) and that is not another paper."""
         for key, value in (("arxiv", draft.arxiv), ("doi", draft.doi)):
             if value and f"{key}:{value.lower()}" in self.by_id:
                 return self.by_id[f"{key}:{value.lower()}"]
@@ -170,6 +178,10 @@ class Catalogue:
                 return candidate
             number += 1
             candidate = f"{slug}-{number}"
+        for renamed in self.by_title.get(slug, ()):
+            existing = self.by_slug.get(renamed)
+            if existing is not None and not self._conflict(existing, draft):
+                return renamed
         return None
 
     @staticmethod

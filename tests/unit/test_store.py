@@ -94,6 +94,21 @@ def test_same_title_by_other_authors_is_another_paper_and_the_same_authors_merge
     assert report.merged == ["editorial-comments-3"]
 
 
+def test_a_file_renamed_by_hand_is_found_by_its_title_and_keeps_its_edits(tmp_path: Path):
+    """A paper without an arXiv id or DOI (a daily page's, a BibTeX entry's) whose file someone
+    renamed is the same paper, not a new one; a paper of that title by others is another."""
+    upsert(Catalogue(tmp_path), [draft(authors=("Ada Lovelace",))], no_tags)
+    papers = tmp_path / "papers"
+    (papers / "a-paper-on-speech.md").rename(papers / "speech.md")
+    edited = (papers / "speech.md").read_text().replace("An abstract.", "My notes.")
+    (papers / "speech.md").write_text(edited)
+    again = [draft(authors=("Lovelace, A.",), venue="Nature"), draft(authors=("Alan Turing",))]
+    report = upsert(Catalogue(tmp_path), again, no_tags)
+    assert report.merged == ["speech"] and report.created == ["a-paper-on-speech"]
+    assert (papers / "speech.md").read_text() == edited.replace("---\nMy", "venue: Nature\n---\nMy")
+    assert upsert(Catalogue(tmp_path), again, no_tags).kept == ["speech", "a-paper-on-speech"]
+
+
 def test_broken_existing_file_is_left_alone(tmp_path: Path):
     papers = tmp_path / "papers"
     papers.mkdir()
