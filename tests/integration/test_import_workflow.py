@@ -60,7 +60,8 @@ def test_it_runs_every_morning_and_may_push_and_start_the_pages_workflow(workflo
     assert triggers["schedule"] and "workflow_dispatch" in triggers
     assert workflow["permissions"] == {"contents": "write", "actions": "write"}
     steps = workflow["jobs"]["import"]["steps"]
-    assert [s["uses"].split("@")[0] for s in steps if "uses" in s] == ["actions/checkout", "actions/setup-python"]
+    # The first majors that run on Node 24: GitHub's runners dropped Node 20 in September 2026.
+    assert [s["uses"] for s in steps if "uses" in s] == ["actions/checkout@v6", "actions/setup-python@v6"]
     assert any(s.get("run", "").startswith("python -m pip install --quiet -e .") for s in steps)
     assert (REPO / ".github/workflows/pages.yml").is_file()  # the workflow it starts
 
