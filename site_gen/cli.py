@@ -14,10 +14,11 @@ from pathlib import Path
 
 from . import __version__, content, store, taxonomy
 from . import config as config_mod
-from .build import build, load_site, load_taxonomy
+from .build import TAGS_FILE, build, display_path, load_site, load_taxonomy
 from .errors import BuildFailed, Diagnostic, SiteGenError, errors_only
 from .importers import IMPORTERS, source_text
 from .render import template_syntax_errors
+from .schema import did_you_mean
 from .textutil import counted
 from .themes import Theme
 from .yamlio import YamlError
@@ -109,9 +110,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_tags(args: argparse.Namespace) -> int:
-    """Apply the tag rules to papers that have no tags yet (all papers with --all)."""
+    """Apply the tag rules to papers that have no tags yet (all papers with --all); with --tag,
+    only the rules of the tags it names."""
     cfg = _config(args)
     tags, problems = load_taxonomy(cfg)
+    if args.tag:
+        known = {tag.slug: tag for tag in tags}
+        problems += [Diagnostic("--tag", 0, f"no tag '{slug}' in {display_path(cfg, TAGS_FILE)}",
+                                did_you_mean(slug, known)) for slug in args.tag if slug not in known]
+        tags = tuple(tag for tag in tags if tag.slug in args.tag)
     loaded = content.load_papers(cfg.content_path, cfg.root)
     if any(d.severity == "error" for d in problems + loaded.diagnostics):
         raise SiteGenError(problems + loaded.diagnostics)
@@ -205,6 +212,8 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--force", action="store_true", help="overwrite keys of existing papers")
     tags = verb("tags", cmd_tags, "tag papers that have no tags, from the rules in content/tags.yaml")
     tags.add_argument("--all", action="store_true", help="add matching tags to every paper, keeping existing ones")
+    tags.add_argument("--tag", action="append", metavar="SLUG",
+                      help="apply only this tag's rules (repeatable), such as a tag just added")
     tags.add_argument("--dry-run", action="store_true", help="show what would change")
     return ap
 

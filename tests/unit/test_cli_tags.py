@@ -96,3 +96,27 @@ def test_check_and_build_count_one_paper_in_the_singular(tmp_path: Path, capsys:
     assert capsys.readouterr().out.startswith("1 paper, ")
     assert main(["build", "--root", str(root)]) == 0
     assert capsys.readouterr().out.startswith("Built 1 paper into ")
+
+
+def test_tag_applies_only_the_rules_of_the_tags_it_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A tag just added to tags.yaml, given to the papers already there, and no other tag: the
+    tags someone took off a paper by hand stay off."""
+    root = make_site(tmp_path / "site", {
+        "both.md": paper_text("Speech with a mixture of experts", "About speech and MoE.", tags="[speech]"),
+        "untagged.md": paper_text("Mixture of experts", "About MoE and speech."),
+    })
+    papers = root / "content" / "papers"
+    assert main(["tags", "--all", "--tag", "moe", "--root", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines() == ["content/papers/both.md: tags speech, moe",
+                                                    "content/papers/untagged.md: tags moe", "2 papers tagged"]
+    assert "tags: [moe]\n" in (papers / "untagged.md").read_text(encoding="utf-8")
+
+
+def test_tag_that_names_no_tag_is_an_error_and_tags_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _site(tmp_path / "site", 1, 0)
+    before = (root / "content" / "papers" / "speech-0.md").read_bytes()
+    assert main(["tags", "--tag", "speech", "--tag", "mo", "--root", str(root)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "--tag: no tag 'mo' in content/tags.yaml (did you mean 'moe'?)",
+        "site-gen tags: 1 problem; nothing was written"]
+    assert (root / "content" / "papers" / "speech-0.md").read_bytes() == before
