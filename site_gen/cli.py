@@ -195,8 +195,10 @@ def parser() -> argparse.ArgumentParser:
     for name, fn, help in (("build", cmd_build, "build the site into _site/"),
                            ("serve", cmd_serve, "build, serve and rebuild on changes")):
         p = verb(name, fn, help)
-        p.add_argument("--base-url", help="the path the site is served under, such as /my-repo/")
-        p.add_argument("--site-url", help="the absolute URL of the site, for feeds, sitemap and canonical links")
+        p.add_argument("--base-url", help="the path the site is served under, such as /my-repo/ (default: "
+                       "$BASE_URL, else base_url in site.yaml)")
+        p.add_argument("--site-url", help="the absolute URL of the site, for feeds, sitemap and canonical links "
+                       "(default: $SITE_URL, else site_url in site.yaml)")
         p.add_argument("--out", help="output folder (default: _site)")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     serve = sub.choices["serve"]

@@ -82,3 +82,13 @@ def test_a_daily_year_a_paper_date_cannot_hold_is_refused_before_anything_is_wri
     assert exited.value.code == 2
     assert "argument --year: " in capsys.readouterr().err
     assert list((root / "content" / "papers").iterdir()) == []
+
+
+@pytest.mark.parametrize("verb", ["build", "serve"])
+def test_help_names_the_environment_variables_that_set_the_urls(capsys: pytest.CaptureFixture[str], verb: str) -> None:
+    """As the README's Configuration says: --base-url or BASE_URL, --site-url or SITE_URL."""
+    with pytest.raises(SystemExit):
+        cli.main([verb, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(default: $BASE_URL, else base_url in site.yaml)" in text
+    assert "(default: $SITE_URL, else site_url in site.yaml)" in text
