@@ -256,7 +256,7 @@ def _merge(catalogue: Catalogue, slug: str, draft: PaperDraft, force: bool, repo
         changed = values != existing.data or body.strip() != existing.body.strip()
         text = render_paper(values, body)
     else:
-        missing = {k: v for k, v in new.items() if existing.data.get(k) in (None, "", [])}
+        missing = {k: v for k, v in new.items() if k not in existing.data}  # `project:` alone was written
         if "authors" not in missing:
             missing.pop("et_al", None)
         body = existing.body if existing.body.strip() else clean_text(draft.abstract)

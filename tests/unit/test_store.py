@@ -44,6 +44,18 @@ def test_edited_page_is_never_overwritten_but_missing_keys_are_filled(tmp_path: 
     assert 'arxiv: "2401.00001"' in text
 
 
+def test_a_key_written_without_a_value_is_not_filled_in(tmp_path: Path):
+    """Someone who took a wrong link out of a paper keeps it out: `code:` alone (or "" or [])
+    says there is none; a key the file does not have at all is filled in."""
+    upsert(Catalogue(tmp_path), [draft()], no_tags)
+    path = tmp_path / "papers" / "a-paper-on-speech.md"
+    path.write_text(path.read_text().replace("source: daily\n", 'source: daily\ncode:\nurl: ""\nauthors: []\n'))
+    before = path.read_text()
+    again = draft(code="https://github.com/a/b", url="https://x.org/", authors=("Ada",), venue="Nature")
+    assert upsert(Catalogue(tmp_path), [again], no_tags).merged == ["a-paper-on-speech"]
+    assert path.read_text() == before.replace("authors: []\n", "authors: []\nvenue: Nature\n")
+
+
 def test_force_overwrites_keys(tmp_path: Path):
     upsert(Catalogue(tmp_path), [draft()], no_tags)
     report = upsert(Catalogue(tmp_path), [draft(abstract="New abstract.")], no_tags, force=True)
