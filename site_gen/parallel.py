@@ -20,6 +20,7 @@ import signal
 import tempfile
 from collections.abc import Callable, Sequence
 from functools import partial
+from types import FrameType
 from typing import Any, TypeVar
 
 from .output import process_alive
@@ -61,8 +62,21 @@ def _fork_pool(jobs: int) -> multiprocessing.pool.Pool:
     the workers are gone, or a long-lived process (the preview) would never collect them."""
     trim_memory()
     gc.freeze()
-    ignore_sigint = (signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
-    return multiprocessing.get_context("fork").Pool(jobs, signal.signal, ignore_sigint)
+    return multiprocessing.get_context("fork").Pool(jobs, _worker_signals)
+
+
+def _worker_signals() -> None:
+    """A worker leaves Ctrl-C to its parent, and ends at SIGTERM (the pool stopping it, or a
+    signal to the whole process group, as ``timeout`` or a service manager sends) by an exception,
+    which lets go of the pool's task queue on the way out. A worker killed outright while it
+    waits for a task keeps the queue's lock, and the parent's ``Pool.terminate()`` waits for that
+    lock for ever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_at_signal)
+
+
+def _exit_at_signal(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
 
 
 _SKIPPED = "site-gen: claimed by another process"  # what a worker returns for a task another process ran

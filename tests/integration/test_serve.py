@@ -412,15 +412,19 @@ SLOW_PAPER = """{% extends "theme/paper.html" %}
 """  # seconds a page: a build that is still running when Ctrl-C comes
 
 
-def test_ctrl_c_during_a_build_with_workers_stops_it_cleanly(site_root: Path) -> None:
+@pytest.mark.parametrize("sig, jobs", [(signal.SIGINT, "2"), (signal.SIGTERM, "2"), (signal.SIGTERM, "4")],
+                         ids=["sigint", "sigterm", "sigterm-idle-workers"])
+def test_ctrl_c_during_a_build_with_workers_stops_it_cleanly(site_root: Path, sig: signal.Signals, jobs: str) -> None:
     """Ctrl-C in a terminal reaches the server and the workers of its build: the build stops
-    where it is, without a traceback, and leaves the last site as it was and nothing else."""
+    where it is, without a traceback, and leaves the last site as it was and nothing else. So
+    does SIGTERM sent to them all (by `timeout`, or a service manager stopping the preview),
+    also when a worker it ends was waiting for a task."""
     (site_root / "overrides" / "templates").mkdir(parents=True)
     with (site_root / "site.yaml").open("a") as fh:
         fh.write("theme_dir: overrides\n")
     proc = subprocess.Popen([sys.executable, "-m", "site_gen.cli", "serve", "--root", str(site_root),
                              "--port", str(free_port())], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True, env={**os.environ, "SITE_GEN_JOBS": "2"})
+                            text=True, start_new_session=True, env={**os.environ, "SITE_GEN_JOBS": jobs})
     try:
         assert proc.stdout and any("Serving" in line for line in iter(proc.stdout.readline, ""))
         built = (site_root / "_site" / "papers" / "first-paper" / "index.html").read_bytes()
@@ -428,7 +432,7 @@ def test_ctrl_c_during_a_build_with_workers_stops_it_cleanly(site_root: Path) ->
         staging = site_root / f"_site.staging-{proc.pid}"
         assert eventually(staging.exists, 30), "the full build after the template edit never started"
         time.sleep(0.5)  # a worker is rendering pages
-        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
+        os.killpg(proc.pid, sig)  # what Ctrl-C does: the whole foreground group
         out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
