@@ -66,8 +66,11 @@ class Preview:
 
     @property
     def url(self) -> str:
+        """The preview's address as a browser on this machine opens it: a server listening on
+        every address (``0.0.0.0``, ``::``) is shown at the loopback one."""
         host, port = self.server.server_address[:2]
-        shown = f"[{host!s}]" if ":" in str(host) else str(host)
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(str(host), str(host))
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}{self.config.base_url}"
 
     def start(self) -> None:

@@ -490,6 +490,16 @@ def test_a_first_failed_build_still_serves_the_errors(site_root: Path) -> None:
         preview.close()
 
 
+@pytest.mark.parametrize(("host", "shown"), [("0.0.0.0", "127.0.0.1"), ("127.0.0.1", "127.0.0.1")])
+def test_a_preview_on_every_address_is_shown_at_one_a_browser_opens(site_root: Path, host: str,
+                                                                    shown: str) -> None:
+    preview = Preview(config_mod.load(site_root), site_root / "_site", host, 0)
+    try:
+        assert preview.url == f"http://{shown}:{port_of(preview)}/"
+    finally:
+        preview.server.server_close()
+
+
 def test_each_rebuild_frees_the_last_one(tmp_path: Path) -> None:
     """A long-lived preview keeps one build's papers, however many builds it has run: a build
     large enough to fork workers freezes the collector's view of the last build's leftovers."""
