@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from . import __version__, content, store, taxonomy
 from . import config as config_mod
@@ -185,10 +186,19 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"site-gen {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
 
+    def common(p: argparse.ArgumentParser, default: Any) -> None:
+        """``--root`` and ``--debug``, before the verb or after it (a verb's own parser sets them
+        only when given, so it keeps what was given before the verb)."""
+        p.add_argument("--root", default="." if default is None else default,
+                       help="the project folder (site.yaml, content/); default: .")
+        p.add_argument("--debug", action="store_true", default=False if default is None else default,
+                       help="show Python tracebacks")
+
+    common(ap, None)
+
     def verb(name: str, fn: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
-        p.add_argument("--root", default=".", help="the project folder (site.yaml, content/); default: .")
-        p.add_argument("--debug", action="store_true", help="show Python tracebacks")
+        common(p, argparse.SUPPRESS)
         p.set_defaults(fn=fn)
         return p
 

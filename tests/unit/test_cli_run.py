@@ -92,3 +92,15 @@ def test_help_names_the_environment_variables_that_set_the_urls(capsys: pytest.C
     text = " ".join(capsys.readouterr().out.split())
     assert "(default: $BASE_URL, else base_url in site.yaml)" in text
     assert "(default: $SITE_URL, else site_url in site.yaml)" in text
+
+
+@pytest.mark.parametrize("argv", [["--root", "R", "--debug", "check"], ["check", "--root", "R", "--debug"],
+                                  ["--root", "elsewhere", "check", "--root", "R", "--debug"]])
+def test_root_and_debug_may_come_before_or_after_the_verb(argv: list[str]) -> None:
+    args = cli.parser().parse_args(argv)
+    assert (args.command, args.root, args.debug) == ("check", "R", True)
+
+
+def test_root_and_debug_default_to_here_and_off() -> None:
+    args = cli.parser().parse_args(["build"])
+    assert (args.root, args.debug) == (".", False)
