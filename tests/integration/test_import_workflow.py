@@ -66,9 +66,9 @@ def test_it_runs_every_morning_and_may_push_and_start_the_pages_workflow(workflo
     assert (REPO / ".github/workflows/pages.yml").is_file()  # the workflow it starts
 
 
-def test_its_steps_import_commit_push_and_publish_the_new_papers_once(
-    workflow: dict[Any, Any], tmp_path: Path
-) -> None:
+def checked_out(workflow: dict[Any, Any], tmp_path: Path) -> tuple[Path, Path, list[dict[str, Any]], dict[str, str]]:
+    """A catalogue pushed to a bare remote, as actions/checkout leaves it; the remote; the
+    workflow's steps that run scripts; their environment."""
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "init", "--quiet", "--bare", "--initial-branch=main", str(remote)], check=True)
     site = make_site(tmp_path / "catalogue")
@@ -89,7 +89,14 @@ def test_its_steps_import_commit_push_and_publish_the_new_papers_once(
            "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"), "GIT_CONFIG_NOSYSTEM": "1"}
     steps = [s for s in workflow["jobs"]["import"]["steps"] if "run" in s and "pip install" not in s["run"]]
     assert shutil.which("site-gen", path=env["PATH"])
+    return site, remote, steps, env
 
+
+def test_its_steps_import_commit_push_and_publish_the_new_papers_once(
+    workflow: dict[Any, Any], tmp_path: Path
+) -> None:
+    site, remote, steps, env = checked_out(workflow, tmp_path)
+    calls = Path(env["CALLS"])
     run_steps(steps, site, env)
     made = sorted(p.name for p in (site / "content/papers").glob("*.md"))
     assert len(made) == 20 and not (site / "papers.json").exists()
@@ -106,3 +113,18 @@ def test_its_steps_import_commit_push_and_publish_the_new_papers_once(
     run_steps(steps, site, env)  # the same list again: nothing to commit, nothing to publish
     assert len(git(remote, "log", "--format=%s", "main").splitlines()) == 2
     assert calls.read_text().count("gh ") == 0
+
+
+def test_a_push_made_while_it_imports_is_kept_under_its_commit(workflow: dict[Any, Any], tmp_path: Path) -> None:
+    site, remote, steps, env = checked_out(workflow, tmp_path)
+    other = tmp_path / "other"
+    subprocess.run(["git", "clone", "--quiet", str(remote), str(other)], check=True)
+    (other / "content/papers").mkdir(parents=True, exist_ok=True)
+    (other / "content/papers/by-hand.md").write_text('---\ntitle: "Added by hand"\n---\nBody.\n')
+    git(other, "add", ".")
+    git(other, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "by hand")
+    git(other, "push", "--quiet")
+    run_steps(steps, site, env)
+    assert git(remote, "log", "--format=%s", "main").splitlines()[:2] == [
+        git(site, "log", "-1", "--format=%s").strip(), "by hand"]
+    assert "content/papers/by-hand.md" in git(remote, "ls-tree", "--name-only", "main", "content/papers/").split()
