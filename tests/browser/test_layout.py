@@ -90,6 +90,7 @@ def test_a_long_author_list_shows_ten_names_and_the_others_on_request(
     more.focus()
     page.keyboard.press("Enter")
     expect(more).to_be_hidden()
+    expect(authors).to_be_focused()  # not lost with the summary that hid: a screen reader stays here
     assert "Author10 Name10, Author11 Name11, " in authors.inner_text()
     assert authors.inner_text().endswith("Author40 Name40")
     assert authors.evaluate(SAME_LINE), "the names it opens on continue the line"
