@@ -7,6 +7,7 @@ missing."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -227,4 +228,36 @@ def test_the_search_popup_is_usable_with_the_keyboard_at_phone_width(
     expect(option).to_have_attribute("aria-selected", "true")
     page.keyboard.press("Enter")
     page.wait_for_url(rich_url + LINKED_PAPER)
+    assert console.errors == []
+
+
+# Every text that a live region on the page is given, in order (empty ones left out).
+RECORD_LIVE = """() => {
+  window.liveSaid = [];
+  for (const region of document.querySelectorAll('[aria-live], [role=status], [role=alert], [role=log]')) {
+    new MutationObserver(() => {
+      const text = region.textContent.trim();
+      if (text) window.liveSaid.push(text);
+    }).observe(region, { childList: true, subtree: true, characterData: true });
+  }
+}"""
+
+
+@pytest.mark.parametrize("where", ["search page", "header box"])
+def test_screen_readers_hear_the_result_count_once_the_typing_pauses(
+    page: Page, rich_url: str, console: Any, where: str
+) -> None:
+    """Typing at an ordinary pace (a key every 0.15 s) changes the results at each key; a live
+    region that followed them would read a count over every letter typed."""
+    page.goto(rich_url + ("search/" if where == "search page" else ""))
+    field = page.locator("#search-page-input" if where == "search page" else "#site-search")
+    field.click()
+    page.wait_for_timeout(1200)  # the page's own first words are said
+    page.evaluate(RECORD_LIVE)
+    field.press_sequentially("speech separation", delay=150)
+    expected = "papers? match “speech separation”" if where == "search page" else r"results?\."
+    page.wait_for_function("window.liveSaid.length > 0")
+    page.wait_for_timeout(1500)
+    said = page.evaluate("window.liveSaid")
+    assert len(said) == 1 and re.match(r"^\d+ " + expected, said[0]), said
     assert console.errors == []

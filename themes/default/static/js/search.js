@@ -16,6 +16,8 @@
   const FACET_LIMIT = 8;
   // A search still running after this long says so (a broad prefix, s*, takes seconds in lunr.js).
   const SLOW_MS = 400;
+  // Screen readers hear a result count once the reader has paused this long, not at every key.
+  const ANNOUNCE_MS = 1000;
   const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
   const base = ((document.body.dataset.base || '/').replace(/\/*$/, '/'));
 
@@ -59,6 +61,20 @@
     if (parts.length === 3 && month) return Number(parts[2]) + ' ' + month + ' ' + parts[0];
     if (parts.length === 2 && month) return month + ' ' + parts[0];
     return String(value);
+  }
+
+  /* A live region that speaks what it is given once nothing newer has come for ANNOUNCE_MS:
+   * the results change with every key typed, and a count read out at each would talk over the
+   * typing. `now` speaks at once (and `now('')` silences what is pending). */
+  function announcer(region) {
+    const later = debounce((text) => {
+      if (region) region.textContent = text;
+    }, ANNOUNCE_MS);
+    later.now = (text) => {
+      later.cancel();
+      if (region) region.textContent = text;
+    };
+    return later;
   }
 
   function plural(n, one, many) {
@@ -157,6 +173,7 @@
     let options = [];
     let generation = 0;
     let shown = '';
+    const say = announcer(live);
 
     function open() {
       popup.hidden = false;
@@ -180,10 +197,6 @@
       } else {
         input.removeAttribute('aria-activedescendant');
       }
-    }
-
-    function say(text) {
-      if (live) live.textContent = text;
     }
 
     function showMessage(text, extra) {
@@ -234,7 +247,7 @@
         shown = '';
         close();
         list.replaceChildren();
-        say('');
+        say.now('');
         return;
       }
       if (popup.hidden && shown === query && options.length) {
@@ -249,7 +262,10 @@
       try {
         eng = await loading;
       } catch (error) {
-        if (mine === generation) showMessage('Search is not available right now.');
+        if (mine === generation) {
+          showMessage('Search is not available right now.');
+          say('Search is not available right now.');
+        }
         return;
       } finally {
         clearTimeout(slow);
@@ -270,6 +286,7 @@
           return;
         }
         showMessage('Search is not available right now.');
+        say('Search is not available right now.');
         return;
       } finally {
         clearTimeout(searching);
@@ -303,6 +320,7 @@
     input.addEventListener('keydown', (event) => {
       if (event.isComposing) return;
       const count = options.length;
+      if (/^(ArrowDown|ArrowUp|Enter|Escape)$/.test(event.key)) say.cancel(); // the option read out is what matters now
       if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
         if (popup.hidden) {
           if (input.value.trim()) update();
@@ -364,6 +382,7 @@
     const input = root.querySelector('#search-page-input');
     const facets = root.querySelector('#search-facets');
     const status = root.querySelector('#search-status');
+    const say = announcer(root.querySelector('#search-announce'));
     const notice = root.querySelector('#search-notice');
     const list = root.querySelector('#search-results');
     const more = root.querySelector('#search-more');
@@ -411,11 +430,13 @@
 
     function setStatus(text) {
       status.textContent = text;
+      say(text);
     }
 
     function showNotice(nodes) {
       notice.replaceChildren(...nodes);
       notice.hidden = false;
+      say((status.textContent + ' ' + notice.textContent).trim());
     }
 
     function clearNotice() {
