@@ -351,6 +351,47 @@ def test_a_quoted_phrase_is_said_to_be_searched_word_by_word(page: Page, root_ur
     assert console.errors == []
 
 
+# ---- when the index does not come ----
+
+BROKEN = {
+    "index missing": ("**/search/lunr-index.json", lambda route: route.fulfill(status=404, body="Not found")),
+    "offline": ("**/search/lunr-index.json", lambda route: route.abort("internetdisconnected")),
+    "engine script missing": ("**/search-engine.js*", lambda route: route.fulfill(status=404, body="Not found")),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_a_search_that_cannot_load_says_so_and_offers_the_listings(page: Page, root_url: str, case: str) -> None:
+    pattern, handler = BROKEN[case]
+    page.route(pattern, handler)
+    page.goto(root_url + "search/?q=speech")
+    notice = page.locator("#search-notice")
+    expect(notice).to_contain_text("Search could not load its index.")
+    expect(notice.locator("a")).to_have_text(["tag index", "list of papers"])
+    expect(page.locator("#search-announce")).to_contain_text("Search could not load its index.")
+    page.goto(root_url)
+    type_in_header(page, "speech")
+    expect(page.locator(".search-popup-msg")).to_have_text("Search is not available right now.")
+    expect(page.locator(".search-live")).to_have_text("Search is not available right now.")  # heard, not only seen
+
+
+def test_an_index_still_loading_after_a_while_says_so(page: Page, root_url: str) -> None:
+    held: list[Any] = []
+    page.route("**/search/lunr-index.json", lambda route: held.append(route))  # never answered: a stalled connection
+    page.goto(root_url + "search/?q=speech")
+    expect(page.locator("#search-status")).to_have_text("Loading the search index…")
+    notice = page.locator("#search-notice")
+    expect(notice).to_contain_text("still loading", timeout=9000)
+    expect(notice.locator("a")).to_have_text(["tag index", "list of papers"])
+    expect(page.locator("#search-announce")).to_contain_text("still loading")
+    page.goto(root_url)
+    type_in_header(page, "speech")
+    expect(page.locator(".search-popup-msg")).to_have_text("Loading the search index…")
+    expect(page.locator(".search-popup-msg")).to_contain_text("still loading", timeout=9000)
+    expect(page.locator(".search-live")).to_contain_text("still loading")
+    assert held
+
+
 def test_search_page_without_javascript_points_to_the_tags(page: Page, root_url: str) -> None:
     # Chromium driven over CDP still parses <noscript> as text, so check what it holds.
     page.goto(root_url + "search/?q=speech")

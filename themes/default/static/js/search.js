@@ -4,8 +4,8 @@
 (function () {
   'use strict';
 
-  const Search = window.SiteSearchEngine;
-  if (!Search || !document.body) return;
+  const Search = window.SiteSearchEngine;  // undefined when search-engine.js did not load: search says so
+  if (!document.body) return;
 
   const DEBOUNCE_MS = 120;
   const POPUP_LIMIT = 8;
@@ -16,6 +16,9 @@
   const FACET_LIMIT = 8;
   // A search still running after this long says so (a broad prefix, s*, takes seconds in lunr.js).
   const SLOW_MS = 400;
+  // An index still loading after this long says that it may take a while, and what to do meanwhile.
+  const STALLED_MS = 6000;
+  const STALLED = 'The search index is still loading: this takes a while on a slow connection.';
   // Screen readers hear a result count once the reader has paused this long, not at every key.
   const ANNOUNCE_MS = 1000;
   const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
@@ -25,6 +28,7 @@
 
   let enginePromise = null;
   function engine() {
+    if (!Search) return Promise.reject(new Error('search-engine.js did not load'));
     if (!enginePromise) {
       enginePromise = Search.load({ base });
       enginePromise.catch(() => { enginePromise = null; });
@@ -259,6 +263,11 @@
       const slow = setTimeout(() => {
         if (mine === generation && document.activeElement === input) showMessage('Loading the search index…');
       }, 150);
+      const stalled = setTimeout(() => {
+        if (mine !== generation || document.activeElement !== input) return;
+        showMessage(STALLED);
+        say(STALLED);
+      }, STALLED_MS);
       try {
         eng = await loading;
       } catch (error) {
@@ -269,6 +278,7 @@
         return;
       } finally {
         clearTimeout(slow);
+        clearTimeout(stalled);
       }
       if (mine !== generation) return;
       let results;
@@ -571,6 +581,10 @@
       if (/["“”]/.test(state.query)) setStatus(status.textContent + ' Words in quotes are searched one by one, not as a phrase.');
     }
 
+    function browseLinks() {
+      return [el('a', { href: base + 'tags/', text: 'tag index' }), ' or the ', el('a', { href: base, text: 'list of papers' })];
+    }
+
     function plainWords(text) {
       return text.replace(/[:^~*\\]+/g, ' ').replace(/(^|\s)[+-]+/g, '$1').replace(/\s+/g, ' ').trim();
     }
@@ -594,16 +608,21 @@
         return;
       }
       if (!eng) setStatus('Loading the search index…');
+      const stalled = setTimeout(() => {
+        if (mine === generation) showNotice([STALLED + ' Meanwhile, browse the ', ...browseLinks(), '.']);
+      }, STALLED_MS);
       try {
         eng = await engine();
       } catch (error) {
         if (mine !== generation) return;
         setStatus('');
-        showNotice(['Search could not load its index. Browse the ', el('a', { href: base + 'tags/', text: 'tag index' }),
-          ' or the ', el('a', { href: base, text: 'list of papers' }), ' instead.']);
+        showNotice(['Search could not load its index. Browse the ', ...browseLinks(), ' instead.']);
         return;
+      } finally {
+        clearTimeout(stalled);
       }
       if (mine !== generation) return;
+      clearNotice();
       const slow = setTimeout(() => {
         if (mine === generation) setStatus('Searching for “' + state.query + '”…');
       }, SLOW_MS);
