@@ -219,6 +219,29 @@ def test_show_more_appends_the_next_results_in_order_and_keeps_the_focus(page: P
     assert shown["split"] == shown["whole"]
 
 
+def test_back_from_a_result_shows_the_list_as_it_was_with_that_result_focused(page: Page, served: Served) -> None:
+    """The browser loads the search page again (Chromium run by Playwright keeps no page in its
+    back-forward cache): the results, their number and the place in them come back all the same."""
+    for name in ("split", "whole"):
+        page.goto(served.url + name + "/search/?q=transformer")
+        result_links(page, 50)
+        page.click("#search-more")
+        links = result_links(page, 100)
+        chosen = page.locator(RESULT).nth(70)
+        href = chosen.get_attribute("href")
+        chosen.focus()
+        where = page.evaluate("scrollY")
+        assert where > 1000
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/papers/**")
+        page.go_back()
+        assert result_links(page, 100) == links
+        page.wait_for_function("document.activeElement.matches('#search-results a')")
+        assert page.evaluate("document.activeElement.getAttribute('href')") == href
+        assert abs(page.evaluate("scrollY") - where) < 5
+        assert page.input_value("#search-page-input") == "transformer"
+
+
 class HeldShards:
     """Term shards asked for while ``on``, answered when it is turned off: a slow search."""
 

@@ -406,6 +406,7 @@
     let eng = null;
     let generation = 0;
     let facetsOpen = false;
+    let returnTo = savedPlace(window.history.state);
 
     function readTagNames() {
       const node = document.getElementById('search-tag-names');
@@ -432,6 +433,7 @@
       const url = searchUrl(state.query, state.tags);
       const current = window.location.pathname + window.location.search;
       if (url !== current) {
+        if (push) rememberPlace(null); // Back returns to this list as it is now
         const method = push ? 'pushState' : 'replaceState';
         window.history[method]({ search: true }, '', url);
       }
@@ -478,8 +480,9 @@
      * loads them in small files, for the results shown): the first few at once, then the rest
      * of the step below them. */
     let shownTicket = 0;
-    function showMore() {
-      const next = filtered.slice(shownCount, shownCount + PAGE_STEP);
+    function showMore(place) {
+      const step = place ? Math.max(place.shown - shownCount, PAGE_STEP) : PAGE_STEP;
+      const next = filtered.slice(shownCount, shownCount + step);
       const first = next.slice(0, FIRST_SHOWN);
       const rest = next.slice(FIRST_SHOWN);
       const ticket = ++shownTicket;
@@ -489,16 +492,16 @@
       if (!shownCount) more.hidden = true; // a new list; a clicked button stays (and keeps the focus)
       eng.documents(first).then(() => {
         if (ticket !== shownTicket) return;
-        appendResults(first, !rest.length);
+        appendResults(first, !rest.length, place);
         if (rest.length) {
           eng.documents(rest).then(() => {
-            if (ticket === shownTicket) appendResults(rest, true);
+            if (ticket === shownTicket) appendResults(rest, true, place);
           }, failed);
         }
       }, failed);
     }
 
-    function appendResults(next, stepDone) {
+    function appendResults(next, stepDone, place) {
       const fragment = document.createDocumentFragment();
       next.forEach((result) => fragment.append(resultItem(result)));
       list.append(fragment);
@@ -507,6 +510,26 @@
       const left = filtered.length - shownCount;
       more.hidden = left <= 0;
       more.textContent = 'Show ' + Math.min(left, PAGE_STEP) + ' more';
+      if (place) restorePlace(place);
+    }
+
+    /* Where the reader was when they followed a link of the results: how many were shown, the
+     * scroll position and the link. The history entry keeps it, so that Back shows as many
+     * results, scrolled as they were, with that link focused, also when the browser loads the
+     * page again rather than keeping it in memory. */
+    function savedPlace(value) {
+      return value && value.shown > 0 ? value : null;
+    }
+
+    function rememberPlace(link) {
+      const href = link ? link.getAttribute('href') : null;
+      window.history.replaceState({ search: true, shown: shownCount, scroll: window.scrollY, href }, '');
+    }
+
+    function restorePlace(place) {
+      window.scrollTo(0, place.scroll || 0);
+      const link = place.href && [...list.querySelectorAll('a')].find((a) => a.getAttribute('href') === place.href);
+      if (link) link.focus({ preventScroll: true });
     }
 
     function renderFacets() {
@@ -565,7 +588,8 @@
         : results;
       list.replaceChildren();
       shownCount = 0;
-      showMore();
+      showMore(returnTo);
+      returnTo = null;
       renderFacets();
       const query = '“' + state.query + '”';
       if (!results.length) {
@@ -695,8 +719,13 @@
       applyFilter();
       input.focus();
     });
-    more.addEventListener('click', showMore);
-    window.addEventListener('popstate', () => {
+    more.addEventListener('click', () => showMore());
+    list.addEventListener('click', (event) => {
+      const link = event.target.closest('a[href]');
+      if (link) rememberPlace(link);
+    });
+    window.addEventListener('popstate', (event) => {
+      returnTo = savedPlace(event.state);
       readUrl();
       run();
     });
