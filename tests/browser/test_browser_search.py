@@ -279,6 +279,36 @@ def test_only_common_words_are_named_as_too_common(page: Page, root_url: str, co
     assert console.errors == []
 
 
+def test_no_match_suggests_allowing_a_typo_and_browsing(page: Page, root_url: str, console: Any) -> None:
+    page.goto(root_url + "search/?q=" + quote_plus("mosformer sepration"))
+    expect(page.locator("#search-status")).to_have_text("No papers match “mosformer sepration”.")
+    notice = page.locator("#search-notice")
+    expect(notice).to_have_text(
+        "Check the spelling, or search for “mosformer~1 sepration~1”, which allows a typo in each word."
+        " Or browse the tag index or the list of papers."
+    )
+    expect(notice.locator("a")).to_have_text(["tag index", "list of papers"])
+    notice.get_by_role("button").click()
+    page.wait_for_url(root_url + "search/?q=mosformer%7E1+sepration%7E1")
+    expect(page.locator(RESULTS).first).to_contain_text("MossFormer2")
+    expect(notice).to_be_hidden()
+    page.goto(root_url + "search/?q=" + quote_plus("zzzzunknown~1"))  # nothing left to loosen
+    expect(notice).to_have_text("Check the spelling. Or browse the tag index or the list of papers.")
+    assert console.errors == []
+
+
+def test_a_long_query_is_quoted_back_shortened(page: Page, root_url: str, console: Any) -> None:
+    """A pasted paragraph is searched whole, but the status line (which a screen reader reads out)
+    and the tab's title repeat only its beginning."""
+    query = "speech separation " * 40
+    page.goto(root_url + "search/?q=" + quote_plus(query))
+    start = query[:60].rstrip() + "…"
+    expect(page.locator("#search-status")).to_have_text(re.compile(r"^\d+ papers match “" + re.escape(start) + r"”\.$"))
+    assert page.title().startswith(start + " · Search")
+    assert page.input_value("#search-page-input") == query
+    assert console.errors == []
+
+
 def test_unparsable_query_offers_the_plain_words(page: Page, root_url: str, console: Any) -> None:
     page.goto(root_url + "search/?q=" + quote_plus("speech:"))
     page.get_by_role("button", name="Search for “speech” instead").click()

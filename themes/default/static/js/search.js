@@ -14,6 +14,8 @@
   // large catalogue's search fetches a small file for each result shown.
   const FIRST_SHOWN = 10;
   const FACET_LIMIT = 8;
+  // A query quoted back in the page keeps this many characters: a pasted abstract is not repeated whole.
+  const QUOTE_MAX = 60;
   // A search still running after this long says so (a broad prefix, s*, takes seconds in lunr.js).
   const SLOW_MS = 400;
   // An index still loading after this long says that it may take a while, and what to do meanwhile.
@@ -79,6 +81,16 @@
       if (region) region.textContent = text;
     };
     return later;
+  }
+
+  /* A query as the page repeats it: a long one cut at QUOTE_MAX characters. */
+  function shortened(text) {
+    const chars = [...text];
+    return chars.length > QUOTE_MAX ? chars.slice(0, QUOTE_MAX).join('').trimEnd() + '…' : text;
+  }
+
+  function quoted(text) {
+    return '“' + shortened(text) + '”';
   }
 
   function plural(n, one, many) {
@@ -437,7 +449,7 @@
         const method = push ? 'pushState' : 'replaceState';
         window.history[method]({ search: true }, '', url);
       }
-      document.title = state.query ? state.query + ' · ' + pageTitle : pageTitle;
+      document.title = state.query ? shortened(state.query) + ' · ' + pageTitle : pageTitle;
     }
 
     function setStatus(text) {
@@ -591,9 +603,11 @@
       showMore(returnTo);
       returnTo = null;
       renderFacets();
-      const query = '“' + state.query + '”';
+      const query = quoted(state.query);
       if (!results.length) {
-        setStatus(tooCommon(state.query, eng) || 'No papers match ' + query + '.');
+        const common = tooCommon(state.query, eng);
+        setStatus(common || 'No papers match ' + query + '.');
+        if (!common) suggest();
       } else if (wanted.length) {
         const names = wanted.map(tagName).join(' + ');
         setStatus(plural(filtered.length, 'paper', 'papers') + ' of ' + results.length + ' matching ' + query +
@@ -603,6 +617,27 @@
       }
       // lunr.js has no phrase search: a reader who quotes a phrase should know that its words are apart
       if (/["“”]/.test(state.query)) setStatus(status.textContent + ' Words in quotes are searched one by one, not as a phrase.');
+    }
+
+    /* What to try when nothing matched: the words again with a typo allowed in each, then browsing. */
+    function suggest() {
+      const fuzzy = Search.isPlain(state.query) ? state.query.split(/\s+/)
+        .map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')).filter(Boolean)
+        .map((word) => (/^[\p{L}\p{N}]{4,}$/u.test(word) ? word + '~1' : word)) : [];
+      const retry = fuzzy.some((word) => word.endsWith('~1'))
+        ? [', or ', retryButton(fuzzy.join(' '), 'search for ' + quoted(fuzzy.join(' ')) + ', which allows a typo in each word')] : [];
+      showNotice(['Check the spelling', ...retry, '. Or browse the ', ...browseLinks(), '.']);
+    }
+
+    function retryButton(words, text) {
+      const retry = el('button', { type: 'button', className: 'link-button', text });
+      retry.addEventListener('click', () => {
+        input.value = words;
+        state.query = words;
+        writeUrl(true);
+        run();
+      });
+      return retry;
     }
 
     function browseLinks() {
@@ -648,7 +683,7 @@
       if (mine !== generation) return;
       clearNotice();
       const slow = setTimeout(() => {
-        if (mine === generation) setStatus('Searching for “' + state.query + '”…');
+        if (mine === generation) setStatus('Searching for ' + quoted(state.query) + '…');
       }, SLOW_MS);
       try {
         results = await eng.search(state.query, { tags: true, documents: FIRST_SHOWN });
@@ -666,16 +701,7 @@
         }
         const words = plainWords(state.query);
         const nodes = [el('strong', { text: 'This search could not be read. ' }), queryErrorMessage(error)];
-        if (words) {
-          const retry = el('button', { type: 'button', className: 'link-button', text: 'Search for “' + words + '” instead' });
-          retry.addEventListener('click', () => {
-            input.value = words;
-            state.query = words;
-            writeUrl(true);
-            run();
-          });
-          nodes.push(' ', retry);
-        }
+        if (words) nodes.push(' ', retryButton(words, 'Search for ' + quoted(words) + ' instead'));
         showNotice(nodes);
         return;
       } finally {
