@@ -261,3 +261,25 @@ def test_screen_readers_hear_the_result_count_once_the_typing_pauses(
     said = page.evaluate("window.liveSaid")
     assert len(said) == 1 and re.match(r"^\d+ " + expected, said[0]), said
     assert console.errors == []
+
+
+def test_a_focused_link_is_never_hidden_under_a_tall_sticky_header(page: Page, messy_url: str, console: Any) -> None:
+    """A long site title wraps the sticky header onto several lines; tabbing back up a page must
+    still bring each link into view below it, not under it."""
+    page.set_viewport_size({"width": 1280, "height": 480})  # a short window: tabbing back scrolls the page
+    page.goto(messy_url + "papers/many-authors/")
+    header = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+    assert header > 130, "the title wraps the header onto more lines than the default padding clears"
+    page.keyboard.press("End")
+    for _ in range(40):
+        page.keyboard.press("Shift+Tab")
+        place = page.evaluate("""() => {
+          const el = document.activeElement;
+          if (el === document.body || el.closest('.site-header') || el.matches('.skip-link')) return null;
+          return [el.outerHTML.slice(0, 80), el.getBoundingClientRect().bottom,
+                  document.querySelector('.site-header').getBoundingClientRect().bottom];
+        }""")
+        if place:
+            element, bottom, header_bottom = place
+            assert bottom > header_bottom + 5, f"{element} is under the header"
+    assert console.errors == []

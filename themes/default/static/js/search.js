@@ -761,7 +761,20 @@
     run();
   }
 
+  /* The sticky header with the search box is as tall as a long site title makes it: the page
+   * scrolls a focused link or an anchor below it, whatever its height (site.css guesses 5.5rem). */
+  function clearStickyHeader(header) {
+    if (!window.ResizeObserver) return;
+    const root = document.documentElement;
+    new ResizeObserver(() => {
+      const sticky = getComputedStyle(header).position === 'sticky';
+      root.style.scrollPaddingTop = sticky ? Math.ceil(header.getBoundingClientRect().height) + 16 + 'px' : '';
+    }).observe(header);
+  }
+
   function start() {
+    const siteHeader = document.querySelector('.site-header');
+    if (siteHeader) clearStickyHeader(siteHeader);
     const header = document.querySelector('.site-header .search-box');
     if (header) headerSearch(header);
     const page = document.querySelector('[data-search-page]');
