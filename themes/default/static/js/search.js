@@ -625,7 +625,7 @@
         .map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')).filter(Boolean)
         .map((word) => (/^[\p{L}\p{N}]{4,}$/u.test(word) ? word + '~1' : word)) : [];
       const retry = fuzzy.some((word) => word.endsWith('~1'))
-        ? [', or ', retryButton(fuzzy.join(' '), 'search for ' + quoted(fuzzy.join(' ')) + ', which allows a typo in each word')] : [];
+        ? [', or ', retryButton(fuzzy.join(' '), 'search for ' + quoted(fuzzy.join(' '))), ', which allows a typo in each word'] : [];
       showNotice(['Check the spelling', ...retry, '. Or browse the ', ...browseLinks(), '.']);
     }
 
