@@ -306,6 +306,13 @@ def test_a_long_query_is_quoted_back_shortened(page: Page, root_url: str, consol
     expect(page.locator("#search-status")).to_have_text(re.compile(r"^\d+ papers match “" + re.escape(start) + r"”\.$"))
     assert page.title().startswith(start + " · Search")
     assert page.input_value("#search-page-input") == query
+    page.set_viewport_size({"width": 360, "height": 740})
+    word = "x" * 200
+    for text in (word, word + ":"):  # one word a phone cannot fit, offered back in a button
+        page.goto(root_url + "search/?q=" + quote_plus(text))
+        expect(page.locator("#search-notice button")).to_contain_text("x" * 59 + "…")
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), f"{text[-5:]} widens the page"
+        assert word not in (page.locator("#search-notice").text_content() or "")
     assert console.errors == []
 
 

@@ -135,7 +135,7 @@
     const detail = String((error && error.message) || '');
     const field = detail.match(/^unrecognised field '([^']*)'/);
     if (field && field[1]) {
-      return '“' + field[1] + ':” is not a field. The fields are title:, abstract:, authors: and tags:.';
+      return '“' + shortened(field[1]) + ':” is not a field. The fields are title:, abstract:, authors: and tags:.';
     }
     const rules = [
       [/^unrecognised field/, 'A “:” needs a field name before it, as in title:mamba.'],
