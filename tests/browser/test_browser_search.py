@@ -266,6 +266,18 @@ def test_a_wildcard_without_letters_is_explained_at_once(
     assert console.errors == []
 
 
+def test_a_lone_backslash_is_explained_as_a_backslash(page: Page, root_url: str, console: Any) -> None:
+    page.goto(root_url + "search/?q=" + quote_plus("speech \\"))
+    notice = page.locator("#search-notice")
+    expect(notice).to_contain_text("A “\\” alone has no meaning: it makes the character after it part of a word.")
+    expect(notice).not_to_contain_text("*")
+    notice.get_by_role("button", name="Search for “speech” instead").click()
+    assert result_count(page) >= 10
+    type_in_header(page, "\\")
+    expect(page.locator(".search-popup-msg")).to_contain_text("A “\\” alone has no meaning")
+    assert console.errors == []
+
+
 def test_only_common_words_are_named_as_too_common(page: Page, root_url: str, console: Any) -> None:
     page.goto(root_url + "search/?q=" + quote_plus("The of and the"))
     expect(page.locator("#search-status")).to_have_text(

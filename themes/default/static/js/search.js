@@ -130,9 +130,12 @@
     return base + 'search/' + (text ? '?' + text : '');
   }
 
-  /* lunr.js's parse errors, in words a reader can act on. */
-  function queryErrorMessage(error) {
+  /* lunr.js's parse errors for `query`, in words a reader can act on. */
+  function queryErrorMessage(error, query) {
     const detail = String((error && error.message) || '');
+    if (/^a wildcard needs letters/.test(detail) && !query.includes('*')) { // an empty word: a lone backslash
+      return 'A “\\” alone has no meaning: it makes the character after it part of a word.';
+    }
     const field = detail.match(/^unrecognised field '([^']*)'/);
     if (field && field[1]) {
       return '“' + shortened(field[1]) + ':” is not a field. The fields are title:, abstract:, authors: and tags:.';
@@ -303,7 +306,7 @@
         if (mine !== generation) return;
         shown = '';
         if (isQueryError(error)) {
-          showMessage(queryErrorMessage(error));
+          showMessage(queryErrorMessage(error, query));
           say('The search could not be read.');
           return;
         }
@@ -700,7 +703,7 @@
           return;
         }
         const words = plainWords(state.query);
-        const nodes = [el('strong', { text: 'This search could not be read. ' }), queryErrorMessage(error)];
+        const nodes = [el('strong', { text: 'This search could not be read. ' }), queryErrorMessage(error, state.query)];
         if (words) nodes.push(' ', retryButton(words, 'Search for ' + quoted(words) + ' instead'));
         showNotice(nodes);
         return;
