@@ -283,3 +283,12 @@ def test_a_focused_link_is_never_hidden_under_a_tall_sticky_header(page: Page, m
             element, bottom, header_bottom = place
             assert bottom > header_bottom + 5, f"{element} is under the header"
     assert console.errors == []
+
+
+def test_a_tag_pages_feed_link_says_whose_feed_it_is(page: Page, rich_url: str) -> None:
+    """Read out of context (a screen reader's list of links), "feed" beside the footer's "Atom feed"
+    does not say which of the two it is."""
+    page.goto(rich_url + "tags/speech/")
+    link = page.get_by_role("link", name="feed of the papers tagged Speech", exact=True)
+    expect(link).to_have_attribute("href", "/tags/speech/feed.xml")
+    expect(link.locator(".visually-hidden")).to_have_text(" of the papers tagged Speech")  # what is seen stays "feed"
