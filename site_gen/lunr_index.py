@@ -1,7 +1,8 @@
 """A fast builder of lunr.js 2.3.9 indexes: what ``lunr.Index.load`` reads, written directly.
 
 ``build_index`` does what ``lunr(function () { ... })`` does in lunr.js 2.3.9 with the default
-pipeline (tokenizer, trimmer, stop word filter, stemmer) and an empty metadata whitelist, and
+pipeline (tokenizer, trimmer, stop word filter, stemmer; the trimmer keeps the letters of every
+script, see ``lunr_text``) and an empty metadata whitelist, and
 ``dumps`` writes what ``JSON.stringify`` writes for that index, key for key and digit for digit.
 The text pipeline lives in ``lunr_text``; this module owns the scoring and the JSON.
 

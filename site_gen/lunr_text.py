@@ -1,10 +1,17 @@
 """lunr.js 2.3.9's text pipeline and the JavaScript arithmetic its builder relies on, in Python.
 
 Each function reproduces one piece of ``node_modules/lunr/lunr.js`` exactly, including the
-places where lunr.py 0.8.0 differs: ``\\s`` and ``\\W`` keep their JavaScript meaning (``\\W``
-is ASCII-only, so the trimmer strips ``(`` from ``(1.3b`` and keeps ``o'brien``), the Porter
-stemmer's step 1c only turns ``y`` into ``i`` after a consonant (``survey``, ``key``, ``day``
-stay as they are), lengths count UTF-16 code units, and ``Math.log`` is fdlibm's.
+places where lunr.py 0.8.0 differs: ``\\s`` keeps its JavaScript meaning, the trimmer strips
+``(`` from ``(1.3b`` and keeps ``o'brien``, the Porter stemmer's step 1c only turns ``y`` into
+``i`` after a consonant (``survey``, ``key``, ``day`` stay as they are), lengths count UTF-16
+code units, and ``Math.log`` is fdlibm's.
+
+One piece differs from lunr.js on purpose: its trimmer's ``\\W`` is ASCII-only, so it strips
+every letter outside A-Z from the edges of a word, and a word in Cyrillic, Greek, Chinese or
+any other script but Latin becomes the empty term, which no search can find (``Иван`` is
+nothing, ``café`` is ``caf``). Here letters, marks and digits of every script are part of a
+word (``trim``); on ASCII the two trimmers are the same. The theme's search engine trims
+queries the same way, and lunr.js needs no trimmer to read the index.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 import struct
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -21,8 +29,8 @@ LUNR_VERSION = "2.3.9"
 
 # lunr.tokenizer.separator = /[\s\-]+/ with JavaScript's \s (WhiteSpace and LineTerminator).
 _TOKEN = re.compile(r"[^\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff-]+")
-# lunr.trimmer: s.replace(/^\W+/, '').replace(/\W+$/, ''), where \W is [^A-Za-z0-9_].
 _NOT_PY_SPACE = re.compile(r"[\x1c-\x1f\x85\ufeff]")  # where str.split() and JavaScript's \s differ
+# lunr.trimmer on ASCII: s.replace(/^\W+/, '').replace(/\W+$/, ''), where \W is [^A-Za-z0-9_].
 _LEADING = re.compile(r"^[^A-Za-z0-9_]+")
 _TRAILING = re.compile(r"[^A-Za-z0-9_]+$")
 
@@ -56,8 +64,22 @@ def term_of(token: str) -> str | None:
 
 
 def trim(token: str) -> str:
-    """``lunr.trimmer``: non-word characters (ASCII ``\\W``) off both ends."""
-    return _TRAILING.sub("", _LEADING.sub("", token, count=1), count=1)
+    """What is not part of a word off both ends: ``lunr.trimmer`` on ASCII; beyond it, what is
+    not a letter, a mark or a digit of any script (JavaScript's ``[^\\p{L}\\p{M}\\p{N}_]``)."""
+    if token.isascii():
+        return _TRAILING.sub("", _LEADING.sub("", token, count=1), count=1)
+    start, end = 0, len(token)
+    while start < end and not _in_word(token[start]):
+        start += 1
+    while end > start and not _in_word(token[end - 1]):
+        end -= 1
+    return token[start:end]
+
+
+def _in_word(char: str) -> bool:
+    if char.isascii():
+        return char.isalnum() or char == "_"
+    return unicodedata.category(char)[0] in "LMN"
 
 
 def terms(text: str) -> list[str]:

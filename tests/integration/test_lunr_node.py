@@ -302,3 +302,19 @@ def test_a_page_keeps_searching_after_the_site_is_rebuilt(node: str, tmp_path: P
     status, report = run_json(node, "new_build.mjs", tmp_path / "spec.json")
     assert report["ok"] and status == 0, report
     assert report["missing"]  # a shard of the first build was asked for, then the new manifest
+
+
+def test_words_of_every_script_are_found(node: str, tmp_path: Path) -> None:
+    """lunr.trimmer would strip every letter outside A-Z from a word's edges: a word in Cyrillic,
+    Greek or Chinese became the empty term, and "café" was "caf"."""
+    seed = seed_papers()[:30]
+    papers = seed + [
+        dataclasses.replace(seed[0], slug="razdelenie-rechi", title="Разделение речи с помощью трансформеров",
+                            authors=("Иван Петров",)),
+        dataclasses.replace(seed[1], slug="zhang-wei", title="语音分离 (speech separation)", authors=("张伟",)),
+        dataclasses.replace(seed[2], slug="zeta", title="Η συνάρτηση ζήτα", authors=("Zoë Café",)),
+    ]
+    queries = ["Иван", "речи", "трансформеров", "张伟", "语音分离", "ζήτα", "café", "zoë", "title:речи", "Пет*"]
+    report = compare_layouts(node, tmp_path, papers, queries, shard_bytes=4000)
+    hits = {entry["q"]: entry["hits"] for entry in report["queries"]}
+    assert all(isinstance(hits[q], int) and hits[q] >= 1 for q in queries), hits

@@ -6,8 +6,9 @@
 //             "queries": ["...", ...], "titleQueries": true}
 // INDEX.json: the serialized index written by site_gen.lunr_index.dumps.
 //
-// lunr.js builds an index from the same documents, fields, boosts and ref (default pipeline,
-// empty metadata whitelist). The check passes when
+// lunr.js builds an index from the same documents, fields, boosts and ref (its pipeline with the
+// engine's trimmer, which is lunr.trimmer on ASCII and keeps the letters of every script; empty
+// metadata whitelist). The check passes when
 //   1. JSON.stringify of both indexes is the same text (same terms, term indices, postings in
 //      the same key order, field vectors with the same rounded scores);
 //   2. every query gives the same top ten (refs and scores) on lunr.js's index and on ours
@@ -19,13 +20,17 @@
 
 import { readFileSync } from "node:fs";
 import lunr from "lunr";
+import { engineApi, indexPipeline } from "./engine_harness.mjs";
 
 const [specPath, indexPath] = process.argv.slice(2);
 const spec = JSON.parse(readFileSync(specPath, "utf8"));
 const ourText = readFileSync(indexPath, "utf8");
 const ours = lunr.Index.load(JSON.parse(ourText));
 
+const { trim } = engineApi();
 const reference = lunr(function () {
+  this.pipeline.reset();
+  this.pipeline.add(...indexPipeline());
   this.ref(spec.ref || "id");
   for (const [name, boost] of spec.fields) this.field(name, { boost });
   this.metadataWhitelist = [];
@@ -92,7 +97,7 @@ function distinctiveWords(title, df) {
   const seen = new Set();
   const candidates = [];
   lunr.tokenizer(title).forEach((token, position) => {
-    const word = lunr.trimmer(token).toString();
+    const word = trim(token.toString());
     if (!/^[a-z0-9]+$/.test(word) || lunr.stopWordFilter(token) === undefined) return;
     const term = lunr.stemmer(new lunr.Token(word)).toString();
     if (seen.has(term)) return;

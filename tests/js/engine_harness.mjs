@@ -33,6 +33,28 @@ class Response {
 // options.index: the file the engine starts from; options.engine: another copy of the engine
 // (a built site's own); loadMs: how long SiteSearchEngine.load took.
 export async function openEngine(siteDir, options = {}) {
+  const { context, fetched } = engineContext(siteDir, options);
+  const index = options.index === undefined ? undefined : "http://site.test/" + options.index;
+  const start = process.hrtime.bigint();
+  const engine = await context.SiteSearchEngine.load({ base: "http://site.test/", lunrUrl: "lunr.js", index });
+  const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
+  return { engine, fetched, api: context.SiteSearchEngine, loadMs };
+}
+
+// The engine's functions (SiteSearchEngine: load, isPlain, trim, ...) without a site.
+export function engineApi() {
+  return engineContext("", {}).context.SiteSearchEngine;
+}
+
+// The builder pipeline of the site's index: lunr.js's, with the engine's trimmer (which keeps
+// the letters of every script) in place of lunr.trimmer.
+export function indexPipeline() {
+  const { trim } = engineApi();
+  const trimmer = (token) => token.update((s) => trim(s));
+  return [trimmer, lunr.stopWordFilter, lunr.stemmer];
+}
+
+function engineContext(siteDir, options) {
   const fetched = [];
   const fetch = async (url) => {
     const file = decodeURIComponent(new URL(url, "http://site.test/").pathname).replace(/^\/+/, "");
@@ -51,11 +73,7 @@ export async function openEngine(siteDir, options = {}) {
   const context = vm.createContext(Object.assign(window, { console, URL, Promise, Set, Map, Object, Math, JSON }));
   const enginePath = options.engine || ENGINE;
   vm.runInContext(readFileSync(enginePath, "utf8"), context, { filename: enginePath });
-  const index = options.index === undefined ? undefined : "http://site.test/" + options.index;
-  const start = process.hrtime.bigint();
-  const engine = await context.SiteSearchEngine.load({ base: "http://site.test/", lunrUrl: "lunr.js", index });
-  const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
-  return { engine, fetched, api: context.SiteSearchEngine, loadMs };
+  return { context, fetched };
 }
 
 // The top `n` results as [ref, score] pairs, or the query's error (name: message).

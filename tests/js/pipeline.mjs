@@ -5,16 +5,18 @@
 // REQUEST.json: {"texts": ["...", ...], "idf": [[documentsWithTerm, documentCount], ...],
 //                "log": [x, ...], "numbers": [x, ...]}
 // Prints {"version", "stopWords", "terms", "idf", "log", "numbers"}: for each text the terms the
-// builder's pipeline makes of it (lunr.tokenizer, trimmer, stopWordFilter, stemmer), lunr.idf of
+// builder's pipeline makes of it (lunr.tokenizer, then the engine's trimmer, which is lunr.trimmer
+// on ASCII and keeps the letters of every script, stopWordFilter, stemmer), lunr.idf of
 // each pair, Math.log of each x, and each x rounded as lunr rounds scores and printed as
 // JSON.stringify prints it.
 
 import { readFileSync } from "node:fs";
 import lunr from "lunr";
+import { indexPipeline } from "./engine_harness.mjs";
 
 const request = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const pipeline = new lunr.Pipeline();
-pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+pipeline.add(...indexPipeline());
 
 const idf = ([withTerm, count]) => {
   const posting = { _index: 0, field: {} };

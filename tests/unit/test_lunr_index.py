@@ -114,8 +114,10 @@ def test_tokenizer_splits_on_javascript_whitespace_and_hyphens_only() -> None:
     assert tokens(" \t-- ") == []
 
 
-def test_trimmer_keeps_non_ascii_letters_out_of_the_edges() -> None:
-    assert terms("(café) naïve ÉTÉ") == ["caf", "naïv", "t"]
+def test_trimmer_is_lunr_js_on_ascii_and_keeps_the_letters_of_every_script() -> None:
+    assert terms("(1.3b o'brien, (e.g.,") == ["1.3b", "o'brien", "e.g"]  # lunr.trimmer's own
+    assert terms("(café) naïve ÉTÉ «Иван» 张伟, “quotes” —") == ["café", "naïv", "été", "иван", "张伟", "quot", ""]
+    assert terms("पत्रिका। 𝑥s") == ["पत्रिका", "𝑥"]  # a vowel sign (a mark) ends a word; 𝑥 is a letter
 
 
 def test_stop_words_and_punctuation() -> None:

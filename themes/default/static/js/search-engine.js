@@ -46,6 +46,11 @@
   const script = inWorker ? null : document.currentScript;
   const SYNTAX = /[:^~*\\]|(?:^|\s)[+-]/;
   const SEPARATOR = /[\s\-]+/;
+  // What is not part of a word, at either end of one: lunr.trimmer's \W on ASCII; beyond it,
+  // what is not a letter, mark or digit of any script (lunr.trimmer strips every letter outside
+  // A-Z, so that a word in Cyrillic or Chinese could never be found). The index is trimmed so.
+  const LEADING = /^[^\p{L}\p{M}\p{N}_]+/u;
+  const TRAILING = /[^\p{L}\p{M}\p{N}_]+$/u;
   const PREFIX_MIN = 2;
   const PREFIX_BOOST = 0.2;
   const STEM_MIN = 4;
@@ -109,23 +114,24 @@
     return !SYNTAX.test(query);
   }
 
+  function trim(word) {
+    return word.replace(LEADING, '').replace(TRAILING, '');
+  }
+
   function words(query) {
-    return query.toLowerCase().split(SEPARATOR)
-      .map((w) => w.replace(/^\W+/, '').replace(/\W+$/, ''))
-      .filter(Boolean);
+    return query.toLowerCase().split(SEPARATOR).map(trim).filter(Boolean);
   }
 
   function queryError(error) {
     return new QueryError(error && error.message ? String(error.message) : 'query not understood');
   }
 
-  /* The index term of a word, as lunr.js's pipeline makes it; `cache` maps words to terms. */
+  /* The index term of a word, as the index's pipeline makes it; `cache` maps words to terms. */
   function termOf(lunr, cache, word) {
     const key = String(word).toLowerCase();
     let term = cache.get(key);
     if (term === undefined) {
-      let token = lunr.trimmer(new lunr.Token(key, {}));
-      token = token && lunr.stopWordFilter(token);
+      let token = lunr.stopWordFilter(new lunr.Token(trim(key), {}));
       token = token && lunr.stemmer(token);
       term = token ? token.toString() : '';
       if (cache.size > 5000) cache.clear();
@@ -913,5 +919,5 @@
   }
 
   if (inWorker) serve();
-  else window.SiteSearchEngine = Object.freeze({ load, QueryError, isPlain });
+  else window.SiteSearchEngine = Object.freeze({ load, QueryError, isPlain, trim });
 })();
