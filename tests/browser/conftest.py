@@ -172,6 +172,14 @@ authors: [{}]
 ---
 Forty people wrote this.
 """.format(", ".join(f"Author{i} Name{i}" for i in range(1, 41))),
+    "razdelenie-rechi": """---
+title: "Разделение речи с помощью трансформеров"
+date: 2025-03-08
+tags: [speech]
+authors: ["Иван Петров", "张伟"]
+---
+Модель разделяет «речь» нескольких дикторов.
+""",
     "second": f"""---
 title: "A second paper on speech"
 date: 2025-03-10
@@ -186,7 +194,8 @@ Speech.
 @pytest.fixture(scope="session")
 def messy_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Papers with what overflows a narrow screen: words and URLs longer than a phone is wide, in a
-    title, an author's name, a venue, a tag and an abstract; and a paper by forty authors; built for /."""
+    title, an author's name, a venue, a tag and an abstract; a paper by forty authors; and one in
+    Cyrillic with a Chinese author; built for /."""
     root = tmp_path_factory.mktemp("messy-site")
     (root / "content" / "papers").mkdir(parents=True)
     (root / "site.yaml").write_text(f"title: {LONG_WORD}\n", encoding="utf-8")

@@ -88,6 +88,8 @@ def open_page(page: Page, url: str, name: str) -> None:
         box = page.locator("#site-search")
         box.click()
         box.press_sequentially("mossformer", delay=10)
+        # the options of the whole word, not of a prefix typed before it (they would be replaced)
+        expect(page.locator("#search-option-all")).to_have_attribute("href", re.compile(r"\?q=mossformer$"))
         expect(page.locator("#search-listbox [role=option]").first).to_be_visible()
         page.keyboard.press("ArrowDown")
         expect(page.locator("#search-listbox [aria-selected=true]")).to_have_count(1)

@@ -549,3 +549,15 @@ def test_a_pasted_title_with_a_colon_finds_the_paper(
     page.locator("#site-search").fill(title)
     expect(page.locator(OPTIONS).first).to_contain_text(title.split(":")[0].strip())
     assert console.errors == []
+
+
+@pytest.mark.parametrize("query", ["речи", "Иван", "张伟", "title:Разделение"])
+def test_words_in_any_script_are_found_and_highlighted(page: Page, messy_url: str, console: Any, query: str) -> None:
+    page.goto(messy_url + "search/?q=" + quote_plus(query))
+    expect(page.locator(RESULTS)).to_have_count(1)
+    expect(page.locator(RESULTS).first.locator("h2 a")).to_have_attribute("href", "/papers/razdelenie-rechi/")
+    word = query.split(":")[-1].lower()
+    if word not in ("张伟", "иван"):  # authors are not on the card; the title and snippet are
+        marks = {m.lower() for m in page.locator(f"{RESULTS} mark").all_inner_texts()}
+        assert marks == {word}, marks
+    assert console.errors == []

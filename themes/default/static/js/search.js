@@ -110,8 +110,8 @@
     let match;
     while ((match = word.exec(value))) {
       const token = match[0];
-      const lead = token.match(/^\W*/)[0].length;
-      const core = token.slice(lead).replace(/\W+$/, '');
+      const core = Search.trim(token);  // the word as the index has it, in any script
+      const lead = core ? token.indexOf(core) : 0;
       if (!core || !terms.has(eng.termOf(core))) continue;
       const start = match.index + lead;
       if (start > last) fragment.append(value.slice(last, start));
@@ -158,7 +158,7 @@
    * lunr.js drops such common words, so no paper can match them. Otherwise "". */
   function tooCommon(query, eng) {
     if (!eng || !Search.isPlain(query)) return '';
-    const words = query.split(/[\s\-]+/).map((w) => w.replace(/^\W+/, '').replace(/\W+$/, '')).filter(Boolean);
+    const words = query.split(/[\s\-]+/).map(Search.trim).filter(Boolean);
     // lunr's stop words are plain letters; other words may leave no term for other reasons
     if (!words.length || words.some((w) => !/^[a-z]+$/i.test(w) || eng.termOf(w))) return '';
     const quoted = [...new Set(words.map((w) => w.toLowerCase()))].map((w) => '“' + w + '”');
