@@ -271,7 +271,7 @@ def test_a_lone_backslash_is_explained_as_a_backslash(page: Page, root_url: str,
     notice = page.locator("#search-notice")
     expect(notice).to_contain_text("A “\\” alone has no meaning: it makes the character after it part of a word.")
     expect(notice).not_to_contain_text("*")
-    notice.get_by_role("button", name="Search for “speech” instead").click()
+    notice.get_by_role("link", name="Search for “speech” instead").click()
     assert result_count(page) >= 10
     type_in_header(page, "\\")
     expect(page.locator(".search-popup-msg")).to_contain_text("A “\\” alone has no meaning")
@@ -299,8 +299,12 @@ def test_no_match_suggests_allowing_a_typo_and_browsing(page: Page, root_url: st
         "Check the spelling, or search for “mosformer~1 sepration~1”, which allows a typo in each word."
         " Or browse the tag index or the list of papers."
     )
-    expect(notice.locator("a")).to_have_text(["tag index", "list of papers"])
-    notice.get_by_role("button").click()
+    expect(notice.locator("a")).to_have_text(["search for “mosformer~1 sepration~1”", "tag index", "list of papers"])
+    retry = notice.get_by_role("link", name="search for “mosformer~1 sepration~1”")
+    expect(retry).to_have_attribute("href", "/search/?q=mosformer%7E1+sepration%7E1")  # opens in a new tab too
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert retry.evaluate("a => a.getClientRects().length") >= 2, "the link wraps in its sentence, not as a block"
+    retry.click()
     page.wait_for_url(root_url + "search/?q=mosformer%7E1+sepration%7E1")
     expect(page.locator(RESULTS).first).to_contain_text("MossFormer2")
     expect(notice).to_be_hidden()
@@ -320,9 +324,9 @@ def test_a_long_query_is_quoted_back_shortened(page: Page, root_url: str, consol
     assert page.input_value("#search-page-input") == query
     page.set_viewport_size({"width": 360, "height": 740})
     word = "x" * 200
-    for text in (word, word + ":"):  # one word a phone cannot fit, offered back in a button
+    for text in (word, word + ":"):  # one word a phone cannot fit, offered back in a link
         page.goto(root_url + "search/?q=" + quote_plus(text))
-        expect(page.locator("#search-notice button")).to_contain_text("x" * 59 + "…")
+        expect(page.locator("#search-notice a").first).to_contain_text("x" * 59 + "…")
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), f"{text[-5:]} widens the page"
         assert word not in (page.locator("#search-notice").text_content() or "")
     assert console.errors == []
@@ -330,7 +334,7 @@ def test_a_long_query_is_quoted_back_shortened(page: Page, root_url: str, consol
 
 def test_unparsable_query_offers_the_plain_words(page: Page, root_url: str, console: Any) -> None:
     page.goto(root_url + "search/?q=" + quote_plus("speech:"))
-    page.get_by_role("button", name="Search for “speech” instead").click()
+    page.get_by_role("link", name="Search for “speech” instead").click()
     page.wait_for_url(root_url + "search/?q=speech")
     assert result_count(page) >= 10
     expect(page.locator("#search-notice")).to_be_hidden()

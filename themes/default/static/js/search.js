@@ -628,13 +628,17 @@
         .map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')).filter(Boolean)
         .map((word) => (/^[\p{L}\p{N}]{4,}$/u.test(word) ? word + '~1' : word)) : [];
       const retry = fuzzy.some((word) => word.endsWith('~1'))
-        ? [', or ', retryButton(fuzzy.join(' '), 'search for ' + quoted(fuzzy.join(' '))), ', which allows a typo in each word'] : [];
+        ? [', or ', retryLink(fuzzy.join(' '), 'search for ' + quoted(fuzzy.join(' '))), ', which allows a typo in each word'] : [];
       showNotice(['Check the spelling', ...retry, '. Or browse the ', ...browseLinks(), '.']);
     }
 
-    function retryButton(words, text) {
-      const retry = el('button', { type: 'button', className: 'link-button', text });
-      retry.addEventListener('click', () => {
+    /* A link to the search for `words`, run in place when clicked (it flows in a sentence, which
+     * a button cannot: a long one wrapped as a block of its own on a phone). */
+    function retryLink(words, text) {
+      const retry = el('a', { href: searchUrl(words, state.tags), text });
+      retry.addEventListener('click', (event) => {
+        if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+        event.preventDefault();
         input.value = words;
         state.query = words;
         writeUrl(true);
@@ -704,7 +708,7 @@
         }
         const words = plainWords(state.query);
         const nodes = [el('strong', { text: 'This search could not be read. ' }), queryErrorMessage(error, state.query)];
-        if (words) nodes.push(' ', retryButton(words, 'Search for ' + quoted(words) + ' instead'));
+        if (words) nodes.push(' ', retryLink(words, 'Search for ' + quoted(words) + ' instead'));
         showNotice(nodes);
         return;
       } finally {
