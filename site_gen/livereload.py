@@ -13,10 +13,11 @@ import socket
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 EVENTS_PATH = "/__livereload"  # outside the base path; never a file of the site
 WAIT_FOR_BUILD = 10.0  # seconds a request waits for a running build, then takes what is on disk
@@ -180,6 +181,39 @@ def websocket_frame(opcode: int, payload: bytes = b"") -> bytes:
 
 
 TEXT_FRAME, CLOSE_FRAME, PONG_FRAME = 0x1, 0x8, 0xA
+WEBSOCKET_VERSION = "13"
+
+
+def host_name(authority: str) -> str:
+    """The host of a ``host[:port]`` (``[::1]:8000`` gives ``[::1]``), lowercased."""
+    host = authority.strip().lower()
+    return host if host.endswith("]") else host.rpartition(":")[0] if ":" in host else host
+
+
+def handshake_refusal(headers: Message) -> tuple[HTTPStatus, str] | None:
+    """Why a WebSocket handshake is refused, as (status, reason); None when it is a good one.
+
+    A key must be 16 bytes in base64 and the version 13 (RFC 6455, section 4.2.1). A page of
+    another site must not open the socket: a browser names the page's site in ``Origin``, whose
+    host must be the one the request was sent to (any port, as a proxy in front may change it).
+    """
+    if headers.get("Upgrade", "").lower() != "websocket":
+        return HTTPStatus.BAD_REQUEST, "a WebSocket, for the pages of the preview"
+    key = headers.get("Sec-WebSocket-Key", "").strip()
+    try:
+        good_key = len(base64.b64decode(key.encode("ascii"), validate=True)) == 16
+    except ValueError:  # not ASCII, or not base64
+        good_key = False
+    if not good_key:
+        return HTTPStatus.BAD_REQUEST, "Sec-WebSocket-Key must be 16 bytes in base64"
+    if headers.get("Sec-WebSocket-Version", "").strip() != WEBSOCKET_VERSION:
+        return HTTPStatus.UPGRADE_REQUIRED, f"only WebSocket version {WEBSOCKET_VERSION} is spoken"
+    origin = headers.get("Origin")
+    if origin is not None:
+        parts = urlsplit(origin.strip())
+        if parts.scheme not in ("http", "https") or host_name(parts.netloc) != host_name(headers.get("Host", "")):
+            return HTTPStatus.FORBIDDEN, "the preview's reloads are for its own pages"
+    return None
 
 
 OVERLAY_STYLE = (
@@ -268,8 +302,12 @@ class Handler(BaseHTTPRequestHandler):
                     shutil.copyfileobj(handle, self.wfile)
         return True
 
-    def send(self, status: HTTPStatus, ctype: str, length: int, body: bytes | None) -> None:
+    def send(
+        self, status: HTTPStatus, ctype: str, length: int, body: bytes | None, extra: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(length))
         self.send_header("Cache-Control", "no-store")
@@ -288,11 +326,14 @@ class Handler(BaseHTTPRequestHandler):
         """A WebSocket that says ``reload`` once the site differs from the one the page came from.
         Not server-sent events: a browser opens at most six HTTP connections to a host, and an
         event stream would hold one for each open tab, so the seventh tab would never load."""
-        key = self.headers.get("Sec-WebSocket-Key", "")
-        if self.headers.get("Upgrade", "").lower() != "websocket" or not key:
-            body = b"a WebSocket, for the pages of the preview"
-            self.send(HTTPStatus.BAD_REQUEST, CONTENT_TYPES[".txt"], len(body), body)
+        refused = handshake_refusal(self.headers)
+        if refused:
+            status, reason = refused
+            body = reason.encode("utf-8")
+            version = {"Sec-WebSocket-Version": WEBSOCKET_VERSION} if status is HTTPStatus.UPGRADE_REQUIRED else {}
+            self.send(status, CONTENT_TYPES[".txt"], len(body), body, version)
             return
+        key = self.headers["Sec-WebSocket-Key"].strip()
         self.close_connection = True
         self.wfile.write(
             b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

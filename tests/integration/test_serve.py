@@ -352,6 +352,49 @@ def test_the_reload_address_answers_only_websockets(preview: Preview) -> None:
     assert status == 400 and headers["content-type"] == "text/plain; charset=utf-8"
 
 
+def handshake(port: int, **headers: str) -> tuple[int, dict[str, str]]:
+    """A WebSocket handshake with the headers of a browser's, each changed or left out (None) as given."""
+    sent = {"Host": f"127.0.0.1:{port}", "Upgrade": "websocket", "Connection": "Upgrade",
+            "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode("ascii"), "Sec-WebSocket-Version": "13",
+            "Origin": f"http://127.0.0.1:{port}"}
+    sent.update({k.replace("_", "-"): v for k, v in headers.items()})
+    lines = "".join(f"{k}: {v}\r\n" for k, v in sent.items() if v is not None)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"GET /__livereload?token=x HTTP/1.1\r\n{lines}\r\n".encode("latin-1"))
+        head = sock.makefile("rb").read(4096).partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+    fields = {k.lower(): v for k, _, v in (line.partition(": ") for line in head[1:])}
+    return int(head[0].split()[1]), fields
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 101),
+        ({"Origin": None}, 101),  # not a browser
+        ({"Origin": "http://localhost:1", "Host": "localhost:8000"}, 101),  # a proxy in front changed the port
+        ({"Origin": "http://evil.example"}, 403),
+        ({"Origin": "https://127.0.0.1.evil.example"}, 403),
+        ({"Origin": "null"}, 403),
+        ({"Sec-WebSocket-Key": "\xff\xfe\xfd"}, 400),
+        ({"Sec-WebSocket-Key": "not base64!"}, 400),
+        ({"Sec-WebSocket-Key": base64.b64encode(b"too short").decode()}, 400),
+        ({"Sec-WebSocket-Key": None}, 400),
+        ({"Upgrade": None}, 400),
+        ({"Sec-WebSocket-Version": "8"}, 426),
+    ],
+)
+def test_a_websocket_handshake_is_checked_before_it_is_answered(
+    preview: Preview, headers: dict[str, str | None], status: int, capfd: pytest.CaptureFixture[str]
+) -> None:
+    port = port_of(preview)
+    got, fields = handshake(port, **{k.replace("-", "_"): v for k, v in headers.items()})
+    assert got == status
+    if status == 426:
+        assert fields["sec-websocket-version"] == "13"
+    assert fetch(port, BASE)[0] == 200  # the server still answers
+    assert "Traceback" not in capfd.readouterr().err
+
+
 # --- the command line, in a process of its own ---------------------------------------------------
 
 
