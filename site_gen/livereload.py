@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import ipaddress
 import os
 import re
 import secrets
@@ -190,6 +191,18 @@ def host_name(authority: str) -> str:
     return host if host.endswith("]") else host.rpartition(":")[0] if ":" in host else host
 
 
+def loopback(host: str) -> bool:
+    """Whether a host name or address (``localhost``, ``app.localhost``, ``127.0.0.1``, ``[::1]``)
+    is this machine's loopback, which no other machine reaches."""
+    name = host.strip().lower().removeprefix("[").removesuffix("]").rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def handshake_refusal(headers: Message) -> tuple[HTTPStatus, str] | None:
     """Why a WebSocket handshake is refused, as (status, reason); None when it is a good one.
 
@@ -268,6 +281,12 @@ class Handler(BaseHTTPRequestHandler):
         self.respond(head=True)
 
     def respond(self, head: bool) -> None:
+        host = self.headers.get("Host")
+        if self.server.local and host is not None and not loopback(host_name(host) or host):
+            # A name that a page's site made resolve to this machine (DNS rebinding) would let that
+            # page read the preview as its own
+            body = b"the preview answers at localhost or 127.0.0.1 (HOST=0.0.0.0 shares it under any name)"
+            return self.send(HTTPStatus.FORBIDDEN, CONTENT_TYPES[".txt"], len(body), None if head else body)
         path, query = split_target(self.path)
         if path == EVENTS_PATH:
             return self.events(parse_qs(query[1:]).get("token", [""])[0])
@@ -359,4 +378,5 @@ class PreviewHTTPServer(ThreadingHTTPServer):
     def __init__(self, host: str, port: int, out: Path, base: str, state: BuildState) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.out, self.base, self.state = out, base, state
+        self.local = loopback(host)  # then only loopback names may be asked for (``Host``)
         super().__init__((host, port), Handler)
