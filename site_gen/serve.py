@@ -21,7 +21,7 @@ from . import build as build_mod
 from . import config as config_mod
 from . import preview
 from .config import CONFIG_FILE, SiteConfig
-from .errors import SiteGenError
+from .errors import SiteGenError, printable
 from .livereload import BuildState, PreviewHTTPServer
 from .textutil import counted
 from .watch import Change, Kind, Sources, Watcher, classify_all, collect
@@ -209,7 +209,7 @@ def shown(path: Path, root: Path) -> str:
 
 
 def describe(changes: Sequence[Change], root: Path) -> str:
-    names = ", ".join(shown(c.path, root) for c in changes[:3])
+    names = ", ".join(printable(shown(c.path, root)) for c in changes[:3])
     more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
     return f"{names}{more} changed"
 
