@@ -56,24 +56,31 @@ def split_target(raw: str) -> tuple[str, str]:
     return path, sep + query
 
 
+def header_url(path: str) -> str:
+    """A path for a ``Location`` header: what a browser would percent-encode (``/café/``, ``{``),
+    encoded, and every other character as written."""
+    return quote(path, safe="".join(map(chr, range(0x21, 0x7F))))
+
+
 def site_parts(path: str, base: str) -> tuple[str, ...] | Redirect | None:
     """The decoded path segments under ``base``; a redirect to the base; or None (not found).
 
+    The path and the base are compared decoded: a browser sends ``/café/`` as ``/caf%C3%A9/``.
     Anything that could name a file outside the output folder is None: '..' and '.', encoded
     separators, backslashes, NUL, empty segments ('//etc/passwd'), undecodable bytes.
     """
-    if path in ("/", base.rstrip("/")) and path != base:
-        return Redirect(base)
-    if not path.startswith(base):
-        return None
-    rest = path[len(base) :]
-    if _ENCODED_SEPARATORS.search(rest):
+    if _ENCODED_SEPARATORS.search(path):
         return None
     try:
-        text = unquote(rest, errors="strict")
+        text = unquote(path, errors="strict")
     except UnicodeDecodeError:
         return None
-    parts = text.split("/")
+    home = unquote(base)
+    if text in ("/", home.rstrip("/")) and text != home:
+        return Redirect(header_url(base))
+    if not text.startswith(home):
+        return None
+    parts = text[len(home) :].split("/")
     if parts[-1] == "":
         parts.pop()
     if any(p in ("", ".", "..") or "\\" in p or "\x00" in p for p in parts):
@@ -111,7 +118,7 @@ def route(raw: str, base: str, out: Path) -> Path | Redirect | None:
         return None
     found = locate(out, parts, path.endswith("/"))
     if isinstance(found, Redirect):
-        return Redirect(base + found.location + query)
+        return Redirect(header_url(base) + found.location + query)
     return found
 
 

@@ -43,6 +43,12 @@ def out(tmp_path: Path) -> Path:
         ("/cat", "/cat/", Redirect("/cat/")),
         ("/other/", "/cat/", None),
         ("/catalogue/", "/cat/", None),
+        ("/caf%C3%A9/papers/a/", "/café/", ("papers", "a")),  # as a browser sends a base of its own
+        ("/a%7Bb%7D%60/x.html", "/a{b}`/", ("x.html",)),
+        ("/a{b}`/x.html", "/a{b}`/", ("x.html",)),
+        ("/", "/文献/", Redirect("/%E6%96%87%E7%8C%AE/")),  # a Location header holds ASCII only
+        ("/caf%C3%A9", "/café/", Redirect("/caf%C3%A9/")),
+        ("/caf%C3%A9%2f..%2f", "/café/", None),
     ],
 )
 def test_paths_under_the_base(path: str, base: str, expected: object) -> None:
@@ -78,6 +84,7 @@ def test_route_serves_files_and_folders(out: Path) -> None:
     assert route("/papers/a", "/", out) == Redirect("/papers/a/")
     assert route("/cat/papers/a?q=1", "/cat/", out) == Redirect("/cat/papers/a/?q=1")
     assert route("/?q=1", "/cat/", out) == Redirect("/cat/?q=1")
+    assert route("/caf%C3%A9/papers/a?q=1", "/café/", out) == Redirect("/caf%C3%A9/papers/a/?q=1")
     assert route("/missing/", "/", out) is None
     assert route("/feed.xml/", "/", out) is None
 
