@@ -16,7 +16,7 @@ from typing import Any
 from . import __version__, content, store, taxonomy
 from . import config as config_mod
 from .build import TAGS_FILE, build, display_path, load_site, load_taxonomy
-from .errors import BuildFailed, Diagnostic, SiteGenError, errors_only
+from .errors import BuildFailed, Diagnostic, SiteGenError, errors_only, printable
 from .importers import IMPORTERS, source_text
 from .render import template_syntax_errors
 from .schema import did_you_mean
@@ -247,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         if args.debug:
             raise
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = f"{printable(str(exc.filename))}: " if exc.filename else ""
         left = "; the previous site is left as it was" if args.command == "build" else ""
         print(f"site-gen {args.command}: {where}{exc.strerror or exc}{left}", file=sys.stderr)
         return 1

@@ -69,6 +69,10 @@ def test_an_output_folder_that_cannot_be_made_is_named_without_a_traceback(
     assert err.endswith("; the previous site is left as it was\n") and "Traceback" not in err
     with pytest.raises(NotADirectoryError):
         cli.main(["build", "--root", str(root), "--out", str(blocker / "site"), "--debug"])
+    crafted = tmp_path / "a\x1b[2J\n::error::b"
+    crafted.write_text("", encoding="utf-8")
+    assert cli.main(["build", "--root", str(root), "--out", str(crafted / "site")]) == 1
+    assert "a\\x1b[2J\\n::error::b" in capsys.readouterr().err  # shown, not acted on by the terminal
 
 
 @pytest.mark.parametrize("year", ["225", "0", "10000", "twenty"])
