@@ -272,6 +272,7 @@ def test_a_focused_link_is_never_hidden_under_a_tall_sticky_header(page: Page, m
     page.goto(messy_url + "papers/many-authors/")
     header = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
     assert header > 130, "the title wraps the header onto more lines than the default padding clears"
+    page.wait_for_function("document.documentElement.style.scrollPaddingTop !== ''")  # the script has measured it
     page.keyboard.press("End")
     for _ in range(40):
         page.keyboard.press("Shift+Tab")
