@@ -18,9 +18,11 @@ BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"  # the genera
 
 
 def base_path(value: Any) -> str:
-    """A URL path that starts and ends with '/': '/', '/paper-catalogue/'."""
+    """A URL path that starts and ends with '/': '/', '/paper-catalogue/'. No white space or
+    control character: a browser drops a tab from a link, and a line or bidi control garbles it."""
     text = s.string(value)
-    if "://" in text or any(c in text for c in "?#\\\"'<> ") or ".." in text.split("/"):
+    if ("://" in text or any(c in text for c in "?#\\\"'<>") or ".." in text.split("/")
+            or any(c.isspace() or not c.isprintable() for c in text)):
         raise s.Invalid(f"must be a path such as / or /my-repo/, not {text!r}")
     return "/" + "/".join(part for part in text.split("/") if part) + "/" if text.strip("/") else "/"
 

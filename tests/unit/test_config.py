@@ -124,6 +124,10 @@ def test_the_readme_documents_every_setting_with_its_default() -> None:
     ("language: english", "'language' must be a language tag such as en or pt-BR, not 'english'"),
     ("language: Deutsch", "'language' must be a language tag such as en or pt-BR, not 'Deutsch'"),
     ("language: en_US", "'language' must be a language tag such as en or pt-BR, not 'en_US'"),
+    # A browser drops a tab from a link, and a line or bidi control would garble it.
+    ('base_url: "/a\\tb/"', "'base_url' must be a path such as / or /my-repo/, not '/a\\tb/'"),
+    ('base_url: "/a\\u2028b/"', "'base_url' must be a path such as / or /my-repo/, not '/a\\u2028b/'"),
+    ('base_url: "/a\\u202eb/"', "'base_url' must be a path such as / or /my-repo/, not '/a\\u202eb/'"),
 ])
 def test_a_bad_setting_is_an_error_at_its_line(tmp_path: Path, line: str, expected: str):
     (tmp_path / "site.yaml").write_text(f"title: T\n{line}\n", encoding="utf-8")
