@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from . import __version__, content, store, taxonomy
 from . import config as config_mod
@@ -186,19 +185,19 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"site-gen {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
 
-    def common(p: argparse.ArgumentParser, default: Any) -> None:
-        """``--root`` and ``--debug``, before the verb or after it (a verb's own parser sets them
-        only when given, so it keeps what was given before the verb)."""
-        p.add_argument("--root", default="." if default is None else default,
+    def common(p: argparse.ArgumentParser, given_only: bool = False) -> None:
+        """``--root`` and ``--debug``, before the verb or after it: a verb's parser sets them only
+        when given (``given_only``), so it keeps what was given before the verb."""
+        p.add_argument("--root", default=argparse.SUPPRESS if given_only else ".",
                        help="the project folder (site.yaml, content/); default: .")
-        p.add_argument("--debug", action="store_true", default=False if default is None else default,
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS if given_only else False,
                        help="show Python tracebacks")
 
-    common(ap, None)
+    common(ap)
 
     def verb(name: str, fn: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
-        common(p, argparse.SUPPRESS)
+        common(p, given_only=True)
         p.set_defaults(fn=fn)
         return p
 
