@@ -919,5 +919,5 @@
   }
 
   if (inWorker) serve();
-  else window.SiteSearchEngine = Object.freeze({ load, QueryError, isPlain, trim });
+  else window.SiteSearchEngine = Object.freeze({ load, QueryError, isPlain, trim, words });
 })();

@@ -158,10 +158,10 @@
    * lunr.js drops such common words, so no paper can match them. Otherwise "". */
   function tooCommon(query, eng) {
     if (!eng || !Search.isPlain(query)) return '';
-    const words = query.split(/[\s\-]+/).map(Search.trim).filter(Boolean);
+    const words = Search.words(query);  // as the engine reads plain words, lowercased
     // lunr's stop words are plain letters; other words may leave no term for other reasons
     if (!words.length || words.some((w) => !/^[a-z]+$/i.test(w) || eng.termOf(w))) return '';
-    const quoted = [...new Set(words.map((w) => w.toLowerCase()))].map((w) => '“' + w + '”');
+    const quoted = [...new Set(words)].map((w) => '“' + w + '”');
     const list = quoted.length > 1 ? quoted.slice(0, -1).join(', ') + ' and ' + quoted[quoted.length - 1] : quoted[0];
     return list + (quoted.length > 1 ? ' are' : ' is') + ' too common to search for: add a word that says more.';
   }
