@@ -330,9 +330,9 @@ class Done:
 
 
 def _render_chunk(renderer: Renderer, specs: Sequence[PageSpec], folder: Path) -> Done:
-    writer = output.Writer(folder)
-    for spec in specs:
-        writer.write_all(renderer.render_spec(spec))
+    with output.Writer(folder) as writer:
+        for spec in specs:
+            writer.write_all(renderer.render_spec(spec))
     entries = {spec.paper.slug: renderer.bibtex[spec.paper.slug] for spec in specs if spec.paper}
     return Done(len(specs), writer.bytes, bibtex=entries)
 
@@ -350,10 +350,9 @@ def _search_files(site: Site, cache: BuildCache, write: Callable[[list[OutputFil
 
 
 def _write_search(site: Site, folder: Path, cache: BuildCache) -> Done:
-    writer = output.Writer(folder)
-
     def write(files: list[OutputFile]) -> Done:
-        writer.write_all(files)
+        with output.Writer(folder) as writer:
+            writer.write_all(files)
         return Done(0, writer.bytes, [str(f.path) for f in files], digests=file_digests(files))
 
     return _search_files(site, cache, write)

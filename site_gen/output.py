@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import platform
@@ -20,6 +21,8 @@ from .model import OutputFile
 
 MARKER = ".nojekyll"  # every site we build has it; a folder without it is not ours to replace
 _RENAME_EXCHANGE = 2
+BUCKET = 16  # folders made in one bucket folder (see Writer)
+BUCKET_PREFIX = ".bucket-"
 
 
 def check_output_dir(out: Path, protected: Iterable[Path], sources: Iterable[Path] = ()) -> None:
@@ -47,7 +50,18 @@ def safe_relative(path: PurePosixPath) -> bool:
 
 
 class Writer:
-    """Writes files under one folder; refuses escapes and writing the same path twice."""
+    """Writes files under one folder; refuses escapes and writing the same path twice.
+
+    A full build's folders of pages (``papers/<slug>/``, ``authors/<name>/``, ...) are made in a
+    bucket folder of this writer and moved into place at once, where the staging folder spreads
+    the folders made in it over the disk (``spread_subfolders``). On an ext4 without a journal
+    (some virtual machines' disks), the kernel gives a new file or folder a number by scanning
+    past every number of its block group freed in the last minutes, so that packing a site's
+    folders into a few groups made a cold build right after ``make clean`` slower each time
+    (10,000 folders with a file each, three times in a row after deleting the last: 0.7, 2.4 and
+    4.5 s of system time). Spreading each folder costs a scan of every block group instead
+    (1.6–1.8 s every time); one for a bucket of ``BUCKET`` folders, which then go beside it,
+    costs 0.8–1.0 s."""
 
     def __init__(self, folder: Path, atomic: bool = False) -> None:
         self.folder = folder
@@ -55,7 +69,10 @@ class Writer:
         self.pending: list[tuple[str, str]] = []
         self.written: set[PurePosixPath] = set()
         self._dirs: set[str] = set()
-        self._tops: set[str] = set()  # folders right under ``folder`` made or marked by this writer
+        self._tops: set[str] = set()  # folders right under ``folder`` made by this writer
+        self._spread: bool | None = None  # whether ``folder`` spreads its folders: asked once needed
+        self._bucket: str | None = None
+        self._placed = 0
         self.bytes = 0
 
     def write(self, item: OutputFile) -> None:
@@ -67,11 +84,20 @@ class Writer:
         target = os.path.join(self.folder, item.path)
         parent = os.path.dirname(target)
         if parent not in self._dirs:
-            top = item.path.parts[0]
-            if len(item.path.parts) > 2 and top not in self._tops:  # papers/<slug>/index.html
-                self._tops.add(top)
-                _make_folder(os.path.join(self.folder, top))
-                spread_subfolders(os.path.join(self.folder, top))
+            parts = item.path.parts
+            if len(parts) > 2 and not self.atomic:  # papers/<slug>/index.html
+                if parts[0] not in self._tops:
+                    self._tops.add(parts[0])
+                    _make_folder(os.path.join(self.folder, parts[0]))
+                first = os.path.join(self.folder, parts[0], parts[1])
+                if first not in self._dirs:
+                    if self._spread is None:
+                        self._spread = spread_subfolders(str(self.folder), mark=False)
+                    if self._spread:
+                        self._place(first)
+                    else:
+                        _make_folder(first)
+                    self._dirs.add(first)
             _make_folder(parent)
             self._dirs.add(parent)
         if self.atomic:
@@ -86,6 +112,29 @@ class Writer:
         else:
             _write_file(target, item.data)
         self.bytes += len(item.data)
+
+    def _place(self, path: str) -> None:
+        """Make the folder ``path`` in this writer's bucket, then move it to ``path``."""
+        if self._bucket is None or self._placed % BUCKET == 0:
+            self.close()
+            self._bucket = os.path.join(self.folder, f"{BUCKET_PREFIX}{os.getpid()}-{id(self):x}-{self._placed}")
+            os.mkdir(self._bucket)
+        self._placed += 1
+        made = os.path.join(self._bucket, os.path.basename(path))
+        os.mkdir(made)
+        try:
+            os.rename(made, path)  # replaces an empty folder that another process made meanwhile
+        except OSError as error:
+            os.rmdir(made)
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not os.path.isdir(path):
+                raise
+
+    def close(self) -> None:
+        """Remove the bucket folder of ``_place``, empty once its folders are moved."""
+        if self._bucket is not None:
+            with contextlib.suppress(OSError):
+                os.rmdir(self._bucket)
+            self._bucket = None
 
     def commit(self) -> None:
         """Put every file written in atomic mode in place, each by an atomic rename (the pending
@@ -124,6 +173,12 @@ class Writer:
         for parent in sorted(parents, key=lambda p: -p.count("/")):  # the deepest first
             with contextlib.suppress(OSError):
                 os.rmdir(os.path.join(folder, parent))
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def write_all(self, items: Iterable[OutputFile]) -> None:
         for item in items:
@@ -172,34 +227,29 @@ def _flag_ioctls() -> tuple[int, int] | None:
 _TOPDIR_FL = 0x00020000  # FS_TOPDIR_FL, what ``chattr +T`` sets
 
 
-def spread_subfolders(path: str) -> None:
-    """Mark a folder as the top of a hierarchy of unrelated folders (``chattr +T``): ext2, ext3
-    and ext4 then place each folder made in it in a block group of its own choosing (the one
-    with fewest folders) rather than beside it. Elsewhere, or if the file system refuses, nothing
-    happens.
-
-    The papers' folders are unrelated, and packing them into a few block groups is slow on an
-    ext4 made without a journal (some virtual machines' disks are): to give a new file or folder
-    a number, the kernel scans past every number of its block group freed in the last five
-    minutes, so that rebuilding a site just removed (``make clean``) costs each file a scan
-    that grows with the site. 10,000 folders with a file each took 1.0–5.0 s of system
-    time packed, 0.5–0.7 s spread, made again right after removing as many."""
+def spread_subfolders(path: str, mark: bool = True) -> bool:
+    """Whether a folder is the top of a hierarchy of unrelated folders (``chattr +T``); ``mark``:
+    make it one first. ext2, ext3 and ext4 place each folder made in such a folder in a block
+    group of its own choosing (the one with fewest folders) rather than beside it. Elsewhere, or
+    if the file system refuses, False."""
     ioctls = _flag_ioctls()
     if ioctls is None:
-        return
+        return False
     import fcntl  # here: Linux only
 
     get, set_ = ioctls
     try:
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
     except OSError:
-        return
+        return False
     try:
         flags = struct.unpack("i", fcntl.ioctl(fd, get, b"\0\0\0\0"))[0]
-        if not flags & _TOPDIR_FL:
+        if mark and not flags & _TOPDIR_FL:
             fcntl.ioctl(fd, set_, struct.pack("i", flags | _TOPDIR_FL))
+            flags = struct.unpack("i", fcntl.ioctl(fd, get, b"\0\0\0\0"))[0]
+        return bool(flags & _TOPDIR_FL)
     except OSError:
-        pass
+        return False
     finally:
         os.close(fd)
 
@@ -335,6 +385,11 @@ class Staging:
         return self.writer
 
     def commit(self) -> None:
+        self.writer.close()
+        for entry in os.scandir(self.folder):  # a worker's writer that was not closed
+            if entry.name.startswith(BUCKET_PREFIX):
+                with contextlib.suppress(OSError):
+                    os.rmdir(entry.path)
         with uninterrupted():  # between the renames, there is no site
             if self.out.exists() and _exchange(self.folder, self.out):
                 old: Path | None = self.folder  # now holds the previous site

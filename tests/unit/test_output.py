@@ -1,4 +1,4 @@
-"""The writer of the built site: folders of many unrelated folders are marked to be spread out."""
+"""The writer of the built site: its folders of pages are made in buckets that the disk spreads out."""
 
 from __future__ import annotations
 
@@ -49,38 +49,104 @@ def test_spread_subfolders_sets_the_top_of_hierarchy_flag(tmp_path: Path) -> Non
     folder.mkdir()
     probe.mkdir()
     before = flags(folder)
-    output.spread_subfolders(str(folder))
-    output.spread_subfolders(str(folder))  # a second time changes nothing
+    assert not output.spread_subfolders(str(folder), mark=False)  # only asked
+    assert flags(folder) == before
+    marked = output.spread_subfolders(str(folder))
+    assert output.spread_subfolders(str(folder)) == marked  # a second time changes nothing
     if takes_the_flag(probe):
-        assert before is not None and flags(folder) == before | output._TOPDIR_FL
+        assert marked and before is not None and flags(folder) == before | output._TOPDIR_FL
+        assert output.spread_subfolders(str(folder), mark=False)
     else:  # elsewhere nothing happens, and nothing fails
-        assert flags(folder) == before
+        assert not marked and flags(folder) == before
 
 
 def test_spread_subfolders_ignores_what_is_not_a_folder(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
-    output.spread_subfolders(str(tmp_path / "file"))
-    output.spread_subfolders(str(tmp_path / "missing"))
+    assert not output.spread_subfolders(str(tmp_path / "file"))
+    assert not output.spread_subfolders(str(tmp_path / "missing"))
 
 
-def test_the_writer_marks_each_first_level_folder_of_folders_once(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+PATHS = ["index.html", "feed.xml", "papers/a/index.html", "papers/b/index.html", "tags/nlp/page/2/index.html",
+         "tags/nlp/index.html", "tags/index.html", "assets/css/site.css", "search/manifest.json",
+         "papers/c/index.html", "authors/d/index.html", "papers/e/index.html"]
+
+
+def made_folders(monkeypatch: pytest.MonkeyPatch, spreads: bool) -> list[str]:
+    """The folders the writer makes (``os.mkdir``), in a folder that spreads its folders or not."""
+    made: list[str] = []
+    mkdir = os.mkdir
+
+    def recorded(path: str, mode: int = 0o777) -> None:
+        made.append(str(path))
+        mkdir(path, mode)
+
+    monkeypatch.setattr(output, "spread_subfolders", lambda path, mark=True: spreads)
+    monkeypatch.setattr(os, "mkdir", recorded)
+    return made
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_the_writer_makes_folders_of_pages_in_buckets_of_a_spreading_folder(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(output, "BUCKET", 2)
+    made = made_folders(monkeypatch, spreads=True)
+    site = tmp_path / "site"
+    with output.Writer(site) as writer:
+        for path in PATHS:
+            writer.write(OutputFile(PurePosixPath(path), path.encode()))
+    buckets = [path for path in made if os.path.basename(path).startswith(output.BUCKET_PREFIX)]
+    assert [os.path.dirname(path) for path in buckets] == [str(site)] * 4  # 7 folders, 2 a bucket
+    in_buckets = [os.path.basename(path) for path in made if os.path.dirname(path) in buckets]
+    assert in_buckets == ["a", "b", "nlp", "css", "c", "d", "e"]
+    assert site_files(site) == {path: path.encode() for path in PATHS}
+    assert not any(p.name.startswith(output.BUCKET_PREFIX) for p in site.iterdir())  # removed once empty
+
+
+def test_the_writer_makes_folders_in_place_where_the_folder_does_not_spread(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    made = made_folders(monkeypatch, spreads=False)
+    site = tmp_path / "site"
+    with output.Writer(site) as writer:
+        for path in PATHS:
+            writer.write(OutputFile(PurePosixPath(path), path.encode()))
+    assert str(site / "papers" / "a") in made and not any(output.BUCKET_PREFIX in path for path in made)
+    assert site_files(site) == {path: path.encode() for path in PATHS}
+
+
+def test_a_folder_another_process_made_meanwhile_is_kept_with_its_files(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    made_folders(monkeypatch, spreads=True)
+    site = tmp_path / "site"
+    (site / "papers" / "a").mkdir(parents=True)  # empty: replaced by the writer's own
+    (site / "tags" / "nlp" / "page" / "2").mkdir(parents=True)
+    (site / "tags" / "nlp" / "page" / "2" / "index.html").write_bytes(b"theirs")
+    (site / "authors").mkdir()
+    (site / "authors" / "d").write_bytes(b"a file")
+    with output.Writer(site) as writer:
+        writer.write(OutputFile(PurePosixPath("papers/a/index.html"), b"a"))
+        writer.write(OutputFile(PurePosixPath("tags/nlp/index.html"), b"nlp"))
+        with pytest.raises(NotADirectoryError):
+            writer.write(OutputFile(PurePosixPath("authors/d/index.html"), b"d"))
+    assert site_files(site) == {"papers/a/index.html": b"a", "tags/nlp/index.html": b"nlp",
+                                "tags/nlp/page/2/index.html": b"theirs", "authors/d": b"a file"}
+    assert not any(p.name.startswith(output.BUCKET_PREFIX) for p in site.iterdir())
+
+
+def test_a_staging_folder_is_marked_and_left_without_buckets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     marked: list[str] = []
-    monkeypatch.setattr(output, "spread_subfolders", marked.append)
-    writer = output.Writer(tmp_path / "site")
-    for path in ["index.html", "feed.xml", "papers/a/index.html", "papers/b/index.html", "tags/nlp/page/2/index.html",
-                 "tags/index.html", "assets/css/site.css", "search/manifest.json"]:
-        writer.write(OutputFile(PurePosixPath(path), b"x"))
-    assert marked == [str(tmp_path / "site" / top) for top in ("papers", "tags", "assets")]
-    assert (tmp_path / "site" / "papers" / "b" / "index.html").read_bytes() == b"x"
-
-
-def test_a_staging_folder_is_marked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    marked: list[str] = []
-    monkeypatch.setattr(output, "spread_subfolders", marked.append)
+    monkeypatch.setattr(output, "spread_subfolders", lambda path, mark=True: bool(marked.append(path)) or True)
     staging = output.Staging(tmp_path / "_site")
-    with staging:
+    with staging as writer:
         assert marked == [str(staging.folder)]
+        writer.write(OutputFile(PurePosixPath("papers/a/index.html"), b"a"))
+        other = output.Writer(staging.folder)  # a worker's writer, never closed
+        other.write(OutputFile(PurePosixPath("papers/b/index.html"), b"b"))
+        staging.commit()
+    assert sorted(p.name for p in (tmp_path / "_site").iterdir()) == ["papers"]
+    assert site_files(tmp_path / "_site") == {"papers/a/index.html": b"a", "papers/b/index.html": b"b"}
 
 
 def test_ctrl_c_during_an_update_comes_once_every_file_is_in_place(tmp_path: Path,
