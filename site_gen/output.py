@@ -118,7 +118,8 @@ class Writer:
         if self._bucket is None or self._placed % BUCKET == 0:
             self.close()
             self._bucket = os.path.join(self.folder, f"{BUCKET_PREFIX}{os.getpid()}-{id(self):x}-{self._placed}")
-            os.mkdir(self._bucket)
+            with contextlib.suppress(FileExistsError):  # left by a writer of this process that was not closed
+                os.mkdir(self._bucket)
         self._placed += 1
         made = os.path.join(self._bucket, os.path.basename(path))
         os.mkdir(made)

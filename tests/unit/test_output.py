@@ -135,6 +135,18 @@ def test_a_folder_another_process_made_meanwhile_is_kept_with_its_files(tmp_path
     assert not any(p.name.startswith(output.BUCKET_PREFIX) for p in site.iterdir())
 
 
+def test_a_bucket_left_by_a_writer_of_the_same_name_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made_folders(monkeypatch, spreads=True)
+    site = tmp_path / "site"
+    writer = output.Writer(site)
+    site.mkdir()
+    (site / f"{output.BUCKET_PREFIX}{os.getpid()}-{id(writer):x}-0").mkdir()  # a writer never closed, since gone
+    with writer:
+        writer.write(OutputFile(PurePosixPath("papers/a/index.html"), b"a"))
+    assert site_files(site) == {"papers/a/index.html": b"a"}
+    assert [p.name for p in site.iterdir()] == ["papers"]
+
+
 def test_a_staging_folder_is_marked_and_left_without_buckets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     marked: list[str] = []
     monkeypatch.setattr(output, "spread_subfolders", lambda path, mark=True: bool(marked.append(path)) or True)
