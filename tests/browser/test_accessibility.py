@@ -274,6 +274,9 @@ def test_a_focused_link_is_never_hidden_under_a_tall_sticky_header(page: Page, m
     assert header > 130, "the title wraps the header onto more lines than the default padding clears"
     page.wait_for_function("document.documentElement.style.scrollPaddingTop !== ''")  # the script has measured it
     page.keyboard.press("End")
+    # The End key scrolls smoothly: tabbing while that scroll still runs would find its links
+    # carried up under the header by it, not by the page.
+    page.wait_for_function("innerHeight + scrollY >= document.documentElement.scrollHeight - 1")
     for _ in range(40):
         page.keyboard.press("Shift+Tab")
         place = page.evaluate("""() => {
