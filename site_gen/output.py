@@ -127,8 +127,13 @@ class Writer:
             os.rename(made, path)  # replaces an empty folder that another process made meanwhile
         except OSError as error:
             os.rmdir(made)
-            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not os.path.isdir(path):
+            if os.path.isdir(path) and error.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                return  # made meanwhile by another process, and in use
+            if os.path.lexists(path):
                 raise
+            self._spread = False  # a file system that does not move folders so: make them in place
+            self.close()
+            _make_folder(path)
 
     def close(self) -> None:
         """Remove the bucket folder of ``_place``, empty once its folders are moved."""

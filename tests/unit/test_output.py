@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import signal
@@ -132,6 +133,26 @@ def test_a_folder_another_process_made_meanwhile_is_kept_with_its_files(tmp_path
             writer.write(OutputFile(PurePosixPath("authors/d/index.html"), b"d"))
     assert site_files(site) == {"papers/a/index.html": b"a", "tags/nlp/index.html": b"nlp",
                                 "tags/nlp/page/2/index.html": b"theirs", "authors/d": b"a file"}
+    assert not any(p.name.startswith(output.BUCKET_PREFIX) for p in site.iterdir())
+
+
+def test_a_file_system_that_cannot_move_a_folder_gets_its_folders_made_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = made_folders(monkeypatch, spreads=True)
+    rename = os.rename
+
+    def refused(source: str, target: str) -> None:
+        if output.BUCKET_PREFIX in str(source):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        rename(source, target)
+
+    monkeypatch.setattr(os, "rename", refused)
+    site = tmp_path / "site"
+    with output.Writer(site) as writer:
+        for path in PATHS:
+            writer.write(OutputFile(PurePosixPath(path), path.encode()))
+    assert site_files(site) == {path: path.encode() for path in PATHS}
+    assert sum(output.BUCKET_PREFIX in path for path in made) == 2  # the first folder's bucket and its try
     assert not any(p.name.startswith(output.BUCKET_PREFIX) for p in site.iterdir())
 
 
