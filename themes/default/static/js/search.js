@@ -229,6 +229,12 @@
       open();
     }
 
+    /* showMessage, also read out by screen readers. */
+    function tell(text, extra) {
+      showMessage(text, extra);
+      say(text);
+    }
+
     function render(query, results, eng) {
       const fragment = document.createDocumentFragment();
       options = [];
@@ -279,17 +285,12 @@
         if (mine === generation && document.activeElement === input) showMessage('Loading the search index…');
       }, 150);
       const stalled = setTimeout(() => {
-        if (mine !== generation || document.activeElement !== input) return;
-        showMessage(STALLED);
-        say(STALLED);
+        if (mine === generation && document.activeElement === input) tell(STALLED);
       }, STALLED_MS);
       try {
         eng = await loading;
       } catch (error) {
-        if (mine === generation) {
-          showMessage('Search is not available right now.');
-          say('Search is not available right now.');
-        }
+        if (mine === generation) tell('Search is not available right now.');
         return;
       } finally {
         clearTimeout(slow);
@@ -310,8 +311,7 @@
           say('The search could not be read.');
           return;
         }
-        showMessage('Search is not available right now.');
-        say('Search is not available right now.');
+        tell('Search is not available right now.');
         return;
       } finally {
         clearTimeout(searching);
@@ -323,8 +323,7 @@
       shown = query;
       if (!results.length) {
         const common = tooCommon(query, eng);
-        showMessage(common || 'No papers match.', common ? null : el('a', { href: searchUrl(query), text: 'Search tips' }));
-        say(common || 'No papers match.');
+        tell(common || 'No papers match.', common ? null : el('a', { href: searchUrl(query), text: 'Search tips' }));
         return;
       }
       render(query, results, eng);
