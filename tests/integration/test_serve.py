@@ -30,11 +30,12 @@ BASE = "/cat/"
 Response = tuple[int, dict[str, str], bytes]
 
 
-def fetch(port: int, path: str, method: str = "GET") -> Response:
-    """One request with the path sent exactly as given (http.client does not normalise it)."""
+def fetch(port: int, path: str, method: str = "GET", host: str | None = None) -> Response:
+    """One request with the path sent exactly as given (http.client does not normalise it);
+    ``host``: the name it gives the server (``Host``), as a browser does from the URL it opened."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        conn.request(method, path)
+        conn.request(method, path, headers={} if host is None else {"Host": host})
         resp = conn.getresponse()
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
     finally:
@@ -352,24 +353,11 @@ def test_the_reload_address_answers_only_websockets(preview: Preview) -> None:
     assert status == 400 and headers["content-type"] == "text/plain; charset=utf-8"
 
 
-def asked_as(port: int, host: str, target: str = BASE) -> tuple[int, bytes]:
-    """A request for ``target`` that names the server ``host`` (as a browser does, from the URL it opened)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.putrequest("GET", target, skip_host=True)
-        conn.putheader("Host", host)
-        conn.endheaders()
-        resp = conn.getresponse()
-        return resp.status, resp.read()
-    finally:
-        conn.close()
-
-
 @pytest.mark.parametrize("host", ["localhost", "LOCALHOST:{port}", "127.0.0.1:{port}", "127.1.2.3",
                                   "[::1]:{port}", "catalogue.localhost:{port}", "localhost.:{port}"])
 def test_a_preview_on_loopback_answers_at_its_loopback_names(preview: Preview, host: str) -> None:
     port = port_of(preview)
-    assert asked_as(port, host.format(port=port))[0] == 200
+    assert fetch(port, BASE, host=host.format(port=port))[0] == 200
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example",
@@ -378,9 +366,9 @@ def test_a_preview_on_loopback_refuses_other_names(preview: Preview, host: str) 
     """DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1 would read the
     preview, and open its reload socket, as its own site."""
     port = port_of(preview)
-    status, body = asked_as(port, host.format(port=port))
+    status, _, body = fetch(port, BASE, host=host.format(port=port))
     assert status == 403 and b"localhost" in body
-    assert asked_as(port, host.format(port=port), "/__livereload?token=x")[0] == 403
+    assert fetch(port, "/__livereload?token=x", host=host.format(port=port))[0] == 403
     assert handshake(port, Host=host.format(port=port), Origin=f"http://{host.format(port=port)}")[0] == 403
 
 
@@ -389,7 +377,7 @@ def test_a_preview_on_every_address_answers_any_name(site_root: Path) -> None:
     running.start()
     running.serve_in_background()
     try:
-        assert asked_as(port_of(running), "my-laptop.lan:8000", "/")[0] == 200
+        assert fetch(port_of(running), "/", host="my-laptop.lan:8000")[0] == 200
     finally:
         running.close()
 
