@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import faulthandler
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ settings.load_profile("untimed")
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 SEED = FIXTURES / "seed" / "daily-2025-03-11.txt"
+HANG_SECONDS = 120
 
 MINIMAL_TAGS = """\
 tags:
@@ -47,6 +49,16 @@ def make_site(root: Path, papers: Mapping[str, str] | None = None, tags: str = M
     for name, text in (papers or {}).items():
         (root / "content" / "papers" / name).write_text(text, encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def hang_guard() -> Iterator[None]:
+    """Ends the test's process (printing every thread's traceback) if the test is still running
+    after ``HANG_SECONDS``: for input that would keep a careless parser busy for hours. A bound
+    on a hang, far above any machine's time, not a timing."""
+    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -42,9 +41,7 @@ def test_tag_names_are_read_once_and_each_entry_is_built_once(monkeypatch: pytes
 
     monkeypatch.setattr(Site, "tag_names", property(counted_names))
     monkeypatch.setattr(feeds, "_entry", counted_entry)
-    started = time.perf_counter()
     files = {str(f.path): f.data for f in feeds.files(site, [])}
-    assert time.perf_counter() - started < 30
     assert calls == {"tag_names": 1, "entry": 2}
     assert len([p for p in files if p.endswith("feed.xml")]) == N + 1
     for path in ("feed.xml", "tags/tag-0/feed.xml", f"tags/tag-{N - 1}/feed.xml"):

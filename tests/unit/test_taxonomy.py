@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -229,12 +228,18 @@ def test_well_known_titles(
     assert wanted <= found and not unwanted & found, sorted(found)
 
 
-def test_matching_is_fast_enough_for_a_large_import(tags: tuple[Tag, ...]) -> None:
+def test_a_large_import_compiles_each_tags_rules_once(tags: tuple[Tag, ...],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """What keeps matching an import of thousands of papers to a fraction of a second: a tag's
+    rules become patterns once, not once a paper."""
+    compiled = []
+    side = taxonomy._side
+    monkeypatch.setattr(taxonomy, "_CACHE", {})
+    monkeypatch.setattr(taxonomy, "_side", lambda rules, field: compiled.append(field) or side(rules, field))
     papers = seed_papers() * 20
-    start = time.perf_counter()
-    for title, abstract in papers:
-        taxonomy.match(tags, title, abstract)
-    assert time.perf_counter() - start < 10  # about 1 ms a paper on a slow machine
+    found = [taxonomy.match(tags, title, abstract) for title, abstract in papers]
+    assert len(compiled) == 4 * len(tags)
+    assert found == [taxonomy.match(tags, title, abstract) for title, abstract in papers]
 
 
 # --- how rules match ------------------------------------------------------------------------
@@ -409,15 +414,14 @@ def test_a_document_that_is_not_a_mapping(tmp_path: Path) -> None:
     ]
 
 
-def test_a_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("hang_guard")
+def test_a_billion_laughs_is_refused(tmp_path: Path) -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     lines += [
         f"{c}: &{c} [{', '.join(['*' + p] * 9)}]"
         for p, c in zip("abcdefgh", "bcdefghi", strict=True)
     ]
-    start = time.perf_counter()
     _, problems = load_text(tmp_path, "\n".join(lines) + "\ntags: *i\n")
-    assert time.perf_counter() - start < 2
     assert problems and all("anchors and aliases" in d.message for d in problems)
 
 
