@@ -15,7 +15,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -25,6 +24,7 @@ from site_gen import config as config_mod
 from site_gen.livereload import websocket_accept
 from site_gen.serve import Preview, terminate_as_interrupt
 from tests.conftest import paper_text
+from tests.sitecheck import links_of
 
 BASE = "/cat/"
 Response = tuple[int, dict[str, str], bytes]
@@ -116,15 +116,6 @@ def test_pages_are_served_under_the_base_with_their_types(preview: Preview) -> N
     assert status == 200 and body == b"" and int(headers["content-length"]) > 0
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.links += [v for k, v in attrs if k in ("href", "src") and v]
-
-
 def test_every_link_of_the_served_site_answers(preview: Preview) -> None:
     """Crawl from the base path as a browser would: no link leaves it or fails."""
     port, seen, queue = port_of(preview), set(), [BASE]
@@ -134,9 +125,7 @@ def test_every_link_of_the_served_site_answers(preview: Preview) -> None:
         assert status == 200, f"{url}: {status}"
         if not headers["content-type"].startswith("text/html"):
             continue
-        parser = _Links()
-        parser.feed(body.decode("utf-8"))
-        for link in parser.links:
+        for link in links_of(body.decode("utf-8")):
             parts = urlsplit(urljoin(url, link))
             if parts.scheme or parts.netloc or parts.path in seen:
                 continue

@@ -6,13 +6,13 @@ import os
 import shlex
 import stat
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+
+from tests.sitecheck import broken_links
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
@@ -168,34 +168,3 @@ def test_a_pull_request_builds_at_the_root_with_the_site_url_of_site_yaml(
     subprocess.run(command, cwd=site_root, env=step_env(step, "", ""), check=True, capture_output=True)
     sitemap = (site_root / "_site" / "sitemap.xml").read_text(encoding="utf-8")
     assert "https://lab.example.org/papers/papers/first-paper/" in sitemap
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.links += [v for k, v in attrs if k in ("href", "src") and v]
-
-
-def broken_links(site: Path, base: str) -> list[str]:
-    """Internal links (absolute paths or relative) that name no file of the site."""
-    broken = []
-    for page in sorted(site.rglob("*.html")):
-        parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8"))
-        for link in parser.links:
-            parts = urlsplit(link)
-            if parts.scheme or parts.netloc or link.startswith("#"):
-                continue
-            path = unquote(parts.path)
-            if path.startswith("/") and not path.startswith(base):
-                broken.append(f"{page.relative_to(site)}: {link} (outside {base})")
-                continue
-            target = site / path[len(base) :] if path.startswith("/") else page.parent / path
-            if path.endswith("/") or target.is_dir():
-                target = target / "index.html"
-            if not target.is_file():
-                broken.append(f"{page.relative_to(site)}: {link}")
-    return broken
