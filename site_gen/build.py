@@ -48,7 +48,8 @@ class Warm:
     site: Site
     related: Mapping[str, tuple[str, ...]]
     cite_keys: Mapping[str, str]
-    listed: Mapping[str, tuple[str, ...]]  # listing URL -> slugs of the papers it showed
+    listed: Mapping[str, tuple[int, tuple[str, ...]]]  # listing URL -> what it showed (Listing.shown)
+    theme: Theme  # the build's, which keeps the templates compiled with it
 
 
 @dataclass
@@ -171,7 +172,7 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None, d
     timer.lap("cache")
     report.pages = len(specs)
     report.warm = Warm(config, site, shown, renderer.cite_keys,
-                       {s.url: tuple(p.slug for p in s.listing.papers) for s in others if s.listing})
+                       {s.url: s.listing.shown for s in others if s.listing}, theme)
     return report
 
 

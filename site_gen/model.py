@@ -107,6 +107,12 @@ class Listing:
     kind: str = "home"  # "home", "tag", "author", "year": the template is <kind>.html (home: listing.html)
     page_urls: tuple[str, ...] = ()  # of every page of the list, the first's first
 
+    @property
+    def shown(self) -> tuple[int, tuple[str, ...]]:
+        """What of the catalogue the page shows, besides the papers' own text: how many papers its
+        list holds (in its count and pagination) and which are on this page."""
+        return self.total, tuple(paper.slug for paper in self.papers)
+
     def numbered(self, around: int = 2) -> list[tuple[int, str | None]]:
         """(number, URL) of the pages a pagination links by number: the first and the last, and
         those within ``around`` of this one; ``(0, None)`` where pages are left out."""

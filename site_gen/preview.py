@@ -17,11 +17,17 @@ from . import content, output
 from .build import Warm, load_taxonomy
 from .errors import errors_only
 from .pages import PageSpec
-from .render import Renderer
+from .render import Renderer, template_syntax_errors
 from .site import assemble, listings, paper_url
-from .themes import Theme
 
 MAX_PAGES = 200  # more than this is a change for the build, not a glance at one edit
+
+
+def compile_templates(warm: Warm) -> None:
+    """Every template of the last build's theme compiled and kept by the theme, so that the next
+    edit's pages render without compiling any: a full build compiles them in its workers, and
+    what they compile is not kept here."""
+    template_syntax_errors(warm.theme)
 
 
 def show_edit(warm: Warm, out: Path, paths: Sequence[Path]) -> tuple[int, Warm] | None:
@@ -42,17 +48,21 @@ def show_edit(warm: Warm, out: Path, paths: Sequence[Path]) -> tuple[int, Warm] 
     if errors_only(tag_problems + problems):
         return None
     papers = {paper.slug: paper for paper in site.papers}
-    shown = [slug for slug in papers if slug in edited or edited.keys() & set(warm.related.get(slug, ()))]
+    shown = [slug for slug in papers if slug in edited or not edited.keys().isdisjoint(warm.related.get(slug, ()))]
     specs = [PageSpec(paper_url(slug), "paper", "", paper=papers[slug],
                       related=tuple(papers[s] for s in warm.related.get(slug, ()) if s in papers)) for slug in shown]
-    listed = {}
-    for listing in listings(site):
-        slugs = listed[listing.url] = tuple(p.slug for p in listing.papers)
-        if slugs != warm.listed.get(listing.url) or edited.keys() & set(slugs):
+    # Only the listings the edited papers were or are in can change: home, their tags, authors, years.
+    moved = [by_slug[slug] for slug in edited] + [papers[slug] for slug in edited]
+    listed = dict(warm.listed)
+    for listing in listings(warm.site, holding=moved):
+        listed.pop(listing.url, None)
+    for listing in listings(site, holding=moved):
+        now = listed[listing.url] = listing.shown
+        if now != warm.listed.get(listing.url) or not edited.keys().isdisjoint(now[1]):
             specs.append(PageSpec(listing.url, "listing", "", listing=listing))
     if len(specs) > MAX_PAGES:
         return None
-    renderer = Renderer(site, Theme(config), warm.cite_keys)
+    renderer = Renderer(site, warm.theme, warm.cite_keys)
     pages = [page for spec in specs for page in renderer.render_spec(spec)]
     writer = output.Writer(out, atomic=True)
     try:
@@ -61,4 +71,4 @@ def show_edit(warm: Warm, out: Path, paths: Sequence[Path]) -> tuple[int, Warm] 
         writer.discard()
         raise
     writer.commit()
-    return len(specs), Warm(config, site, warm.related, warm.cite_keys, listed)
+    return len(specs), Warm(config, site, warm.related, warm.cite_keys, listed, warm.theme)

@@ -129,10 +129,13 @@ class Preview:
         if not self.warm or not changes or any(c.kind is not Kind.PAPER or not c.path.is_file() for c in changes):
             return False
         started = time.perf_counter()
+        gc.disable()  # a full collection, over the whole catalogue's objects, would hold up the pages
         try:
             shown = preview.show_edit(self.warm, self.out, [c.path for c in changes])
         except Exception:  # whatever it is, the build reports it
             return False
+        finally:
+            gc.enable()
         if shown is None:
             return False
         pages, self.warm = shown
@@ -167,6 +170,8 @@ class Preview:
         # went through gc.freeze while its workers ran, and the collector never counts what
         # gc.unfreeze gives back: without a full pass, every build would stay in memory.
         gc.collect()
+        if self.warm:
+            preview.compile_templates(self.warm)
         because = f" after {describe(changes, self.config.root)}" if changes else ""
         if errors:
             print(*errors, sep="\n", file=sys.stderr)

@@ -136,14 +136,25 @@ def paginate(papers: Sequence[Paper], size: int, url: Callable[[int], str], titl
         )
 
 
-def listings(site: Site) -> Iterator[Listing]:
-    """Every listing page: home, each tag, each author with a page, each year."""
+def listings(site: Site, holding: Sequence[Paper] | None = None) -> Iterator[Listing]:
+    """Every listing page: home, each tag, each author with a page, each year. With ``holding``,
+    the home pages and the listings of the groups those papers are in (their tags, their authors
+    with a page, their year): the only listings an edit of those papers can change."""
     size = site.config.page_size
+    tags = authors = years = None
+    if holding is not None:
+        pages = site.author_pages()
+        tags = {slug for paper in holding for slug in paper.tags}
+        authors = {pages[name] for paper in holding for name in paper.authors if name in pages}
+        years = {paper.date[:4] for paper in holding if paper.date}
     yield from paginate(site.papers, size, home_url, site.config.title)
     for tag in site.tags:
-        yield from paginate(site.by_tag[tag.slug], size, partial(tag_url, tag.slug), tag.name, tag, "tag")
+        if tags is None or tag.slug in tags:
+            yield from paginate(site.by_tag[tag.slug], size, partial(tag_url, tag.slug), tag.name, tag, "tag")
     for author in site.authors:
-        papers = (site.by_author or {})[author.slug]
-        yield from paginate(papers, size, partial(author_url, author.slug), author.name, kind="author")
+        if authors is None or author.slug in authors:
+            papers = (site.by_author or {})[author.slug]
+            yield from paginate(papers, size, partial(author_url, author.slug), author.name, kind="author")
     for year, papers in (site.by_year or {}).items():
-        yield from paginate(papers, size, partial(year_url, year), year, kind="year")
+        if years is None or year in years:
+            yield from paginate(papers, size, partial(year_url, year), year, kind="year")

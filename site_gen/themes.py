@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import jinja2.compiler
 from markupsafe import Markup, escape
 
@@ -66,11 +67,30 @@ class Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """What a theme's templates compile to, kept in memory by name and source checksum: every
+    environment the theme makes after the first (a renderer's, such as the preview's for each
+    edit) loads them instead of parsing and compiling them again. A changed template's
+    checksum differs, and it is compiled anew."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
 class Theme:
     """The folders a theme is made of, most specific first: theme_dir, the theme, its parents."""
 
     def __init__(self, config: SiteConfig) -> None:
         self.root = config.root
+        self.compiled = _CompiledTemplates()
         self.dirs: list[Path] = []
         if config.theme_dir:
             self.dirs.append(config.root / config.theme_dir)
@@ -114,6 +134,7 @@ class Theme:
             lstrip_blocks=True,
             auto_reload=False,
             cache_size=-1,
+            bytecode_cache=self.compiled,
         )
 
     def static_file(self, rel: str) -> Path | None:

@@ -18,7 +18,7 @@ from .errors import SiteGenError
 from .themes import Theme
 
 TAGS_FILE = "tags.yaml"
-QUIET = 0.1  # seconds without a new change before a burst counts as finished
+QUIET = 0.05  # seconds without a new change before a burst counts as finished (watchfiles waits 30 ms first)
 MAX_WAIT = 1.0  # a burst never delays the rebuild by more than this
 
 

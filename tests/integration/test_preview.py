@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
+import pytest
+
 from site_gen import config
-from site_gen.build import build
-from site_gen.preview import show_edit
+from site_gen.build import build, load_site
+from site_gen.preview import compile_templates, show_edit
+from site_gen.site import listings
+from site_gen.themes import Environment, Theme
 from tests.conftest import make_site, paper_text
 from tests.sitecheck import snapshot
 
@@ -79,3 +84,59 @@ def test_the_project_folder_may_be_given_relative(tmp_path: Path, monkeypatch):
     path.write_text(path.read_text().replace("Paper 3 on speech", "A retitled paper"))
     assert show_edit(report.warm, Path("_site"), [path]) is not None
     assert "A retitled paper" in (root / "_site/papers/paper-03/index.html").read_text()
+
+
+def listing_pages(root: Path) -> dict[str, str]:
+    """Each listing page in ``root``'s _site, by URL: the listings its content makes."""
+    site, _ = load_site(config.load(root))
+    return {listing.url: (root / "_site" / listing.url / "index.html").read_text() for listing in listings(site)}
+
+
+def test_an_edit_that_moves_a_paper_between_groups_shows_the_listings_a_full_build_makes(tmp_path: Path):
+    """A new tag, year, title and author list at once, then the edit undone: after each, every
+    listing page is the one a full build makes (the preview looks only at the listings the paper
+    was or is in)."""
+    people = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov"]
+    papers = {f"paper-{i:02d}.md": paper_text(f"Paper {i}", f"Abstract {i}.", date=f"{2024 + i % 2}-0{i % 9 + 1}-01",
+                                              tags="[speech]" if i % 3 else "[moe]",
+                                              authors=f"[{people[i % 5]}, {people[(i * 2) % 5]}]")
+              for i in range(30)}
+    root = make_site(tmp_path / "s", papers)
+    report = build(config.load(root), root / "_site")
+    path = root / "content/papers/paper-04.md"
+    original = path.read_text()
+    moved = original
+    for old, new in [("Paper 4", "A moved paper"), ("2024-05-01", "2025-12-31"), ("[speech]", "[moe]"),
+                     ("Barbara Liskov, Edsger Dijkstra", "Grace Hopper, Margaret Hamilton")]:
+        moved = moved.replace(old, new)
+    assert moved.count("\n") == original.count("\n") and all(
+        line not in moved for line in original.splitlines()[1:5])  # title, date, tags and authors all changed
+    edits = [moved, original]
+    warm = report.warm
+    for text in edits:
+        assert warm is not None
+        path.write_text(text)
+        shown = show_edit(warm, root / "_site", [path])
+        assert shown is not None
+        warm = shown[1]
+        fresh = tmp_path / f"full-{len(text)}"
+        shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("_site*", ".cache"))
+        build(config.load(fresh), fresh / "_site", use_cache=False)
+        assert listing_pages(root) == listing_pages(fresh)
+
+
+def test_after_compile_templates_an_edit_compiles_no_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A full build of many papers compiles the templates in its workers: the preview's theme has
+    none of them compiled (as a theme made anew), until compile_templates."""
+    root = catalogue(tmp_path / "c")
+    report = build(config.load(root), root / "_site")
+    assert report.warm is not None
+    warm = dataclasses.replace(report.warm, theme=Theme(report.warm.config))
+    compile_templates(warm)
+    compiled: list[object] = []
+    compile_ = Environment.compile
+    monkeypatch.setattr(Environment, "compile", lambda self, *a, **k: compiled.append(a) or compile_(self, *a, **k))
+    path = root / "content/papers/paper-03.md"
+    path.write_text(path.read_text().replace("Paper 3 on speech", "A retitled paper"))
+    assert show_edit(warm, root / "_site", [path]) is not None
+    assert compiled == []

@@ -86,6 +86,32 @@ def test_template_globals_are_a_plain_dict(tmp_path: Path) -> None:
     assert template.globals["extra"] == 1
 
 
+def test_the_environments_of_one_theme_compile_each_template_once(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A renderer made after the first (the preview makes one for each edit) loads what the
+    theme's first environment compiled; a template changed since is compiled again."""
+    templates = tmp_path / "mine" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "page.html").write_text("<p>{{ x }}</p>", encoding="utf-8")
+    theme = Theme(SiteConfig(root=tmp_path, theme_dir="mine"))
+    compiled: list[str | None] = []
+    compile_ = Environment.compile
+
+    def counted(self: Environment, source: str, name: str | None = None, *args: object, **kwargs: object) -> object:
+        compiled.append(name)
+        return compile_(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Environment, "compile", counted)
+    assert theme.environment().get_template("page.html").render(x="<a>") == "<p>&lt;a&gt;</p>"
+    assert theme.environment().get_template("page.html").render(x=1) == "<p>1</p>"
+    assert compiled == ["page.html"]
+    (templates / "page.html").write_text("<b>{{ x }}</b>", encoding="utf-8")
+    assert theme.environment().get_template("page.html").render(x=2) == "<b>2</b>"
+    assert compiled == ["page.html", "page.html"]
+    assert Theme(SiteConfig(root=tmp_path, theme_dir="mine")).environment().get_template("page.html")
+    assert len(compiled) == 3  # another theme keeps its own
+
+
 def test_a_parent_theme_that_is_not_there_is_named_at_the_extends_line(tmp_path: Path) -> None:
     (tmp_path / "themes" / "mine").mkdir(parents=True)
     (tmp_path / "themes" / "mine" / "theme.yaml").write_text("# mine\nextends: defualt\n", encoding="utf-8")
