@@ -93,14 +93,15 @@ def listing_pages(root: Path) -> dict[str, str]:
 
 
 def test_an_edit_that_moves_a_paper_between_groups_shows_the_listings_a_full_build_makes(tmp_path: Path):
-    """A new tag, year, title and author list at once, then the edit undone: after each, every
-    listing page is the one a full build makes (the preview looks only at the listings the paper
-    was or is in)."""
+    """A new tag, year, title and author list at once (bringing an author to the two papers that
+    make a page), then the edit undone: after each, every listing page is the one a full build
+    makes (the preview looks only at the listings the paper was or is in)."""
     people = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov"]
     papers = {f"paper-{i:02d}.md": paper_text(f"Paper {i}", f"Abstract {i}.", date=f"{2024 + i % 2}-0{i % 9 + 1}-01",
                                               tags="[speech]" if i % 3 else "[moe]",
                                               authors=f"[{people[i % 5]}, {people[(i * 2) % 5]}]")
               for i in range(30)}
+    papers["paper-99.md"] = paper_text("Paper 99", "Abstract 99.", date="2023-01-01", authors="[Margaret Hamilton]")
     root = make_site(tmp_path / "s", papers)
     report = build(config.load(root), root / "_site")
     path = root / "content/papers/paper-04.md"
@@ -123,6 +124,7 @@ def test_an_edit_that_moves_a_paper_between_groups_shows_the_listings_a_full_bui
         shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("_site*", ".cache"))
         build(config.load(fresh), fresh / "_site", use_cache=False)
         assert listing_pages(root) == listing_pages(fresh)
+        assert ("authors/margaret-hamilton/" in listing_pages(fresh)) == (text == moved)
 
 
 def test_after_compile_templates_an_edit_compiles_no_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
