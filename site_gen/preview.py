@@ -10,6 +10,7 @@ than ``MAX_PAGES`` pages) is left to that build.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,8 +27,10 @@ MAX_PAGES = 200  # more than this is a change for the build, not a glance at one
 def compile_templates(warm: Warm) -> None:
     """Every template of the last build's theme compiled and kept by the theme, so that the next
     edit's pages render without compiling any: a full build compiles them in its workers, and
-    what they compile is not kept here."""
-    template_syntax_errors(warm.theme)
+    what they compile is not kept here. It only saves time: a template that fails to load (edited
+    meanwhile) is the next build's to report."""
+    with contextlib.suppress(Exception):
+        template_syntax_errors(warm.theme)
 
 
 def show_edit(warm: Warm, out: Path, paths: Sequence[Path]) -> tuple[int, Warm] | None:
