@@ -407,7 +407,9 @@ def _mth_largest(indptr: Ints, lengths: Ints, data: Floats, m: int) -> Floats:
     start = 0
     while start < len(long_rows):  # rows of similar length together, as a padded block
         ahead = sizes[start:start + max(1, CELLS // int(sizes[start]))]
-        fits = int(np.count_nonzero(np.arange(1, len(ahead) + 1) * ahead <= CELLS))
+        # at most CELLS cells, and rows at most twice as long as the first: at least half of a
+        # block is entries, not filler (the postings of terms run from 65 to a thousand papers)
+        fits = int(np.count_nonzero((np.arange(1, len(ahead) + 1) * ahead <= CELLS) & (ahead <= 2 * ahead[0])))
         group = long_rows[start:start + max(1, fits)]
         width = int(sizes[start + len(group) - 1])
         slots = indptr[group, None] + np.arange(width)
