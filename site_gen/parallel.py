@@ -55,24 +55,34 @@ def trim_memory() -> None:
         trim(0)
 
 
-def _fork_pool(jobs: int) -> multiprocessing.pool.Pool:
+def _fork_pool(jobs: int, stopping: Any) -> multiprocessing.pool.Pool:
     """Workers forked from this process. Objects that exist now are moved out of the garbage
     collector's reach first: its passes would write to every one of them and so copy, in each
     worker, memory the workers could otherwise share with this process. ``gc.unfreeze()`` once
-    the workers are gone, or a long-lived process (the preview) would never collect them."""
+    the workers are gone, or a long-lived process (the preview) would never collect them.
+    ``stopping``: a shared flag, set before the pool is stopped (see ``_worker_signals``)."""
     trim_memory()
     gc.freeze()
-    return multiprocessing.get_context("fork").Pool(jobs, _worker_signals)
+    return multiprocessing.get_context("fork").Pool(jobs, _worker_signals, (stopping,))
 
 
-def _worker_signals() -> None:
+def _worker_signals(stopping: Any) -> None:
     """A worker leaves Ctrl-C to its parent, and ends at SIGTERM (the pool stopping it, or a
     signal to the whole process group, as ``timeout`` or a service manager sends) by an exception,
     which lets go of the pool's task queue on the way out. A worker killed outright while it
     waits for a task keeps the queue's lock, and the parent's ``Pool.terminate()`` waits for that
-    lock for ever."""
+    lock for ever.
+
+    The pool starts a worker in place of one that ended, as one does when the process group
+    gets SIGTERM. The pool's own SIGTERM may reach the new worker before it can take it (while
+    Python starts in it after the fork, the signal is dropped); the worker would then wait for a
+    task for ever, and the pool for the worker. So a worker that starts once the pool is
+    ``stopping`` ends at once: the flag is set before the pool sends its signals, and read after
+    the handler is in place, so either the handler takes the signal or the flag is seen."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_at_signal)
+    if stopping.value:
+        raise SystemExit(0)
 
 
 def _exit_at_signal(signum: int, frame: FrameType | None) -> None:
@@ -169,7 +179,8 @@ class Forked:
             self.lock = context.Lock()
             self.spill = tempfile.TemporaryDirectory(prefix=f"{SPILL_PREFIX}{os.getpid()}-", dir=_spill_parent())
             _TASKS, _CLAIM, _SPILL_DIR = tasks, self._claim, self.spill.name
-            self.pool = _fork_pool(jobs - 1)
+            self.stopping = context.RawValue("b", 0)
+            self.pool = _fork_pool(jobs - 1, self.stopping)
             self.pending = [self.pool.apply_async(_call, (i,)) for i in range(len(tasks))]
 
     def _claim(self, index: int) -> bool:
@@ -227,6 +238,7 @@ class Forked:
         """Stop the workers (results already taken stay available)."""
         global _TASKS, _CLAIM
         if self.pool:
+            self.stopping.value = 1
             self.pool.terminate()
             self.pool.join()
             self.pool = None

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import time
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,6 +79,40 @@ def test_a_failure_reaches_the_caller_wherever_it_ran(tmp_path: Path, failing: i
     with pytest.raises(RuntimeError, match="task failed"), Forked(tasks, jobs=2) as work:
         for index in range(len(tasks)):
             work.result(index)
+
+
+def _end_worker() -> None:
+    raise SystemExit(143)  # what a worker does at SIGTERM
+
+
+def _replaced(pool: Any, old: int) -> Any:
+    """The worker the pool started in place of the one with PID ``old``, once it has."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        workers = [p for p in pool._pool if p.pid != old]
+        if workers:
+            return workers[0]
+        time.sleep(0.02)
+    raise AssertionError("the pool started no worker in place of the one that ended")
+
+
+def test_a_worker_that_starts_once_the_pool_is_stopping_ends_at_once():
+    """The pool starts a worker in place of one that ended (as workers do when the process
+    group gets SIGTERM). One that starts while the pool stops could miss the pool's own
+    SIGTERM, and then wait for a task for ever: it ends by itself instead."""
+    with Forked([_end_worker, os.getpid], jobs=2) as work:
+        pool = work.pool
+        assert work.result(1) == os.getpid()  # taken here, so that the worker started next has none
+        second = _replaced(pool, pool._pool[0].pid)  # started before the pool was stopping
+        time.sleep(0.5)
+        assert second.exitcode is None  # waiting for a task
+        work.stopping.value = 1  # what close() sets before it stops the pool
+        os.kill(second.pid, signal.SIGTERM)
+        second.join(10)
+        assert second.exitcode == 128 + signal.SIGTERM
+        third = _replaced(pool, second.pid)
+        third.join(10)
+        assert third.exitcode == 0
 
 
 def test_run_tasks_keeps_the_order_of_the_tasks():
