@@ -11,7 +11,7 @@ import functools
 import os
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
@@ -27,7 +27,7 @@ from .model import OutputFile, Tag
 from .pages import PageSpec, other_specs, page_urls, paper_specs
 from .parallel import Forked, jobs_default, run_tasks_while, tapered, trim_memory
 from .render import Renderer
-from .search import search_files
+from .search import search_index
 from .site import Site, assemble
 from .themes import Theme
 
@@ -338,23 +338,29 @@ def _render_chunk(renderer: Renderer, specs: Sequence[PageSpec], folder: Path) -
     return Done(len(specs), writer.bytes, bibtex=entries)
 
 
-def _search_files(site: Site, cache: BuildCache, write: Callable[[list[OutputFile]], R]) -> R:
+def _search_files(site: Site, cache: BuildCache, write: Callable[[Iterator[tuple[OutputFile, str]]], R]) -> R:
     """The search files, reading only new and edited papers again (the memo of the last build),
-    handed to ``write``; then the memo is saved for the next build, once the files are gone."""
+    handed to ``write`` one at a time as they are made, each with its digest. The memo is saved
+    for the next build as soon as the index is made (by the worker: it is large, and the next
+    build reads it from the cache), and let go while the files are made."""
     memo = cache.search_memo()
-    files = search_files(site.papers, site.tag_names, memo=memo, sources=digests_by_slug(cache.paper_records))
-    trim_memory()  # what making the index left behind, while the files are written
-    done = write(files)
-    del files
-    cache.save_search_memo(memo)  # by the worker: the memo is large, and the next build reads it from the cache
-    return done
+    index = search_index(site.papers, site.tag_names, memo, sources=digests_by_slug(cache.paper_records))
+    cache.save_search_memo(memo)
+    del memo
+    trim_memory()  # what making the index and the memo left behind
+    return write((file, digest(file.data)) for file in index.files())
 
 
 def _write_search(site: Site, folder: Path, cache: BuildCache) -> Done:
-    def write(files: list[OutputFile]) -> Done:
+    def write(files: Iterator[tuple[OutputFile, str]]) -> Done:
+        done = Done()
         with output.Writer(folder) as writer:
-            writer.write_all(files)
-        return Done(0, writer.bytes, [str(f.path) for f in files], digests=file_digests(files))
+            for file, key in files:
+                writer.write(file)
+                done.search.append(str(file.path))
+                done.digests[str(file.path)] = key
+        done.bytes = writer.bytes
+        return done
 
     return _search_files(site, cache, write)
 
@@ -387,10 +393,15 @@ class Searched:
 def _search(site: Site, cache: BuildCache, out: Path, previous: dict[str, str]) -> Searched:
     writer = output.Writer(out, atomic=True)
 
-    def write(files: list[OutputFile]) -> Searched:
-        digests = file_digests(files)
-        writer.write_all(changed_files(files, digests, previous, out))
-        return Searched([str(f.path) for f in files], digests, writer.pending, writer.bytes)
+    def write(files: Iterator[tuple[OutputFile, str]]) -> Searched:
+        paths, digests = [], {}
+        for file, key in files:
+            path = str(file.path)
+            paths.append(path)
+            digests[path] = key
+            if previous.get(path) != key or not os.path.isfile(os.path.join(out, path)):
+                writer.write(file)
+        return Searched(paths, digests, writer.pending, writer.bytes)
 
     try:
         return _search_files(site, cache, write)

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .lunr_index import Analyses, count, dumps, html_safe, index_of
+from .lunr_index import Analyses, Corpus, count, dumps, html_safe, index_of
 from .model import OutputFile, Paper
 from .search_shards import MANIFEST_PATH, Document, base36, sharded_files
 from .site import paper_url
@@ -79,10 +79,40 @@ def search_files(
     """The index and the documents of ``papers``; ``tag_names`` maps tag slugs to names.
 
     Up to ``shard_above`` papers (default ``shard_threshold()``) the two files of the contract,
-    above it the split layout with ``search/manifest.json``. With a ``memo`` from the last
-    build, only new and changed papers are read again; the output is the same. ``sources``
-    (slug -> digest of the paper's file, which the paper is made of) spares hashing the papers'
-    text to know them."""
+    above it the split layout with ``search/manifest.json`` (last). With a ``memo`` from the
+    last build, only new and changed papers are read again; the output is the same.
+    ``sources`` (slug -> digest of the paper's file, which the paper is made of) spares
+    hashing the papers' text to know them."""
+    return list(search_index(papers, tag_names, memo, sources).files(shard_above))
+
+
+@dataclass
+class SearchIndex:
+    """What the search files are made of: the index's corpus, and what each of its documents
+    shows as a result, in the corpus's order."""
+
+    corpus: Corpus
+    documents: list[Document]
+
+    def files(self, shard_above: int | None = None) -> Iterator[OutputFile]:
+        """The search files (see ``search_files``), each made when asked for: a build writes
+        each file before the next is made, and so never holds them all."""
+        if len(self.documents) > (shard_threshold() if shard_above is None else shard_above):
+            yield from sharded_files(self.corpus, self.documents)
+            return
+        yield OutputFile(INDEX_PATH, dumps(index_of(self.corpus)).encode("utf-8"))
+        documents = dict(zip(self.corpus.refs, self.documents, strict=True))
+        yield OutputFile(DOCUMENTS_PATH, documents_json(documents).encode())
+
+
+def search_index(
+    papers: Sequence[Paper],
+    tag_names: Mapping[str, str],
+    memo: SearchMemo | None = None,
+    sources: Mapping[str, str] | None = None,
+) -> SearchIndex:
+    """The ``SearchIndex`` of ``papers`` (arguments as for ``search_files``); the ``memo`` is
+    then up to date, and no longer needed to make the files."""
     documents: list[Document] = []
     if memo is None:
         counts = count(_records(papers, tag_names, documents), FIELDS, ref="id")
@@ -92,17 +122,8 @@ def search_files(
         counts = count(records, FIELDS, ref="id", analyses=memo.analyses, keys=keys)
         memo.documents = {key: doc for key, doc in zip(keys, documents, strict=True)}
     order = np.argsort(counts.lengths("abstract"), kind="stable").tolist()
-    refs = [ref(n) for n in range(len(order))]
-    corpus = counts.corpus(order, refs)
-    del counts
-    in_order = [documents[i] for i in order]
-    del documents
-    if len(papers) > (shard_threshold() if shard_above is None else shard_above):
-        return sharded_files(corpus, in_order)
-    return [
-        OutputFile(INDEX_PATH, dumps(index_of(corpus)).encode("utf-8")),
-        OutputFile(DOCUMENTS_PATH, documents_json(dict(zip(refs, in_order, strict=True))).encode()),
-    ]
+    corpus = counts.corpus(order, [ref(n) for n in range(len(order))])
+    return SearchIndex(corpus, [documents[i] for i in order])
 
 
 def index_path(n_papers: int) -> PurePosixPath:

@@ -1,7 +1,8 @@
 """The search index split by term, for catalogues too large to fetch whole.
 
-Layout (all under ``search/``; each folder is named by a hash of what it holds, so a file name
-is never reused for other content, and an edit rewrites only the folders whose files changed):
+Layout (all under ``search/``; each folder is named by a hash, of what its files are made of
+for the term shards and of its files for the documents, so that a file name is never reused
+for other content and an edit rewrites only the folders whose files changed):
 
 - ``manifest.json``: what the engine reads first (format below);
 - ``<h>/t<k>.json``: term shard k, the terms from ``first[k]`` (inclusive) to ``first[k + 1]``
@@ -39,6 +40,7 @@ from typing import Any, TypedDict
 
 import numpy as np
 
+from . import __version__
 from .lunr_index import Corpus, html_safe, json_string
 from .lunr_text import LUNR_VERSION
 from .model import OutputFile
@@ -62,24 +64,35 @@ class Document(TypedDict):
     snippet: str
 
 
-def sharded_files(corpus: Corpus, documents: Sequence[Document]) -> list[OutputFile]:
-    """The manifest and the files it names, for ``corpus`` and its ``documents`` (in the
-    corpus's document order)."""
+def sharded_files(corpus: Corpus, documents: Sequence[Document]) -> Iterator[OutputFile]:
+    """The files the manifest names, for ``corpus`` and its ``documents`` (in the corpus's
+    document order), then the manifest. One at a time: the caller writes each and lets it go,
+    so that a build never holds all of them (80 MB at 50,000 papers).
+
+    The term shards' folder is named before its files are made, by a hash of what they are made
+    of (the corpus, and the tags and terms files beside them); each folder of documents by a
+    hash of its files."""
     if len(documents) != len(corpus.refs):
         raise ValueError("one document per indexed paper")
-    payload: list[tuple[str, bytes]] = []
+    beside = [("tags.json", _json(_tag_table(documents))), ("terms.json", _json("\n".join(_js_sorted(corpus.terms))))]
+    folder = _corpus_folder(corpus, beside)
     firsts = []
     for k, (first, text) in enumerate(_shards(corpus)):
         firsts.append(first)
-        payload.append((f"t{k}.json", text))
-    payload.append(("tags.json", _json(_tag_table(documents))))
-    payload.append(("terms.json", _json("\n".join(_js_sorted(corpus.terms)))))
-    chunks = [
-        (f"d{k}.json", _json([_document_row(d) for d in documents[start : start + CHUNK]]))
-        for k, start in enumerate(range(0, len(documents), CHUNK))
-    ]
-    groups = [chunks[start : start + CHUNK_GROUP] for start in range(0, len(chunks), CHUNK_GROUP)]
-    folder, chunk_folders = _folder(payload), [_folder(group) for group in groups]
+        yield OutputFile(MANIFEST_PATH.parent / folder / f"t{k}.json", text)
+    for name, data in beside:
+        yield OutputFile(MANIFEST_PATH.parent / folder / name, data)
+    del beside
+    chunk_folders = []
+    n_chunks = (len(documents) + CHUNK - 1) // CHUNK
+    for group_start in range(0, n_chunks, CHUNK_GROUP):
+        group = [
+            (f"d{k}.json", _json([_document_row(d) for d in documents[k * CHUNK : k * CHUNK + CHUNK]]))
+            for k in range(group_start, min(group_start + CHUNK_GROUP, n_chunks))
+        ]
+        chunk_folders.append(_folder(group))
+        for name, data in group:
+            yield OutputFile(MANIFEST_PATH.parent / chunk_folders[-1] / name, data)
     manifest: dict[str, Any] = {
         "layout": LAYOUT,
         "format": FORMAT,
@@ -93,17 +106,13 @@ def sharded_files(corpus: Corpus, documents: Sequence[Document]) -> list[OutputF
         "base": f"{folder}/",
         "shards": firsts,
         "chunk": CHUNK,
-        "chunks": len(chunks),
+        "chunks": n_chunks,
         "chunkGroup": CHUNK_GROUP,
         "chunkFolders": [f"{name}/" for name in chunk_folders],
         "tags": "tags.json",
         "terms": "terms.json",
     }
-    files = [OutputFile(MANIFEST_PATH, _json(manifest))]
-    files += [OutputFile(MANIFEST_PATH.parent / folder / name, data) for name, data in payload]
-    for name, group in zip(chunk_folders, groups, strict=True):
-        files += [OutputFile(MANIFEST_PATH.parent / name / file, data) for file, data in group]
-    return files
+    yield OutputFile(MANIFEST_PATH, _json(manifest))
 
 
 def _folder(payload: Sequence[tuple[str, bytes]]) -> str:
@@ -112,6 +121,20 @@ def _folder(payload: Sequence[tuple[str, bytes]]) -> str:
     for name, data in payload:
         digest.update(b"%s\0%d\0" % (name.encode(), len(data)))
         digest.update(data)
+    return digest.hexdigest()
+
+
+def _corpus_folder(corpus: Corpus, beside: Sequence[tuple[str, bytes]]) -> str:
+    """The name of the term shards' folder: a hash of all its files are made of (the version of
+    the generator and of this layout, the corpus whole) and of the files ``beside`` them."""
+    digest = hashlib.blake2b(digest_size=6)
+    digest.update(repr((__version__, FORMAT, SHARD_BYTES, corpus.fields, corpus.boosts, len(corpus.refs))).encode())
+    digest.update("\n".join(corpus.terms).encode("utf-8", "surrogatepass"))
+    for column, lengths in zip(corpus.columns, corpus.lengths, strict=True):
+        for array in (column.bounds, column.docs, column.tfs, lengths):
+            digest.update(b"%d\0" % len(array))
+            digest.update(np.ascontiguousarray(array).data)
+    digest.update(_folder(beside).encode())
     return digest.hexdigest()
 
 

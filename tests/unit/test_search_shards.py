@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import pickle
-from collections.abc import Mapping
+import tracemalloc
+from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -196,8 +197,8 @@ def test_deterministic_and_safe_in_html(catalogue: list[Any]) -> None:
         json.loads(text)
     changed = [*papers[:-1], papers[-1].__class__(**{**_fields(papers[-1]), "title": "Other"})]
     other = search_files(changed, TAGS, shard_above=0)
-    assert json.loads(other[0].data)["base"] != json.loads(first[0].data)["base"]
-    assert json.loads(other[0].data)["build"] != json.loads(first[0].data)["build"]
+    assert split(other)[0]["base"] != split(first)[0]["base"]
+    assert split(other)[0]["build"] != split(first)[0]["build"]
 
 
 def test_what_a_document_shows_changes_only_its_folder(catalogue: list[Any],
@@ -260,7 +261,7 @@ def test_empty_and_tiny_catalogues() -> None:
 
 def test_paths_are_under_search() -> None:
     files = search_files(seed_papers(), TAGS, shard_above=0)
-    assert files[0].path == PurePosixPath("search/manifest.json")
+    assert files[-1].path == PurePosixPath("search/manifest.json")  # last: once what it names is written
     assert all(f.path.parts[0] == "search" and len(f.path.parts) in (2, 3) for f in files)
 
 
@@ -278,3 +279,26 @@ def test_a_memo_from_the_last_build_gives_the_same_files(catalogue: list[Any]) -
         papers[7] = edited.__class__(**{**_fields(edited), "abstract_md": "Zebrafish swim. " * step})
         papers = papers[1:] + catalogue[300 + step : 301 + step]  # one removed, one added
         tags["speech"] = f"Speech {step}"  # a renamed tag changes the papers that have it
+
+
+def test_the_files_are_made_one_at_a_time(catalogue: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build writes each search file before the next is made, so that it never holds them
+    all: taken one by one and let go, they need a fraction of the memory of the whole list."""
+    monkeypatch.setattr(search_shards, "SHARD_BYTES", 3000)
+    indexed, documents = search_records(catalogue, TAGS)
+    corpus = count(indexed, FIELDS).corpus()
+    shown = [documents[ref] for ref in corpus.refs]
+    total = sum(len(f.data) for f in search_shards.sharded_files(corpus, shown))
+
+    def peak(take: Callable[[], object]) -> int:
+        tracemalloc.start()
+        try:
+            take()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    one_by_one = peak(lambda: sum(len(f.data) for f in search_shards.sharded_files(corpus, shown)))
+    whole = peak(lambda: list(search_shards.sharded_files(corpus, shown)))
+    assert total > 500_000
+    assert whole - one_by_one > total // 2
