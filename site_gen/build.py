@@ -149,7 +149,8 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None, d
         others = other_specs(site, keys, salt)  # while the workers work
         prepared.cite_keys()
         specs = paper_specs(site, keys, shown, renderer.cite_keys, salt) + others
-        prepared.ready()
+        ahead = Ahead(renderer, specs, staging.folder) if staging else None
+        prepared.ready(ahead.render if ahead else None)
         timer.lap("prepare")
 
         def extras() -> list[OutputFile]:  # while the workers render
@@ -163,7 +164,7 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None, d
             written = update(out, renderer, specs, extras, bibtex, previous, searched, report, late().missing)
         if written is None:
             written = full_build(renderer, specs, extras, bibtex, report, jobs, cache,
-                                 staging or output.Staging(out, detach), searched() if staging else None)
+                                 staging or output.Staging(out, detach), searched() if staging else None, ahead)
     files, search_paths, digests = written
     timer.lap("write")
     cache.save_bibtex_entries()
@@ -195,8 +196,10 @@ PREPARE_MIN = 1000  # papers; below this, forking workers costs more than it sav
 @dataclass
 class Prepared:
     """What ``prepare`` starts: the renderer; ``related()``, the related papers once made;
-    ``cite_keys()``, which gives the renderer the citation keys; ``ready()``, once the renderer
-    has every shared fragment and the workers of a full build are done; ``searched()``, the
+    ``cite_keys()``, which gives the renderer the citation keys; ``ready(meanwhile)``, once the
+    renderer has every shared fragment and the workers of a full build are done (while a worker
+    still makes the search files of a full build, this process calls ``meanwhile()`` until it
+    returns False: work that needs the fragments); ``searched()``, the
     search files once made: for a full build (``staging``) written to its folder (``Done``), for
     an incremental one whose search is stale written beside their targets (``Searched``), else
     None; ``late()``, the rest (``Late``)."""
@@ -204,7 +207,7 @@ class Prepared:
     renderer: Renderer
     related: Callable[[], Related]
     cite_keys: Callable[[], None]
-    ready: Callable[[], None]
+    ready: Callable[[Callable[[], bool] | None], None]
     searched: Callable[[], Any]
     late: Callable[[], Late]
 
@@ -260,10 +263,12 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
     def cite_keys() -> None:
         renderer.cite_keys = work.result(keys_task)
 
-    def ready() -> None:
+    def ready(meanwhile: Callable[[], bool] | None = None) -> None:
         for index in range(fragments_at, len(tasks)):
             renderer.adopt(work.take(index))
         if staging is not None and search_at is not None:  # a full build makes the search files
+            while meanwhile is not None and work.running(search_at) and meanwhile():
+                pass
             work.result(search_at)
         if late_at is not None and search_at is None:
             work.result(late_at)
@@ -336,6 +341,26 @@ def _render_chunk(renderer: Renderer, specs: Sequence[PageSpec], folder: Path) -
             writer.write_all(renderer.render_spec(spec))
     entries = {spec.paper.slug: renderer.bibtex[spec.paper.slug] for spec in specs if spec.paper}
     return Done(len(specs), writer.bytes, bibtex=entries)
+
+
+class Ahead:
+    """The first pages of a full build, rendered by this process while a worker finishes the
+    search files (``render``: a chunk at a time, up to half of the pages); ``full_build`` renders
+    the rest."""
+
+    def __init__(self, renderer: Renderer, specs: Sequence[PageSpec], folder: Path) -> None:
+        self.renderer, self.specs, self.folder = renderer, specs, folder
+        self.rendered = 0  # the first pages of specs
+        self.done: list[Done] = []
+
+    def render(self) -> bool:
+        """Render the next chunk; False once there is none to render ahead."""
+        if self.rendered >= len(self.specs) // 2:
+            return False
+        chunk = self.specs[self.rendered : self.rendered + RENDER_CHUNK]
+        self.done.append(_render_chunk(self.renderer, chunk, self.folder))
+        self.rendered += len(chunk)
+        return True
 
 
 def _search_files(site: Site, cache: BuildCache, write: Callable[[Iterator[tuple[OutputFile, str]]], R]) -> R:
@@ -412,23 +437,26 @@ def _search(site: Site, cache: BuildCache, out: Path, previous: dict[str, str]) 
 
 def full_build(renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
                bibtex: Callable[[], OutputFile], report: BuildReport, jobs: int | None, cache: BuildCache,
-               staging: output.Staging, search: Done | None = None) -> Written:
+               staging: output.Staging, search: Done | None = None, ahead: Ahead | None = None) -> Written:
     """Every page (and, unless ``search`` says it was done, the search files), in parallel, into
-    the ``staging`` folder, which replaces the site only when all went well. A staging folder not yet
-    entered is entered here, and nothing was written to it: the search files are made again."""
+    the ``staging`` folder, which replaces the site only when all went well; but the pages
+    ``ahead`` rendered. A staging folder not yet entered is entered here, and nothing was
+    written to it: the search files are made again."""
     with ExitStack() as stack:
         if not staging.entered:
             stack.enter_context(staging)
-            search = None
+            search, ahead = None, None
         folder = staging.folder
         tasks: list[Callable[[], Done]] = [] if search else [partial(_write_search, renderer.site, folder, cache)]
-        chunks = tapered(specs, jobs or jobs_default(), RENDER_CHUNK) if len(specs) > 1000 else [specs]
-        tasks += [partial(_render_chunk, renderer, chunk, folder) for chunk in chunks]
+        left = specs[ahead.rendered :] if ahead else specs
+        chunks = tapered(left, jobs or jobs_default(), RENDER_CHUNK) if len(left) > 1000 else [left]
+        tasks += [partial(_render_chunk, renderer, chunk, folder) for chunk in chunks if chunk]
         results, extra = run_tasks_while(tasks, extras, jobs)
         if search is None:
             search = results[0]
         else:
             results.append(search)
+        results += ahead.done if ahead else []
         for done in results:
             renderer.bibtex.update(done.bibtex)
         extra.append(bibtex())

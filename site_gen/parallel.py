@@ -212,6 +212,11 @@ class Forked:
             if other not in self.done and self._claim(other):
                 self.done[other] = self.tasks[other]()
 
+    def running(self, index: int) -> bool:
+        """Whether a worker is running task ``index`` now."""
+        return (self.pool is not None and index not in self.done and index not in self.taken
+                and bool(self.claims[index]) and not self.pending[index].ready())
+
     def started(self, index: int) -> bool:
         """Whether task ``index`` has started (or is done). One that has not, while the workers
         run, never will: it is claimed for nobody."""

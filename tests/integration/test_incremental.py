@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,6 +126,36 @@ def test_incremental_equals_full_with_workers(tmp_path: Path, change: Callable[[
     build(config.load(fresh), fresh / "_site", use_cache=False, jobs=1)
     assert snapshot(root / "_site") == snapshot(fresh / "_site")
     assert [p.name for p in tmp_path.joinpath("inc").iterdir() if p.name.startswith("_site")] == ["_site"]
+
+
+def test_pages_rendered_while_a_worker_makes_the_search_are_those_of_a_serial_build(
+        tmp_path: Path, forked: None, monkeypatch: pytest.MonkeyPatch):
+    """A full build renders its first pages in this process while a worker still makes the
+    search files, and the rest once it is done."""
+    from site_gen import build as build_module
+
+    make_index = build_module.search_index
+
+    def slow_index(*args: Any, **kwargs: Any) -> Any:  # in the worker: this process has time to render
+        time.sleep(1.0)
+        return make_index(*args, **kwargs)
+
+    ahead: list[int] = []
+    render = build_module.Ahead.render
+
+    def counted(self: Any) -> bool:
+        more = render(self)
+        ahead.append(self.rendered)
+        return more
+
+    monkeypatch.setattr(build_module, "search_index", slow_index)
+    monkeypatch.setattr(build_module.Ahead, "render", counted)
+    root = catalogue(tmp_path / "p", n=60)
+    report = build(config.load(root), root / "_site", use_cache=False, jobs=2)
+    assert ahead and 0 < ahead[-1] < report.pages and report.rendered == report.pages
+    parallel = snapshot(root / "_site")
+    build(config.load(root), root / "_site", use_cache=False, jobs=1)
+    assert snapshot(root / "_site") == parallel
 
 
 def test_a_failed_incremental_build_leaves_no_search_file_behind(tmp_path: Path, forked: None):
