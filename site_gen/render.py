@@ -324,7 +324,9 @@ class Renderer:
                 return str(self.env.concat(compiled.root_render_func(variables)))
             except Exception:
                 self.env.handle_exception()  # raises it again, its traceback at the template's lines
-        except jinja2.TemplateError as exc:
+        except BuildFailed:
+            raise  # from a template this one includes, or a fragment it shows, named there
+        except Exception as exc:  # Jinja2's own errors, and what the template's code raised (1 // 0)
             raise BuildFailed([template_diagnostic(exc, self.theme)]) from None
 
     def paper_page(self, paper: Paper, related: Iterable[Paper] = ()) -> list[OutputFile]:
@@ -418,7 +420,9 @@ def template_diagnostic(exc: Exception, theme: Theme) -> Diagnostic:
         tb = tb.tb_next
     if isinstance(exc, jinja2.TemplateNotFound) and not isinstance(exc, jinja2.TemplatesNotFound):
         message = f"no template '{exc.name}' in the theme"  # Jinja2's message is the name alone
-    else:
+    elif isinstance(exc, jinja2.TemplateError):
         message = str(exc)
+    else:  # an error of Python's that the template's code raised
+        message = f"{type(exc).__name__}: {exc}"
     return Diagnostic(theme.display(where or "templates"), line, f"template error: {message}")
 
