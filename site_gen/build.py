@@ -424,7 +424,7 @@ def _search(site: Site, cache: BuildCache, out: Path, previous: dict[str, str]) 
             path = str(file.path)
             paths.append(path)
             digests[path] = key
-            if previous.get(path) != key or not os.path.isfile(os.path.join(out, path)):
+            if changed(path, key, previous, out):
                 writer.write(file)
         return Searched(paths, digests, writer.pending, writer.bytes)
 
@@ -513,7 +513,13 @@ def file_digests(files: Sequence[OutputFile]) -> dict[str, str]:
 def changed_files(files: Sequence[OutputFile], digests: dict[str, str], previous: dict[str, str],
             out: Path) -> list[OutputFile]:
     """The files whose bytes differ from what the last build wrote (``previous``: its digests)."""
-    return [f for f in files if previous.get(str(f.path)) != digests[str(f.path)] or not (out / f.path).is_file()]
+    return [f for f in files if changed(str(f.path), digests[str(f.path)], previous, out)]
+
+
+def changed(path: str, key: str, previous: dict[str, str], out: Path) -> bool:
+    """Whether the file ``path`` of ``out``, whose bytes have the digest ``key``, differs from what
+    the last build wrote there (``previous``: its digests) or is missing."""
+    return previous.get(path) != key or not os.path.isfile(os.path.join(out, path))
 
 
 def asset_files(theme: Theme, config: SiteConfig) -> list[OutputFile]:
