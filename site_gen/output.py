@@ -83,9 +83,9 @@ class Writer:
         self.written.add(item.path)
         target = os.path.join(self.folder, item.path)
         parent = os.path.dirname(target)
-        if parent not in self._dirs:
+        if parent not in self._dirs and not self.atomic:  # atomic: made by commit, or a failed build leaves them
             parts = item.path.parts
-            if len(parts) > 2 and not self.atomic:  # papers/<slug>/index.html
+            if len(parts) > 2:  # papers/<slug>/index.html
                 if parts[0] not in self._tops:
                     self._tops.add(parts[0])
                     _make_folder(os.path.join(self.folder, parts[0]))
@@ -144,12 +144,18 @@ class Writer:
 
     def commit(self) -> None:
         """Put every file written in atomic mode in place, each by an atomic rename (the pending
-        files may include some that another process wrote, in its own scratch folder). Ctrl-C
-        waits till all are in place: a site is never left half old, half new."""
+        files may include some that another process wrote, in its own scratch folder), making the
+        folders they go in only now. Ctrl-C waits till all are in place: a site is never left half
+        old, half new."""
         if not self.pending:
             return
         with uninterrupted():
+            made: set[str] = set()
             for tmp, target in self.pending:
+                parent = os.path.dirname(target)
+                if parent not in made:
+                    _make_folder(parent)
+                    made.add(parent)
                 os.replace(tmp, target)
             self._clear()
 

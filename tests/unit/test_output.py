@@ -204,6 +204,23 @@ def test_ctrl_c_during_an_update_comes_once_every_file_is_in_place(tmp_path: Pat
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_an_update_makes_the_folders_of_its_files_only_when_they_are_put_in_place(tmp_path: Path) -> None:
+    """A failed incremental build leaves the site as it was: not even an empty folder (the new
+    search files of a large catalogue go in a folder of their own)."""
+    site = tmp_path / "_site"
+    site.mkdir()
+    writer = output.Writer(site, atomic=True)
+    writer.write(OutputFile(PurePosixPath("search/0123abcd/t0.json"), b"[]"))
+    writer.write(OutputFile(PurePosixPath("papers/new/index.html"), b"new"))
+    assert list(site.iterdir()) == []
+    writer.discard()
+    assert list(site.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+    writer = output.Writer(site, atomic=True)
+    writer.write(OutputFile(PurePosixPath("search/0123abcd/t0.json"), b"[]"))
+    writer.commit()
+    assert site_files(site) == {"search/0123abcd/t0.json": b"[]"}
+
+
 def test_ctrl_c_during_a_site_swap_comes_once_the_new_site_is_in_place(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "_site"
