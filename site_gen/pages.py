@@ -65,7 +65,7 @@ def other_specs(site: Site, keys: Mapping[str, str], salt: str) -> list[PageSpec
     cards = {p.slug: repr((p.slug, keys[p.slug], [names.get(t) for t in p.tags])) for p in site.papers}
     specs: list[PageSpec] = []
     for listing in listings(site):
-        key = _key(salt, repr((listing.url, listing.page, listing.pages, listing.total, listing.tag)),
+        key = _key(salt, repr((listing.url, listing.title, listing.page, listing.pages, listing.total, listing.tag)),
                    *[cards[p.slug] for p in listing.papers])
         specs.append(PageSpec(listing.url, "listing", key, listing=listing))
     shows: dict[str, Callable[[], object]] = {  # what each single page shows

@@ -73,6 +73,25 @@ def test_incremental_equals_full(tmp_path: Path, change: Callable[[Path], None])
         assert report.incremental and report.rendered < 10
 
 
+def test_an_author_respelled_in_their_newest_paper_is_renamed_on_every_page_of_their_list(tmp_path: Path):
+    """An author's page is titled with the spelling of their newest paper: its later pages change
+    too, though the papers they show do not."""
+    root = catalogue(tmp_path / "inc")
+    for n in (1, 2, 3):  # paper 3 is the newest; with two papers a page, the list has two pages
+        path = root / f"content/papers/paper-0{n}.md"
+        path.write_text(path.read_text().replace("---\nAbstract", "authors: [Ada Lovelace]\n---\nAbstract", 1))
+    build(config.load(root), root / "_site")
+    assert (root / "_site/authors/ada-lovelace/page/2/index.html").is_file()
+    path = root / "content/papers/paper-03.md"
+    path.write_text(path.read_text().replace("Ada Lovelace", "Ada LOVELACE"))
+    build(config.load(root), root / "_site")
+    fresh = tmp_path / "full"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("_site*", ".cache"))
+    build(config.load(fresh), fresh / "_site", use_cache=False)
+    assert "Ada LOVELACE" in (fresh / "_site/authors/ada-lovelace/page/2/index.html").read_text()
+    assert snapshot(root / "_site") == snapshot(fresh / "_site")
+
+
 def test_unchanged_rebuild_renders_nothing(tmp_path: Path):
     root = catalogue(tmp_path / "s")
     build(config.load(root), root / "_site")
