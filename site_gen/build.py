@@ -161,7 +161,8 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None, d
 
         written = None
         if previous:
-            written = update(out, renderer, specs, extras, bibtex, previous, searched, report, late().missing)
+            written = update(out, renderer, specs, extras, bibtex, previous, searched, report,
+                             late().missing | cache.shown_pages())
         if written is None:
             written = full_build(renderer, specs, extras, bibtex, report, jobs, cache,
                                  staging or output.Staging(out, detach), searched() if staging else None, ahead)
@@ -471,7 +472,8 @@ def full_build(renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[
 def update(out: Path, renderer: Renderer, specs: Sequence[PageSpec], extras: Callable[[], list[OutputFile]],
            bibtex: Callable[[], OutputFile], previous: Manifest, searched: Callable[[], Searched | None],
            report: BuildReport, missing: set[str]) -> Written | None:
-    """Render only pages whose inputs changed or that are ``missing`` from ``out``, then replace them
+    """Render only pages whose inputs changed or that are ``missing`` from ``out`` (or that the preview
+    wrote since the last build that succeeded: ``BuildCache.shown_pages``), then replace them
     one file at a time; everything is made before anything is written. ``searched()``: the new search
     files, if any.
 

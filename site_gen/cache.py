@@ -11,7 +11,7 @@ import hashlib
 import os
 import pickle
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,7 @@ PAPER_BUCKETS = 16  # the papers are saved in parts: an edit rewrites the part o
 PAPER_FILES = tuple(f"papers-{n:02d}.pickle" for n in range(PAPER_BUCKETS))
 RELATED_LISTS = "related-lists.pickle"
 FEEDS_FILE = "feeds.pickle"
+SHOWN_FILE = "shown.txt"  # pages the preview wrote since the last build that succeeded
 CACHE_FILES = (*PAPER_FILES, "bibtex.pickle", "search-memo.pickle", RELATED_FILE, RELATED_LISTS, FEEDS_FILE,
                "manifest.pickle")  # manifest last
 
@@ -127,10 +128,31 @@ class BuildCache:
             for name in CACHE_FILES:
                 with contextlib.suppress(FileNotFoundError):
                     os.replace(self._pending(name), self.dir / name)
+            if self.enabled:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.dir / SHOWN_FILE)  # written again by this build, if they changed
         for left in self.dir.glob(".*.pending-*") if self.enabled else ():
             owner = left.name.rpartition("-")[2]
             if owner.isdigit() and int(owner) != self.owner and not process_alive(int(owner)):
                 left.unlink(missing_ok=True)
+
+    def shown_pages(self) -> set[str]:
+        """The output paths of the pages the preview wrote (``add_shown_pages``) since the last
+        build that succeeded: the manifest's keys say nothing of what they hold."""
+        try:
+            return set((self.dir / SHOWN_FILE).read_text("utf-8").splitlines()) if self.enabled else set()
+        except (OSError, UnicodeDecodeError):
+            return set()
+
+    def add_shown_pages(self, paths: Iterable[str]) -> None:
+        """Note, before the preview writes them, pages that the next build must write again even
+        if their keys did not change: an edit shown at once, then undone after its build failed."""
+        if not self.enabled:
+            return
+        self.dir.mkdir(exist_ok=True)
+        tmp = self.dir / f".{SHOWN_FILE}.{os.getpid()}.tmp"
+        tmp.write_text("".join(f"{p}\n" for p in sorted(self.shown_pages() | set(paths))), "utf-8")
+        os.replace(tmp, self.dir / SHOWN_FILE)
 
     def discard(self) -> None:
         for name in CACHE_FILES:

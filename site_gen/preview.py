@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import content, output
 from .build import Warm, load_taxonomy
+from .cache import BuildCache
 from .errors import errors_only
 from .pages import PageSpec
 from .render import Renderer, template_syntax_errors
@@ -67,6 +68,7 @@ def show_edit(warm: Warm, out: Path, paths: Sequence[Path]) -> tuple[int, Warm] 
         return None
     renderer = Renderer(site, warm.theme, warm.cite_keys)
     pages = [page for spec in specs for page in renderer.render_spec(spec)]
+    BuildCache(config.root).add_shown_pages(str(page.path) for page in pages)  # if its build fails
     writer = output.Writer(out, atomic=True)
     try:
         writer.write_all(pages)

@@ -49,6 +49,32 @@ def test_an_edited_title_shows_on_its_page_listings_and_related_lists(tmp_path: 
     assert snapshot(root / "_site") == snapshot(fresh / "_site")
 
 
+def test_an_edit_shown_then_undone_after_its_build_failed_leaves_no_page_behind(tmp_path: Path):
+    """The preview shows an edit at once; its build fails (here on another file); the edit is
+    undone, so that every page's key is the last good build's again: the pages the preview wrote
+    are written again all the same."""
+    from site_gen.errors import BuildFailed
+
+    root = catalogue(tmp_path / "s")
+    report = build(config.load(root), root / "_site")
+    assert report.warm is not None
+    path, other = root / "content/papers/paper-03.md", root / "content/papers/paper-10.md"
+    original, other_original = path.read_text(), other.read_text()
+    path.write_text(original.replace("Paper 3 on speech", "A retitled paper"))
+    assert show_edit(report.warm, root / "_site", [path]) is not None
+    other.write_text(other_original.replace("title:", "title: [", 1))
+    with pytest.raises(BuildFailed):
+        build(config.load(root), root / "_site")
+    path.write_text(original)
+    other.write_text(other_original)
+    build(config.load(root), root / "_site")
+    fresh = tmp_path / "full"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("_site*", ".cache"))
+    build(config.load(fresh), fresh / "_site", use_cache=False)
+    assert snapshot(root / "_site") == snapshot(fresh / "_site")
+    assert not (root / ".cache/shown.txt").exists()
+
+
 def test_a_new_date_moves_the_paper_between_listing_pages(tmp_path: Path):
     root = catalogue(tmp_path / "d")
     (root / "site.yaml").write_text((root / "site.yaml").read_text().replace("page_size: 2\n", "page_size: 10\n"))
