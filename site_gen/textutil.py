@@ -94,10 +94,12 @@ def strip_control(text: str) -> str:
 @lru_cache(maxsize=1 << 16)  # each paper's text is asked for by the page, feeds, metadata and search
 def plain_text(markdown: str) -> str:
     """Readable one-line text: Markdown marks and LaTeX commands removed, math kept as its symbols."""
-    text = _MD_LINK.sub(r"\1", markdown) if "](" in markdown else markdown
+    text = markdown
     escaped = "\\" in text
     if escaped:  # an escaped character is itself, not a mark: kept apart until the marks are gone
         text = _MD_ESCAPE.sub(lambda m: chr(_ESCAPED_BASE + ord(m[1])), tex_text(text))
+    if "](" in text:  # a link's text (``[text\](url)`` is not a link: its ``]`` is escaped)
+        text = _MD_LINK.sub(r"\1", text)
     if "\n" in text or _MD_BLOCK.match(text):
         text = _MD_BLOCK.sub("", text)
     if any(char in text for char in _DROPPED):

@@ -30,6 +30,9 @@ def test_tex_reads_as_a_reader_would_say_it(tex: str, text: str) -> None:
     ("**Bold *and* em** and ***both***, `a*b` and $x^*$", "Bold and em and both, a*b and x^*"),
     ("Q*: A* search for $5 and $6 more, 2 * 3", "Q*: A* search for $5 and $6 more, 2 * 3"),
     ("- a list item", "a list item"),
+    ("see [the code](https://example.org/a_(b)) here", "see the code here"),
+    (r"a [link\](javascript:alert(1)) as text", "a [link](javascript:alert(1)) as text"),
+    (r"\[1](x) and [a \] b](https://example.org)", "[1](x) and a ] b"),
 ])
 def test_escaped_characters_are_text_and_marks_are_dropped(markdown: str, text: str) -> None:
     assert plain_text(markdown) == text
