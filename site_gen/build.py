@@ -255,7 +255,7 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
         tasks += [partial(renderer.prepare, chunk) for chunk in tapered(site.papers, jobs, len(site.papers) // 64 + 1)]
     work = stack.enter_context(Forked(tasks, jobs))
     if search_at is not None and staging is None:
-        stack.callback(_remove_unused, work, search_at)
+        stack.callback(_remove_unused, work, search_at, out)
 
     def related() -> Related:
         lists: Related = work.result(related_at)  # claimed here at once, unless a worker is free
@@ -394,9 +394,15 @@ def _write_search(site: Site, folder: Path, cache: BuildCache) -> Done:
 Related = dict[str, tuple[str, ...]]  # slug -> slugs of related papers
 
 
-def _remove_unused(work: Forked, index: int) -> None:
-    """The search files a worker wrote (task ``index``) for a build that did not put them in place."""
+def _remove_unused(work: Forked, index: int, out: Path) -> None:
+    """The search files a worker wrote (task ``index``) for a build that did not put them in place.
+    A build stopped (or failed) while the worker still makes them does not wait for it: the
+    worker is stopped, and the scratch folder it wrote them in removed."""
     if not work.started(index):
+        return
+    if work.running(index):
+        work.close()
+        output.remove_leftovers(out)
         return
     try:
         pending = work.result(index).pending

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -177,6 +177,13 @@ def test_pages_rendered_while_a_worker_makes_the_search_are_those_of_a_serial_bu
     assert snapshot(root / "_site") == parallel
 
 
+def break_paper_template(root: Path) -> None:
+    """A theme override whose paper template fails when a page is rendered."""
+    (root / "overrides/templates").mkdir(parents=True)
+    (root / "overrides/templates/paper.html").write_text("{{ no_such_variable }}")
+    (root / "site.yaml").write_text((root / "site.yaml").read_text() + "theme_dir: overrides\n")
+
+
 def test_a_failed_incremental_build_leaves_no_search_file_behind(tmp_path: Path, forked: None):
     from site_gen.errors import BuildFailed
 
@@ -184,13 +191,42 @@ def test_a_failed_incremental_build_leaves_no_search_file_behind(tmp_path: Path,
     build(config.load(root), root / "_site", jobs=2)
     before = snapshot(root / "_site")
     edit(root)  # the search files change: a worker writes them while the pages render
-    (root / "templates").mkdir()
-    (root / "templates" / "paper.html").write_text("{{ no_such_variable }}")
-    (root / "site.yaml").write_text((root / "site.yaml").read_text() + "theme_dir: .\n")
+    break_paper_template(root)
     with pytest.raises(BuildFailed):
         build(config.load(root), root / "_site", jobs=2)
     assert snapshot(root / "_site") == before
     assert [p.name for p in root.iterdir() if p.name.startswith("_site")] == ["_site"]
+
+
+def test_a_failed_incremental_build_does_not_wait_for_its_search(tmp_path: Path):
+    """A build that fails (or is stopped, in the preview) while its worker still makes the search
+    files stops that worker and removes what it wrote, without waiting for it."""
+    from site_gen import output
+    from site_gen.build import Searched, _remove_unused
+    from site_gen.model import OutputFile
+    from site_gen.parallel import Forked
+
+    out = tmp_path / "_site"
+    out.mkdir()
+    making = tmp_path / "making-the-search"
+
+    def search() -> Searched:
+        writer = output.Writer(out, atomic=True)
+        writer.write(OutputFile(PurePosixPath("search/0123abcd/t0.json"), b"[]"))
+        making.touch()
+        time.sleep(30)
+        return Searched([], {}, writer.pending, 2)
+
+    with Forked([search, lambda: None], jobs=2) as work:  # the one worker starts on the search
+        deadline = time.monotonic() + 30
+        while not making.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert making.exists()
+        started = time.monotonic()
+        _remove_unused(work, 0, out)
+        assert time.monotonic() - started < 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "making-the-search"]
+    assert list(out.iterdir()) == []
 
 
 def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, forked: None):
