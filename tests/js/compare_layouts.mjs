@@ -8,9 +8,11 @@
 // search/documents.json (whole), built from the same papers.
 //
 // For each query, an engine that has loaded nothing yet (a fresh page) runs it on the split
-// layout, and one engine runs it on the whole index. The check passes when
-//   1. both give the same results: the same refs with the same scores in the same order (all
-//      of them with "all", else the top ten), or the same query error;
+// layout, and so does one engine that has run every query before it (a page that has been
+// searched: its shards must not change the results), and one engine runs it on the whole index.
+// The check passes when
+//   1. all three give the same results: the same refs with the same scores in the same order
+//      (all of them with "all", else the top ten), or the same query error;
 //   2. on the whole layout, a query in lunr syntax gives lunr.js's own top ten
 //      (lunr.Index.load of lunr-index.json, then index.search), unless the engine refused a
 //      term of wildcards only (`*`);
@@ -34,6 +36,7 @@ const documents = JSON.parse(readFileSync(path.join(spec.whole, "search/document
 const lunrIndex = lunr.Index.load(JSON.parse(readFileSync(path.join(spec.whole, "search/lunr-index.json"), "utf8")));
 const n = spec.all ? Infinity : 10;
 const report = { failures: [], queries: [] };
+const reused = await openEngine(spec.split, { index: "search/manifest.json" });
 
 const every = spec.documents_every || 1;
 for (const [i, q] of spec.queries.entries()) {
@@ -54,6 +57,11 @@ for (const [i, q] of spec.queries.entries()) {
     report.failures.push(`query ${JSON.stringify(q)}: split and whole layouts differ`);
     entry.split = Array.isArray(got) ? got.slice(0, 5) : got;
     entry.whole = Array.isArray(want) ? want.slice(0, 5) : want;
+  }
+  const again = await top(reused.engine, q, n);
+  if (JSON.stringify(again) !== JSON.stringify(want)) {
+    report.failures.push(`query ${JSON.stringify(q)}: an engine that ran the queries before it differs`);
+    entry.reused = Array.isArray(again) ? again.slice(0, 5) : again;
   }
   // The engine reads "word: " as punctuation (pasted titles): such queries are not lunr syntax;
   // and it refuses a term of wildcards only, which lunr.js takes for every term of the index.

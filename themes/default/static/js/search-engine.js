@@ -470,8 +470,11 @@
             ? this.index.pipeline.runString(clause.term, { fields: clause.fields })
             : [clause.term];
           for (const term of terms) {
-            const fuzzy = 'editDistance' in clause && clause.editDistance > 0;
-            const star = fuzzy || 'editDistance' in clause ? -1 : term.indexOf('*');
+            // A clause with an edit distance, even ~0, is a fuzzy string to lunr.js
+            // (TokenSet.fromFuzzyString), in which a `*` stands for exactly one character:
+            // expanded against the dictionary, as are a leading `*` and a real edit distance.
+            const star = term.indexOf('*');
+            const fuzzy = 'editDistance' in clause && (clause.editDistance > 0 || star >= 0);
             if (fuzzy || star === 0) expand.push(Object.assign({}, clause, { term }));
             else if (star > 0) shards.push(...this.shardsOfPrefix(term.slice(0, star)));
             else shards.push(this.shardOf(term));
