@@ -247,6 +247,7 @@ def test_split_layout_gives_the_whole_index_results(node: str, tmp_path: Path) -
     assert by_query["bogus:word"]["hits"].startswith("QueryError")
     for lone in ("*", "title:*", "speech *"):  # lunr.js would match every term: refused at once
         assert by_query[lone]["hits"] == "QueryError: a wildcard needs letters with it"
+    assert isinstance(by_query["speech : model"]["hits"], int) and by_query["speech : model"]["hits"] > 0
     assert by_query["transformer"]["files"] <= 4  # the manifest and the shards of its terms
 
 
