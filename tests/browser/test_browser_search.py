@@ -278,6 +278,22 @@ def test_a_lone_backslash_is_explained_as_a_backslash(page: Page, root_url: str,
     assert console.errors == []
 
 
+@pytest.mark.parametrize("query", ["speech~3", "representations~12", "title:mamba~8 speech"])
+def test_a_large_edit_distance_is_explained_at_once(page: Page, root_url: str, console: Any, query: str) -> None:
+    """lunr.js's fuzzy terms grow exponentially with the edit distance: `representations~12` took
+    more memory than a tab has, and `speech~8` ten seconds."""
+    page.goto(root_url + "search/?q=" + quote_plus(query))
+    notice = page.locator("#search-notice")
+    expect(notice).to_contain_text("could not be read")
+    expect(notice).to_contain_text("A “~” allows at most 2 typos in a word, as in speach~1")
+    expect(page.locator(RESULTS)).to_have_count(0)
+    type_in_header(page, query)
+    expect(page.locator(".search-popup-msg")).to_contain_text("A “~” allows at most 2 typos in a word")
+    page.goto(root_url + "search/?q=" + quote_plus("speech~2"))  # the limit itself is searched
+    expect(page.locator(RESULTS).first).to_be_visible()
+    assert console.errors == []
+
+
 def test_only_common_words_are_named_as_too_common(page: Page, root_url: str, console: Any) -> None:
     page.goto(root_url + "search/?q=" + quote_plus("The of and the"))
     expect(page.locator("#search-status")).to_have_text(

@@ -247,6 +247,13 @@ def test_split_layout_gives_the_whole_index_results(node: str, tmp_path: Path) -
     assert by_query["bogus:word"]["hits"].startswith("QueryError")
     for lone in ("*", "title:*", "speech *"):  # lunr.js would match every term: refused at once
         assert by_query[lone]["hits"] == "QueryError: a wildcard needs letters with it"
+    for lone in ("\\", "speech \\"):  # a backslash that escapes nothing
+        assert by_query[lone]["hits"] == "QueryError: a backslash needs a character after it"
+    for far in ("speech~3", "representations~12", "title:mamba~8 speech"):  # minutes, or out of memory
+        assert by_query[far]["hits"] == "QueryError: an edit distance of at most 2 is searched"
+    assert isinstance(by_query["speech~2"]["hits"], int) and by_query["speech~2"]["hits"] > 0
+    # In a fuzzy term (~0 too) a * is one character: terms of five letters that start with "acti"
+    assert 0 < by_query["acti*~0"]["hits"] < by_query["acti*"]["hits"]
     assert isinstance(by_query["speech : model"]["hits"], int) and by_query["speech : model"]["hits"] > 0
     assert by_query["transformer"]["files"] <= 4  # the manifest and the shards of its terms
 

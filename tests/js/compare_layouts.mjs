@@ -14,11 +14,12 @@
 //   1. all three give the same results: the same refs with the same scores in the same order
 //      (all of them with "all", else the top ten), or the same query error;
 //   2. on the whole layout, a query in lunr syntax gives lunr.js's own top ten
-//      (lunr.Index.load of lunr-index.json, then index.search), unless the engine refused a
-//      term of wildcards only (`*`). Where the engine reads a colon as punctuation
-//      ("MossFormer2: Combining", "speech : model"), lunr.js must reject the query as written,
-//      and the engine must give lunr.js's top ten of the query it made (when that is still
-//      lunr syntax);
+//      (lunr.Index.load of lunr-index.json, then index.search), unless the engine refused it:
+//      a term of wildcards only (`*`), an empty term (a lone `\`), or an edit distance above
+//      its limit (which would take lunr.js seconds, or all its memory). Where the engine reads
+//      a colon as punctuation ("MossFormer2: Combining", "speech : model"), lunr.js must reject
+//      the query as written, and the engine must give lunr.js's top ten of the query it made
+//      (when that is still lunr syntax);
 //   3. for every "documents_every"-th query (default: each), the first "documents" results of
 //      the split engine, once documents(results) resolved, hold what documents.json holds for
 //      them, and with {tags: true} every result holds its tags (in any order until its document
@@ -76,8 +77,10 @@ for (const [i, q] of spec.queries.entries()) {
     report.failures.push(`query ${JSON.stringify(q)}: an engine that ran the queries before it differs`);
     entry.reused = Array.isArray(again) ? again.slice(0, 5) : again;
   }
-  // The engine refuses a term of wildcards only, which lunr.js takes for every term of the index.
-  const refused = !Array.isArray(want) && /^QueryError: a wildcard needs letters/.test(want.error);
+  // The engine refuses what lunr.js would take for every term of the index (`*`), an empty term
+  // (a lone backslash), and edit distances that would take lunr.js seconds or all its memory.
+  const refused = !Array.isArray(want)
+    && /^QueryError: (a wildcard needs letters|a backslash needs|an edit distance of at most)/.test(want.error);
   // It reads "word: " after a word that is not a field, and a lone ":", as punctuation (pasted
   // titles): only where lunr.js cannot read the query as written.
   const text = whole.engine.prose(q.trim());

@@ -30,7 +30,8 @@
  * Queries: plain words are searched as written and as prefixes (`quant` finds `quantization`);
  * a query with lunr syntax (`title:x`, `x*`, `+x -y`, `x^2`, `x~1`) goes to lunr.js as it is,
  * except that "word: " after a word that is not a field is read as punctuation (pasted titles)
- * and that a term of wildcards only (`*`, which lunr.js takes for every term) is a QueryError.
+ * and that a term of wildcards only (`*`, which lunr.js takes for every term), an empty term (a
+ * lone `\`) and an edit distance above MAX_EDIT_DISTANCE (2) are QueryErrors.
  *
  * In a page, the engine runs in a Web Worker started from this same file (`options.worker:
  * false`, or a browser that cannot start it, keeps it in the page): a broad query of a large
@@ -55,6 +56,11 @@
   const PREFIX_BOOST = 0.2;
   const STEM_MIN = 4;
   const STEM_CUT = 6;
+  // The largest edit distance (`speach~2`) searched. lunr.js builds every spelling within the
+  // distance, a number that grows exponentially with it: at 10,000 papers `a~3` takes 2 s and
+  // `model~4` 3 s, `speech~8` 10 s, and `representations~12` runs out of memory; within 2,
+  // every word takes under 1 s. Beyond 2 a word matches nearly every paper anyway.
+  const MAX_EDIT_DISTANCE = 2;
   const SPLIT_LAYOUT = 'lunr-shards';
   const SPLIT_FORMAT = 2;
   // A posting's metadata: the index keeps none, and lunr.js only reads a posting's (cloning
@@ -228,9 +234,11 @@
     }
 
     /* The clauses of a query in lunr syntax; rejects with a QueryError when lunr.js cannot parse
-     * it, or when a term is only wildcards (`*`, `title:*`, `-*`): lunr.js would match it with
+     * it, when a term is only wildcards (`*`, `title:*`, `-*`): lunr.js would match it with
      * every term of the index, which takes it tens of seconds on a large catalogue (for `+*`
-     * and `-*`, minutes) to give every paper, or none. */
+     * and `-*`, minutes) to give every paper, or none; when a term is empty (a lone `\`, which
+     * escapes nothing); or when an edit distance is above MAX_EDIT_DISTANCE (seconds, minutes,
+     * or more memory than a tab has). */
     parse(query) {
       const parsed = new this.lunr.Query(this.index.fields);
       try {
@@ -238,8 +246,14 @@
       } catch (error) {
         throw queryError(error);
       }
+      if (parsed.clauses.some((clause) => !clause.term)) {
+        throw new QueryError('a backslash needs a character after it');
+      }
       if (parsed.clauses.some((clause) => !clause.term.replace(/\*/g, ''))) {
         throw new QueryError('a wildcard needs letters with it');
+      }
+      if (parsed.clauses.some((clause) => clause.editDistance > MAX_EDIT_DISTANCE)) {
+        throw new QueryError('an edit distance of at most ' + MAX_EDIT_DISTANCE + ' is searched');
       }
       return parsed;
     }
@@ -922,5 +936,5 @@
   }
 
   if (inWorker) serve();
-  else window.SiteSearchEngine = Object.freeze({ load, QueryError, isPlain, trim, words });
+  else window.SiteSearchEngine = Object.freeze({ load, QueryError, isPlain, trim, words, MAX_EDIT_DISTANCE });
 })();

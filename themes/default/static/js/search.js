@@ -130,11 +130,13 @@
     return base + 'search/' + (text ? '?' + text : '');
   }
 
-  /* lunr.js's parse errors for `query`, in words a reader can act on. */
-  function queryErrorMessage(error, query) {
+  /* lunr.js's parse errors, and the engine's refusals, in words a reader can act on. */
+  function queryErrorMessage(error) {
     const detail = String((error && error.message) || '');
-    if (/^a wildcard needs letters/.test(detail) && !query.includes('*')) { // an empty word: a lone backslash
-      return 'A “\\” alone has no meaning: it makes the character after it part of a word.';
+    const most = detail.match(/^an edit distance of at most (\d+)/);
+    if (most) {
+      return 'A “~” allows at most ' + most[1] + ' typos in a word, as in speach~1: more would match nearly every'
+        + ' paper, and take seconds.';
     }
     const field = detail.match(/^unrecognised field '([^']*)'/);
     if (field && field[1]) {
@@ -149,6 +151,7 @@
       [/BOOST|^boost/, 'A “^” goes right after a word and needs a number, as in mamba^10.'],
       [/EDIT_DISTANCE|^edit distance/, 'A “~” goes right after a word and needs a number, as in speach~1.'],
       [/^a wildcard needs letters/, 'A “*” stands for the rest of a word: write it with letters, as in quantiz* or *former.'],
+      [/^a backslash needs/, 'A “\\” alone has no meaning: it makes the character after it part of a word.'],
     ];
     for (const [pattern, text] of rules) if (pattern.test(detail)) return text;
     return 'It has a special character (: ^ ~ * + -) in a place where it has no meaning.';
@@ -307,7 +310,7 @@
         if (mine !== generation) return;
         shown = '';
         if (isQueryError(error)) {
-          showMessage(queryErrorMessage(error, query));
+          showMessage(queryErrorMessage(error));
           say('The search could not be read.');
           return;
         }
@@ -706,7 +709,7 @@
           return;
         }
         const words = plainWords(state.query);
-        const nodes = [el('strong', { text: 'This search could not be read. ' }), queryErrorMessage(error, state.query)];
+        const nodes = [el('strong', { text: 'This search could not be read. ' }), queryErrorMessage(error)];
         if (words) nodes.push(' ', retryLink(words, 'Search for ' + quoted(words) + ' instead'));
         showNotice(nodes);
         return;
