@@ -153,7 +153,8 @@ def load_lenient(root: Path, overrides: dict[str, Any] | None = None,
     """Like ``load``, but a bad setting is left at its default and reported, so that a build can
     report the problems of the configuration and of the content at once. A folder with neither
     site.yaml nor content/ is not a catalogue (site-gen run in the wrong folder would build an
-    empty site there). ``new_content``: the content folder may be missing (an import creates it)."""
+    empty site there), nor is it for an import (which would write content/ there).
+    ``new_content``: the content folder that site.yaml names may be missing (an import creates it)."""
     path = root / CONFIG_FILE
     display = CONFIG_FILE
     values: dict[str, Any] = {}
@@ -170,10 +171,12 @@ def load_lenient(root: Path, overrides: dict[str, Any] | None = None,
             problems = [exc.diagnostic]
         except OSError as exc:
             problems = [Diagnostic(display, 0, f"cannot read: {exc.strerror}")]
-    elif not new_content and not (root / FIELDS["content_dir"].default).is_dir():
+    elif not (root / FIELDS["content_dir"].default).is_dir():
+        hint = "run site-gen in the catalogue's folder, or name it with --root"
+        if new_content:
+            hint += f"; to start a new catalogue here, write its {CONFIG_FILE} first"
         problems = [Diagnostic(str(root.absolute()), 0, f"not a catalogue: no {CONFIG_FILE} and no "
-                               f"{FIELDS['content_dir'].default}/ folder here",
-                               "run site-gen in the catalogue's folder, or name it with --root")]
+                               f"{FIELDS['content_dir'].default}/ folder here", hint)]
     overrides = dict(overrides or {})
     for key, env in (("base_url", "BASE_URL"), ("site_url", "SITE_URL")):
         if overrides.get(key) is None and os.environ.get(env):

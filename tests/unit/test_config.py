@@ -10,7 +10,7 @@ import pytest
 from site_gen import config
 from site_gen.cli import main
 from site_gen.errors import BuildFailed
-from tests.conftest import make_site, paper_text
+from tests.conftest import REPO, make_site, paper_text
 
 
 def problems(root: Path) -> list[str]:
@@ -75,6 +75,23 @@ def test_a_folder_that_is_not_a_catalogue_is_an_error_not_an_empty_site(
     assert err[0] == (f"{tmp_path}: not a catalogue: no site.yaml and no content/ folder here "
                       "(run site-gen in the catalogue's folder, or name it with --root)")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["papers"]
+
+
+def test_an_import_outside_a_catalogue_is_refused_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """site-gen import run in docs/ wrote docs/content/papers/; a new catalogue starts with its site.yaml."""
+    source = REPO / "tests" / "fixtures" / "samples" / "arxiv_atom_classic_2entries.xml"
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    assert main(["import", "--root", str(folder), "arxiv", str(source)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"{folder}: not a catalogue: no site.yaml and no content/ folder here (run site-gen in the "
+                   "catalogue's folder, or name it with --root; to start a new catalogue here, write its "
+                   "site.yaml first)", "site-gen import: 1 problem; nothing was written"]
+    assert list(folder.iterdir()) == []
+    (folder / "site.yaml").write_text("title: T\n", encoding="utf-8")
+    assert main(["import", "--root", str(folder), "arxiv", str(source)]) == 0
+    assert len(list((folder / "content" / "papers").glob("*.md"))) == 2
 
 
 def test_a_catalogue_needs_only_one_of_site_yaml_and_content(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
