@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
@@ -131,6 +132,39 @@ def latex_to_text(value: str, *, markdown: bool = False) -> str:
     text = _decode(_QUOTE.sub("\u2018", text.replace("\\$", dollar) if markdown else text))
     maths = iter([unspaced_math(value[start:end]) for start, end in spans])
     return re.sub(mark, lambda _: next(maths, ""), text).replace(dollar, "\\$")
+
+
+_ACCENTED = r"(?:\{\s*(?:\\[ij]|[A-Za-z])\s*\}|\\[ij](?![A-Za-z])|[A-Za-z])"  # o, {o}, \i, {\i}
+_ACCENT = (rf"\\[\"'`^~=.]{_ACCENTED}"  # \"o, \'{e}, \^\i
+           rf"|\\[uvHckrbd](?:\{{\s*(?:\\[ij]|[A-Za-z])\s*\}}|\s+[A-Za-z](?![A-Za-z]))")  # \v{c}, \c c
+_LETTER = r"\\(?:ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])"  # \ss, \o, \AA
+_TEX_TEXT = re.compile(
+    rf"\{{(?:{_ACCENT}|{_LETTER})\}}"  # {\"o}, {\ss}
+    rf"|{_ACCENT}"
+    rf"|{_LETTER}(?:\{{\}}|\s*)"  # \ss{}, \o rn: TeX takes the space after a control word
+    r"|\\[&%#_]"
+)
+
+
+def tex_accents(value: str) -> str:
+    """Plain text (an arXiv title or author's name) with its TeX accents and letters as Unicode
+    (``G\\"odel``, ``{\\'e}``, ``\\v{c}``, ``\\ss``) and ``\\&``, ``\\%``, ``\\#``, ``\\_`` as the
+    characters; everything else, math (``$\\alpha$``) and other backslashes above all, as written.
+    An accent that makes no single letter (``\\"q``) is left as written too."""
+    if "\\" not in value:
+        return value
+    spans = math_spans(value)
+    pieces, last = [], 0
+    for start, end in [*spans, (len(value), len(value))]:
+        pieces += [_TEX_TEXT.sub(_tex_letter, value[last:start]), value[start:end]]
+        last = end
+    return "".join(pieces)
+
+
+def _tex_letter(match: re.Match[str]) -> str:
+    tex = match.group()
+    text = unicodedata.normalize("NFC", _decode(tex.rstrip()))
+    return text if len(text) == 1 else tex
 
 
 _LIST = re.compile(r"\\(begin|end)\{(itemize|enumerate)\}")

@@ -30,7 +30,9 @@ abstract are required (else it is skipped with a warning); the id (``<id>``,
 ``arxiv:doi`` gives ``doi`` and ``arxiv:journal_ref`` gives ``venue``, its TeX
 accents as Unicode (the feeds spell them ``arxiv:DOI`` and
 ``arxiv:journal_reference``); the authors are the ``<author>`` names or the
-names of ``<dc:creator>`` (an ``et al.`` left out); the primary
+names of ``<dc:creator>`` (an ``et al.`` left out). The title's and the
+authors' TeX accents and letters (``G\\"odel``, ``\\v{c}``, ``\\ss``) become Unicode
+too, their math and any other backslash staying as written; the primary
 category and the others give the extra key ``categories``, primary first.
 
 The date is the API's ``<published>`` (the first version's submission). A
@@ -54,7 +56,7 @@ from xml.parsers import expat
 from ..errors import Diagnostic, ImportFailed
 from ..model import PaperDraft
 from . import ImportResult
-from ._latex import latex_to_text
+from ._latex import latex_to_text, tex_accents
 from ._text import (
     Unread,
     arxiv_abstract,
@@ -336,7 +338,7 @@ def _rfc822_day(value: str) -> str:
 
 def _draft(record: _Record) -> PaperDraft | str:
     """The record's draft, or why it was skipped."""
-    title = collapse(record.title)
+    title = collapse(tex_accents(record.title))
     abstract = arxiv_abstract(record.summary)
     if not title:
         return "skipped an entry without a title"
@@ -348,7 +350,7 @@ def _draft(record: _Record) -> PaperDraft | str:
         title=title,
         abstract=abstract,
         date=_date(record, ident),
-        authors=record.authors,
+        authors=tuple(collapse(tex_accents(name)) for name in record.authors),
         arxiv=ident,
         doi=doi_id(record.doi),
         venue=collapse(latex_to_text(record.venue) if "\\" in record.venue else record.venue) or None,

@@ -290,3 +290,29 @@ def test_elements_it_does_not_know_are_named_in_one_warning_and_known_ones_are_n
     (unread,) = warnings
     assert unread.severity == "warning" and unread.line == 3
     assert unread.message == "fields not imported (in how many entries): arxiv:license (2), x (1)"
+
+
+def test_tex_accents_in_titles_and_authors_become_unicode_as_in_the_journal_ref():
+    """``G\\"odel`` was stored as written (slug ``on-the-g-odel-machine``), while the journal
+    reference of the same entry was converted."""
+    api = (
+        '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">'
+        "<entry><id>http://arxiv.org/abs/2401.00001v1</id><published>2024-01-01T00:00:00Z</published>"
+        '<title>On the G\\"odel Machine: $\\alpha$-rules, \\(\\"o\\) and A\\B \\"q at 100\\%</title>'
+        "<summary>S</summary><author><name>Kurt G\\\"odel</name></author>"
+        "<author><name>Bj{\\o}rn Ko\\v{c}i\\v{s}</name></author>"
+        "<arxiv:journal_ref>Caf\\'e 1 (2024)</arxiv:journal_ref></entry></feed>"
+    )
+    [draft], warnings = parse(api, "x.xml")
+    assert warnings == [] and draft.venue == "Caf\u00e9 1 (2024)"
+    assert draft.title == 'On the G\u00f6del Machine: $\\alpha$-rules, \\(\\"o\\) and A\\B \\"q at 100%'
+    assert draft.authors == ("Kurt G\u00f6del", "Bj\u00f8rn Ko\u010di\u0161")
+    rss = (
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><item>'
+        "<title>Erd\\H{o}s on {\\ss}</title><link>https://arxiv.org/abs/2402.00001</link>"
+        "<description>arXiv:2402.00001v1 Announce Type: new Abstract: S</description>"
+        "<guid>oai:arXiv.org:2402.00001v1</guid><pubDate>Mon, 05 Feb 2024 00:00:00 -0500</pubDate>"
+        "<dc:creator>Kurt G\\\"odel, Fran\\c{c}ois Caf\\'e</dc:creator></item></channel></rss>"
+    )
+    [draft], warnings = parse(rss, "x.xml")
+    assert (draft.title, draft.authors) == ("Erd\u0151s on \u00df", ("Kurt G\u00f6del", "Fran\u00e7ois Caf\u00e9"))
