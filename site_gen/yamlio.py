@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,6 +116,18 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: i
         hint = _quote_hint(text.split("\n")[line]) or hint
     kind = "YAML error" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
     return Diagnostic(path, first_line + line, f"{kind}: {problem}", hint)
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, path: str, first_line: int) -> Diagnostic:
+    """A character YAML does not allow (a control character, U+FFFE), at its line: without the
+    parser's ``in "<unicode string>", position 14``."""
+    if not isinstance(exc.character, int):
+        return Diagnostic(path, first_line, f"YAML error: {exc.reason}")
+    char = chr(exc.character)
+    at = text.find(char)
+    line = first_line + (text.count("\n", 0, at) if at >= 0 else 0)
+    kind = "control character" if unicodedata.category(char) == "Cc" else "character"
+    return Diagnostic(path, line, f"YAML error: the {kind} U+{exc.character:04X} is not allowed", "remove it")
 
 
 def _top_keys(node: yaml.Node | None, path: str, first_line: int) -> dict[str, int]:
@@ -254,8 +267,10 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         return _parse(text, path, first_line)
     except yaml.MarkedYAMLError as exc:
         raise YamlError(_syntax_error(exc, text, path, first_line)) from None
+    except yaml.reader.ReaderError as exc:
+        raise YamlError(_reader_error(exc, text, path, first_line)) from None
     except yaml.YAMLError as exc:
-        raise YamlError(Diagnostic(path, first_line, f"YAML error: {exc}")) from None
+        raise YamlError(Diagnostic(path, first_line, f"YAML error: {' '.join(str(exc).split())}")) from None
     except (RecursionError, ValueError, OverflowError) as exc:
         raise YamlError(Diagnostic(path, first_line, f"YAML error: {type(exc).__name__}: {exc}"[:300])) from None
 

@@ -34,6 +34,13 @@ def test_a_repeated_key_is_an_error_at_its_second_line():
      "allowed in this context (a value that holds ': ' must be quoted: venue: 'ICML: the \"Proc.\" of 2024')"),
     ("---\ntitle: T\na: &a [x, x]\nb: [*a, *a]\n---\n", "p.md:4: YAML aliases (*name) are not allowed here "
      "(write the value out in full)"),
+    # one line at the character's own line, without the parser's 'in "<unicode string>", position 14'
+    ('---\ntitle: "A\x01 title"\n---\n', "p.md:2: YAML error: the control character U+0001 is not allowed "
+     "(remove it)"),
+    ('---\ndate: 2025-01-01\ntags: [a]\ntitle: A\x1b title\n---\n', "p.md:4: YAML error: the control "
+     "character U+001B is not allowed (remove it)"),
+    ('---\ntags: [a]\ntitle: "A\ufffe title"\n---\n', "p.md:3: YAML error: the character U+FFFE is not allowed "
+     "(remove it)"),
 ])
 def test_syntax_errors_say_where_and_why(text, message):
     assert problem(text) == message
