@@ -101,8 +101,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = store.upsert(catalogue, drafts, lambda title, abstract: taxonomy.match(tags, title, abstract),
                           force=args.force, source=str(path))
     _report([*warnings, *report.diagnostics])
+    repeated = f", {len(report.repeated)} repeated" if report.repeated else ""
     print(f"{path}: {counted(len(drafts), 'paper')}: {len(report.created)} created, {len(report.merged)} merged, "
-          f"{len(report.kept)} kept")
+          f"{len(report.kept)} kept{repeated}")
     for label, slugs in (("created", report.created), ("merged", report.merged)):
         for slug in slugs:
             print(f"  {label}: {content.PAPERS_DIR}/{slug}.md")

@@ -126,6 +126,7 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    repeated: list[str] = field(default_factory=list)  # entries of a paper an earlier entry of the file gave
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -212,6 +213,7 @@ def upsert(catalogue: Catalogue, drafts: Sequence[PaperDraft], tagger: Tagger, f
     ``source``: the imported file, as its warnings name it."""
     report = ImportReport(diagnostics=list(catalogue.broken))
     catalogue.dir.mkdir(parents=True, exist_ok=True)
+    first: dict[str, int] = {}  # the slug of each paper this import has given -> its first entry's line
     for draft in drafts:
         if not _cleaned(draft.title):
             report.diagnostics.append(Diagnostic(
@@ -227,9 +229,35 @@ def upsert(catalogue: Catalogue, drafts: Sequence[PaperDraft], tagger: Tagger, f
                 "imported", "fix the file and import again", severity="warning"))
         elif found is None:
             _create(catalogue, draft, unique_slug(slug, catalogue.by_slug), tagger, report)
+            if report.created and report.created[-1] not in first:
+                first[report.created[-1]] = draft.line
+        elif found in first:
+            _repeat(catalogue, found, first[found], draft, force, report, source)
         else:
+            first[found] = draft.line
             _merge(catalogue, found, draft, force, report)
     return report
+
+
+def _repeat(catalogue: Catalogue, slug: str, line: int, draft: PaperDraft, force: bool, report: ImportReport,
+            source: str) -> None:
+    """An entry of the paper that an earlier entry of the same file gave (the same title, with no
+    id or author to tell them apart): merged into it as any entry is, and counted as repeated,
+    not as kept, when it changes nothing. An abstract of its own that differs is not lost silently."""
+    existing = catalogue.by_slug[slug]
+    assert existing is not None
+    ours, theirs = clean_text(draft.abstract).strip(), clean_text(existing.body).strip()
+    if ours and theirs and ours != theirs:
+        fate = "this one replaced that entry's" if force else "that entry's is kept, this one is not imported"
+        report.diagnostics.append(Diagnostic(
+            source or "import", draft.line, f"{draft.title!r} repeats the paper of line {line} "
+            f"({PAPERS_DIR}/{slug}.md) with another abstract: {fate}",
+            "if it is another paper, give it a file of its own by hand", severity="warning"))
+    merged = len(report.merged)
+    _merge(catalogue, slug, draft, force, report)
+    if len(report.merged) == merged:
+        report.kept.pop()
+        report.repeated.append(slug)
 
 
 def _create(catalogue: Catalogue, draft: PaperDraft, slug: str, tagger: Tagger, report: ImportReport) -> None:

@@ -88,6 +88,20 @@ def test_a_daily_year_a_paper_date_cannot_hold_is_refused_before_anything_is_wri
     assert list((root / "content" / "papers").iterdir()) == []
 
 
+def test_a_daily_paper_repeated_on_the_page_is_reported_as_repeated_with_a_warning(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two papers of one title on a page: "1 created, 0 merged, 1 kept" and the second abstract lost, silently."""
+    root = make_site(tmp_path / "site")
+    page = tmp_path / "day.txt"
+    page.write_text("Mar 12\n\nSame title\n\nFirst abstract.\n\nSame title\n\nSecond abstract.\n", encoding="utf-8")
+    assert cli.main(["import", "--root", str(root), "daily", str(page), "--year", "2025"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [f"{page}: 2 papers: 1 created, 0 merged, 0 kept, 1 repeated",
+                                "  created: papers/same-title.md"]
+    assert err.startswith(f"{page}:7: warning: 'Same title' repeats the paper of line 3 (papers/same-title.md) "
+                          "with another abstract")
+
+
 @pytest.mark.parametrize("verb", ["build", "serve"])
 def test_help_names_the_environment_variables_that_set_the_urls(capsys: pytest.CaptureFixture[str], verb: str) -> None:
     """As the README's Configuration says: --base-url or BASE_URL, --site-url or SITE_URL."""

@@ -98,12 +98,33 @@ def test_same_title_by_other_authors_is_another_paper_and_the_same_authors_merge
                 draft(title="Editorial comments", venue="TUGboat 2")]
     report = upsert(Catalogue(tmp_path), comments, no_tags)
     assert report.created == ["editorial-comments", "editorial-comments-2", "editorial-comments-3"]
-    assert report.merged == ["editorial-comments"] and report.kept == ["editorial-comments"]
+    assert report.merged == ["editorial-comments"] and report.kept == []
+    assert report.repeated == ["editorial-comments"]  # the paper the first entry gave, not one that was there
     again = [draft(title="Editorial comments", authors=("Berry, Karl",)),
              draft(title="Editorial comments", authors=("Ana Muller",), venue="TUGboat 3")]
     report = upsert(Catalogue(tmp_path), again, no_tags)
     assert report.created == [] and report.kept == ["editorial-comments-2"]
     assert report.merged == ["editorial-comments-3"]
+
+
+def test_a_repeated_title_with_another_abstract_is_a_warning_at_its_line_not_a_silent_kept(tmp_path: Path):
+    """A daily page listing two papers of one title (no id or author tells them apart): the second
+    abstract was dropped, reported as "kept" on a first import, with no warning."""
+    twice = [draft(title="Same title", abstract="First.", line=3),
+             draft(title="Same title", abstract="Second.", line=7),
+             draft(title="Other", line=11), draft(title="Other", line=15)]
+    for run in range(2):
+        report = upsert(Catalogue(tmp_path), twice, no_tags, source="day.txt")
+        assert report.created == ([] if run else ["same-title", "other"])
+        assert report.kept == (["same-title", "other"] if run else []) and report.merged == []
+        assert report.repeated == ["same-title", "other"]
+        assert [str(d) for d in report.diagnostics] == [
+            "day.txt:7: warning: 'Same title' repeats the paper of line 3 (papers/same-title.md) with another "
+            "abstract: that entry's is kept, this one is not imported (if it is another paper, give it a file of "
+            "its own by hand)"]
+    assert (tmp_path / "papers" / "same-title.md").read_text().endswith("---\nFirst.\n")
+    forced = upsert(Catalogue(tmp_path), twice, no_tags, force=True, source="day.txt")
+    assert forced.merged == ["same-title"] and "this one replaced that entry's" in str(forced.diagnostics[0])
 
 
 def test_a_file_renamed_by_hand_is_found_by_its_title_and_keeps_its_edits(tmp_path: Path):
