@@ -144,9 +144,20 @@ def _records(data: Any, text: str, path: str) -> list[tuple[Any, int]]:
         if key is not None:
             offsets = _item_offsets(text, _member_offsets(text, start)[key])
             return list(zip(data[key], map(lines.line, offsets), strict=True))
-    found = type(data).__name__ if not isinstance(data, dict) else "an object without a list"
+    found = _json_kind(data) if not isinstance(data, dict) else "an object without a list"
     message = f"expected a list of papers (or an object holding one), found {found}"
     raise ImportFailed([Diagnostic(path, lines.line(start), message)])
+
+
+def _json_kind(value: Any) -> str:
+    """What a message calls a value: JSON's words (null, a number, an array), never a Python
+    class (NoneType, int, list)."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)  # null, true, false
+    for kind, name in ((str, "a string"), ((int, float), "a number"), (list, "an array"), (dict, "an object")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
 
 
 def _is_paper(data: dict[str, Any]) -> bool:
@@ -198,7 +209,7 @@ def _skip(text: str, i: int) -> int:
 
 def _draft(record: Any, line: int, note: Note) -> PaperDraft | None:
     if not isinstance(record, dict) or not isinstance(record.get("paper", {}), dict):
-        note(f"skipped an item that is not a paper object ({type(record).__name__})")
+        note(f"skipped an item that is not a paper object ({_json_kind(record)})")
         return None
     paper: dict[str, Any] = record.get("paper", record)
     title = collapse(_string(paper, record, "title", note))
@@ -234,7 +245,7 @@ def _string(paper: dict[str, Any], record: dict[str, Any], key: str, note: Note)
         if isinstance(value, str) and value.strip():
             return value
         if value is not None and not isinstance(value, str):
-            note(f"{key!r} is a {type(value).__name__}, not a string; left out")
+            note(f"{key!r} is {_json_kind(value)}, not a string; left out")
     return ""
 
 
@@ -242,7 +253,7 @@ def _authors(value: Any, note: Note) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        note(f"'authors' is a {type(value).__name__}, not a list; left out")
+        note(f"'authors' is {_json_kind(value)}, not an array; left out")
         return ()
     names: list[str] = []
     for author in value:

@@ -59,7 +59,7 @@ def test_records_without_title_or_abstract_are_skipped_with_warnings_at_their_li
     by_line = {(w.line, w.message) for w in warnings}
     assert (19, "skipped a paper without an abstract (summary): 'No abstract'") in by_line
     assert (22, "skipped a paper without a title") in by_line
-    assert (25, "skipped an item that is not a paper object (str)") in by_line
+    assert (25, "skipped an item that is not a paper object (a string)") in by_line
 
 
 def test_fields_of_unknown_shape_are_left_out_with_a_warning():
@@ -74,7 +74,7 @@ def test_fields_of_unknown_shape_are_left_out_with_a_warning():
     assert (odd.arxiv, odd.url, odd.pdf, odd.date, odd.authors) == (None, None, None, None, ())
     messages = [w.message for w in warnings if w.line == 26]
     assert any("'not-an-id' is not an arXiv id" in m for m in messages)
-    assert any("'authors' is a str, not a list" in m for m in messages)
+    assert any("'authors' is a string, not an array" in m for m in messages)
     assert any("'publishedAt' 'yesterday' is not a date" in m for m in messages)
     assert any("javascript:alert(1)" in w.message and w.line == 2 for w in warnings)
 
@@ -215,3 +215,32 @@ def test_an_id_written_as_a_number_keeps_its_trailing_zero():
     lines = parse('{"id": 2401.10010, "title": "T", "summary": "S"}\n'
                   '{"id": 2401.00010, "title": "U", "summary": "S"}\n', "papers.jsonl")[0]
     assert [draft.arxiv for draft in lines] == ["2401.10010", "2401.00010"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("null", "x.json:1: expected a list of papers (or an object holding one), found null"),
+    ("3", "x.json:1: expected a list of papers (or an object holding one), found a number"),
+    ('"papers"', "x.json:1: expected a list of papers (or an object holding one), found a string"),
+    ("true", "x.json:1: expected a list of papers (or an object holding one), found true"),
+])
+def test_a_file_that_is_not_a_list_of_papers_names_what_it_is_in_json_words(text, message):
+    """"found NoneType": a Python class, where the file holds JSON."""
+    with pytest.raises(ImportFailed) as failed:
+        parse(text, "x.json")
+    assert [str(d) for d in failed.value.diagnostics] == [message]
+
+
+def test_fields_of_another_type_are_named_in_json_words():
+    """"'title' is a int": Python's class names, with the article of another word."""
+    items = [{"paper": {"id": "2401.00001", "title": 42, "summary": "x"}},
+             {"paper": {"id": "2401.00002", "title": "T", "summary": ["x"]}},
+             {"paper": {"id": "2401.00004", "title": "U", "summary": "x", "authors": {"name": "A"}}},
+             {"paper": {"id": "2401.00003", "title": "T", "summary": {"a": 1}}}, [1], None, 2.5]
+    _, warnings = parse(json.dumps(items), "x.json")
+    assert [w.message for w in warnings] == [
+        "'title' is a number, not a string; left out", "skipped a paper without a title",
+        "'summary' is an array, not a string; left out", "skipped a paper without an abstract (summary): 'T'",
+        "'authors' is an object, not an array; left out",
+        "'summary' is an object, not a string; left out", "skipped a paper without an abstract (summary): 'T'",
+        "skipped an item that is not a paper object (an array)", "skipped an item that is not a paper object (null)",
+        "skipped an item that is not a paper object (a number)"]
