@@ -93,7 +93,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         drafts, warnings = IMPORTERS[args.format](text, str(path), **options)
     except RecursionError:
         raise SiteGenError([Diagnostic(str(path), 0, "the file is nested too deeply to read",
-                                       f"is it really a {args.format} file?")]) from None
+                                       f"is it really {_article(args.format)} {args.format} file?")]) from None
     tags, problems = load_taxonomy(cfg)
     if errors_only(problems):
         raise SiteGenError(problems)
@@ -108,6 +108,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         for slug in slugs:
             print(f"  {label}: {content.PAPERS_DIR}/{slug}.md")
     return 0
+
+
+def _article(word: str) -> str:
+    """"an" before a word said with a vowel first (an arxiv file, an hf-json file), else "a"."""
+    return "an" if word[:1] in "aeiou" or word.startswith("hf") else "a"
 
 
 def cmd_tags(args: argparse.Namespace) -> int:

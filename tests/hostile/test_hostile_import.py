@@ -69,6 +69,7 @@ def test_deeply_nested_input_is_refused_clearly(project: Path, name: str):
     result = import_file(project, fmt, name, data)
     assert "Traceback" not in result.stderr
     assert result.returncode == 1 and "nested too deeply" in result.stderr
+    assert f"is it really {'an' if fmt == 'hf-json' else 'a'} {fmt} file?" in result.stderr  # not "a hf-json"
     assert tree(project) == before
 
 
