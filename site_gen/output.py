@@ -38,7 +38,10 @@ def check_output_dir(out: Path, protected: Iterable[Path], sources: Iterable[Pat
         if out.is_relative_to(folder.resolve()):
             raise BuildFailed([Diagnostic(str(out), 0, f"refusing to write the site into {out}: "
                                           f"it is inside {folder.resolve()}", "choose another --out folder")])
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+    if out.exists() and not out.is_dir():
+        raise BuildFailed([Diagnostic(str(out), 0, "refusing to replace a file with the site: the output "
+                                      "must be a folder", "choose another --out folder")])
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
         raise BuildFailed([Diagnostic(str(out), 0, "refusing to replace a folder that is not a built site",
                                       "remove it yourself or choose another --out folder")])
 

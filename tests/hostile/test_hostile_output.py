@@ -53,6 +53,12 @@ def test_a_folder_that_is_not_a_site_is_never_replaced(project: Path):
     (project / "notes.txt").write_text("a file, not a folder")
     result = site_build(project, "--out", str(project / "notes.txt"))
     assert result.returncode == 1 and (project / "notes.txt").read_text() == "a file, not a folder"
+    assert result.stderr.splitlines()[0] == (f"{project / 'notes.txt'}: refusing to replace a file with the site: "
+                                             "the output must be a folder (choose another --out folder)")
+    config = (project / "site.yaml").read_bytes()
+    result = site_build(project, "--out", str(project / "site.yaml"))
+    assert result.returncode == 1 and "refusing to replace a file" in result.stderr  # not "a folder"
+    assert (project / "site.yaml").read_bytes() == config
 
 
 SECRET = '---\ntitle: "SECRET paper outside the content folder"\n---\nSECRET abstract.\n'
