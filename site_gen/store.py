@@ -228,9 +228,9 @@ def upsert(catalogue: Catalogue, drafts: Sequence[PaperDraft], tagger: Tagger, f
                 str(catalogue.dir / f"{slug}.md"), 0, "cannot be read, so the paper of that slug was not "
                 "imported", "fix the file and import again", severity="warning"))
         elif found is None:
-            _create(catalogue, draft, unique_slug(slug, catalogue.by_slug), tagger, report)
-            if report.created and report.created[-1] not in first:
-                first[report.created[-1]] = draft.line
+            new = unique_slug(slug, catalogue.by_slug)
+            if _create(catalogue, draft, new, tagger, report):
+                first[new] = draft.line
         elif found in first:
             _repeat(catalogue, found, first[found], draft, force, report, source)
         else:
@@ -253,26 +253,27 @@ def _repeat(catalogue: Catalogue, slug: str, line: int, draft: PaperDraft, force
             source or "import", draft.line, f"{draft.title!r} repeats the paper of line {line} "
             f"({PAPERS_DIR}/{slug}.md) with another abstract: {fate}",
             "if it is another paper, give it a file of its own by hand", severity="warning"))
-    merged = len(report.merged)
-    _merge(catalogue, slug, draft, force, report)
-    if len(report.merged) == merged:
-        report.kept.pop()
-        report.repeated.append(slug)
+    _merge(catalogue, slug, draft, force, report, unchanged=report.repeated)
 
 
-def _create(catalogue: Catalogue, draft: PaperDraft, slug: str, tagger: Tagger, report: ImportReport) -> None:
+def _create(catalogue: Catalogue, draft: PaperDraft, slug: str, tagger: Tagger, report: ImportReport) -> bool:
+    """Write the paper's file under ``slug``; whether it was written (not if a file came meanwhile)."""
     tags = list(dict.fromkeys([*draft.tags, *tagger(draft.title, draft.abstract)]))
     values = draft_values(draft, tags)
     path = catalogue.dir / f"{slug}.md"
     if atomic_write(path, render_paper(values, draft.abstract), overwrite=False):
         catalogue.add(slug, Existing(path, values, draft.abstract))
         report.created.append(slug)
-    else:
-        catalogue.by_slug[slug] = None
-        report.kept.append(slug)
+        return True
+    catalogue.by_slug[slug] = None
+    report.kept.append(slug)
+    return False
 
 
-def _merge(catalogue: Catalogue, slug: str, draft: PaperDraft, force: bool, report: ImportReport) -> None:
+def _merge(catalogue: Catalogue, slug: str, draft: PaperDraft, force: bool, report: ImportReport,
+           unchanged: list[str] | None = None) -> None:
+    """Fill in (or, with ``force``, replace) the keys of the paper ``slug`` from ``draft``; a paper
+    this changes nothing in goes to ``unchanged`` (by default ``report.kept``)."""
     existing = catalogue.by_slug[slug]
     assert existing is not None
     new = {k: v for k, v in draft_values(draft, draft.tags).items() if v != []}
@@ -299,7 +300,7 @@ def _merge(catalogue: Catalogue, slug: str, draft: PaperDraft, force: bool, repo
                 "add them by hand, or import with --force", severity="warning"))
             changed = False
     if not changed:
-        report.kept.append(slug)
+        (report.kept if unchanged is None else unchanged).append(slug)
         return
     atomic_write(existing.path, text, overwrite=True)
     catalogue.add(slug, Existing(existing.path, values, body))
