@@ -14,6 +14,7 @@ from typing import Any
 
 from .content import PAPER_FIELDS, PAPERS_DIR
 from .errors import Diagnostic, ImportFailed
+from .importers._text import arxiv_id
 from .model import PaperDraft
 from .slug import fallback_slug, unique_slug
 from .textutil import strip_control
@@ -158,7 +159,7 @@ class Catalogue:
         ids = {key: existing.data.get(key) for key in ("arxiv", "doi")}
         for key, value in ids.items():
             if isinstance(value, str):
-                self.by_id[f"{key}:{value.lower()}"] = slug
+                self.by_id[_id_key(key, value)] = slug
         title = existing.data.get("title")
         if isinstance(title, str) and title.strip():
             named = fallback_slug(title, *(v if isinstance(v, str) else None for v in ids.values()))
@@ -170,8 +171,8 @@ class Catalogue:
         ``slug``, ``slug-2``, ``slug-3``, ... that is not another paper, else a file of another
         name whose title gives ``slug`` (a file renamed by hand) and that is not another paper."""
         for key, value in (("arxiv", draft.arxiv), ("doi", draft.doi)):
-            if value and f"{key}:{value.lower()}" in self.by_id:
-                return self.by_id[f"{key}:{value.lower()}"]
+            if value and _id_key(key, value) in self.by_id:
+                return self.by_id[_id_key(key, value)]
         candidate, number = slug, 1
         while candidate in self.by_slug:
             existing = self.by_slug[candidate]
@@ -192,13 +193,19 @@ class Catalogue:
         comments" by different people; "Zhao, Shengkui" and "Shengkui Zhao" are one author)."""
         for key, value in (("arxiv", draft.arxiv), ("doi", draft.doi)):
             other = existing.data.get(key)
-            if value and isinstance(other, str) and other.lower() != value.lower():
+            if value and isinstance(other, str) and _id_key(key, other) != _id_key(key, value):
                 return True
         theirs = existing.data.get("authors")
         if draft.authors and isinstance(theirs, list):
             ours, known = _name_words(draft.authors), _name_words(a for a in theirs if isinstance(a, str))
             return bool(ours and known) and not ours & known
         return False
+
+
+def _id_key(key: str, value: str) -> str:
+    """How an id is compared: an arXiv id written by hand with its version, an ``arXiv:`` prefix
+    or as its abstract page's address (``2510.14968v2``) is the paper of the bare id."""
+    return f"{key}:{(arxiv_id(value) if key == 'arxiv' else None) or value.strip()}".lower()
 
 
 def _name_words(names: Iterable[str]) -> set[str]:

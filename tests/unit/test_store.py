@@ -85,6 +85,20 @@ def test_same_arxiv_id_merges_even_with_another_title(tmp_path: Path):
     assert report.merged == ["a-paper-on-speech"] and report.created == []
 
 
+def test_an_arxiv_id_written_by_hand_with_a_version_or_prefix_is_the_same_paper(tmp_path: Path):
+    """A person who copied the id from arXiv's page (``2401.00001v2``, ``arXiv:2401.00001``) wrote
+    the paper's id: an import of that paper merges into their file, under another title or the same."""
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "my-notes.md").write_text('---\ntitle: "My notes"\narxiv: "2401.00001v2"\n---\nMine.\n')
+    (papers / "a-paper-on-speech.md").write_text('---\ntitle: "A paper on speech"\narxiv: "arXiv:2401.00002"\n---\n')
+    report = upsert(Catalogue(tmp_path), [draft(title="Other title", arxiv="2401.00001"),
+                                          draft(arxiv="2401.00002")], no_tags)
+    assert report.created == [] and sorted(report.merged) == ["a-paper-on-speech", "my-notes"]
+    assert sorted(p.name for p in papers.iterdir()) == ["a-paper-on-speech.md", "my-notes.md"]
+    assert 'arxiv: "2401.00001v2"' in (papers / "my-notes.md").read_text()
+
+
 def test_same_slug_different_paper_gets_a_suffix(tmp_path: Path):
     report = upsert(Catalogue(tmp_path), [draft(arxiv="1"), draft(arxiv="2")], no_tags)
     assert report.created == ["a-paper-on-speech", "a-paper-on-speech-2"]
