@@ -27,7 +27,7 @@ PAPER_FIELDS: dict[str, s.Field] = {
                     "tag slugs from content/tags.yaml", default=()),
     "authors": s.Field(s.string_list, "author display names", default=()),
     "et_al": s.Field(s.boolean, "true when the authors named are the first of more (BibTeX's 'and others')"),
-    "arxiv": s.Field(s.identifier, "arXiv id without version, quoted"),
+    "arxiv": s.Field(s.arxiv, "arXiv id without version, quoted"),
     "doi": s.Field(s.doi, "DOI, such as 10.1000/xyz"),
     "venue": s.Field(s.text, "journal, conference or workshop"),
     "url": s.Field(s.web_url, "the paper's landing page (http/https)"),

@@ -180,6 +180,25 @@ def identifier(value: Any, refused: re.Pattern[str] = NOT_IN_ID) -> str:
     return result
 
 
+# An arXiv id as people and the importers meet it: new (2510.14968) or old style (hep-th/9901001),
+# with a version, an arXiv: prefix or as its abstract page or PDF; group 1 is the bare id.
+ARXIV_ID = re.compile(
+    r"(?:arxiv:\s*|oai:arxiv\.org:|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)?"
+    r"(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?",
+    re.IGNORECASE,
+)
+
+
+def arxiv(value: Any) -> str:
+    """An arXiv id without version: one written with its version, a prefix or as an address is
+    refused with the bare id to write (its links and the importers' matching use the bare id)."""
+    result = identifier(value)
+    match = ARXIV_ID.fullmatch(result)
+    if match and match.group(1) != result:
+        raise Invalid(f"is not an arXiv id without version: {result!r}", f'write "{match.group(1)}"')
+    return result
+
+
 def doi(value: Any) -> str:
     """A DOI: an identifier that may hold ``<`` and ``>``, as the SICI DOIs of older articles do
     (``10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0``)."""

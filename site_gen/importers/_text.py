@@ -10,15 +10,8 @@ from collections.abc import Iterable
 from markdown_it.common.utils import isWhiteSpace
 
 from ..errors import Diagnostic
-from ..schema import NOT_IN_DOI, NOT_IN_ID
+from ..schema import ARXIV_ID, NOT_IN_DOI, NOT_IN_ID
 
-_NEW_ID = r"\d{4}\.\d{4,5}"
-_OLD_ID = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}"
-_ARXIV_ID = re.compile(
-    rf"(?:arxiv:\s*|oai:arxiv\.org:|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)?"
-    rf"({_NEW_ID}|{_OLD_ID})(?:v\d+)?(?:\.pdf)?/?",
-    re.IGNORECASE,
-)
 YEAR = r"[1-9]\d{3}"  # the years a paper's date may hold: 1000 to 9999
 _ISO_DATE = re.compile(rf"({YEAR})-(\d{{2}})-(\d{{2}})(?:$|[T ])")
 
@@ -232,7 +225,7 @@ def arxiv_abstract(summary: str) -> str:
 
 def arxiv_id(value: str) -> str | None:
     """The bare arXiv id (no version, no URL, no ``arXiv:``), or None if ``value`` is not one."""
-    match = _ARXIV_ID.fullmatch(value.strip())
+    match = ARXIV_ID.fullmatch(value.strip())
     return match.group(1) if match else None
 
 

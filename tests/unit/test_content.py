@@ -231,3 +231,15 @@ def test_a_doi_may_hold_angle_brackets_as_sici_dois_do():
         f"{P}:3: 'doi' is not a valid identifier: '10.1000/a b'"]
     assert messages('---\ntitle: "T"\narxiv: "<2401.00001>"\n---\n') == [
         f"{P}:3: 'arxiv' is not a valid identifier: '<2401.00001>'"]
+
+
+def test_an_arxiv_id_with_its_version_or_a_prefix_names_the_bare_id_to_write():
+    """Its link would be arxiv.org/abs/arXiv:..., and the importers match papers by the bare id."""
+    for written in ("2401.00001v2", "arXiv:2401.00001", "https://arxiv.org/abs/2401.00001v1", "hep-th/9901001v3"):
+        bare = written.rsplit("/", 1)[-1].removeprefix("arXiv:").split("v")[0]
+        bare = "hep-th/9901001" if written.startswith("hep") else bare
+        assert messages(f'---\ntitle: "T"\narxiv: "{written}"\n---\n') == [
+            f"{P}:3: 'arxiv' is not an arXiv id without version: '{written}' (write \"{bare}\")"]
+    for bare in ("2401.00001", "hep-th/9901001", "math.GT/0309136", "not-an-arxiv-id"):
+        paper, problems = parse(f'---\ntitle: "T"\narxiv: "{bare}"\n---\n')
+        assert problems == [] and paper.arxiv == bare
