@@ -123,7 +123,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
     if args.tag:
         known = {tag.slug: tag for tag in tags}
         problems += [Diagnostic("--tag", 0, f"no tag '{slug}' in {display_path(cfg, TAGS_FILE)}",
-                                did_you_mean(slug, known)) for slug in args.tag if slug not in known]
+                                did_you_mean(slug, known, "tags")) for slug in args.tag if slug not in known]
         tags = tuple(tag for tag in tags if tag.slug in args.tag)
     loaded = content.load_papers(cfg.content_path, cfg.root)
     if any(d.severity == "error" for d in problems + loaded.diagnostics):

@@ -223,9 +223,9 @@ def boolean(value: Any) -> bool:
     return value
 
 
-def did_you_mean(key: str, known: Mapping[str, Any]) -> str:
+def did_you_mean(key: str, known: Mapping[str, Any], what: str = "keys") -> str:
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(sorted(known))
+    return f"did you mean '{close[0]}'?" if close else f"known {what}: " + ", ".join(sorted(known))
 
 
 def check(

@@ -120,3 +120,6 @@ def test_tag_that_names_no_tag_is_an_error_and_tags_nothing(tmp_path: Path, caps
         "--tag: no tag 'mo' in content/tags.yaml (did you mean 'moe'?)",
         "site-gen tags: 1 problem; nothing was written"]
     assert (root / "content" / "papers" / "speech-0.md").read_bytes() == before
+    assert main(["tags", "--tag", "robotics", "--root", str(root)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "--tag: no tag 'robotics' in content/tags.yaml (known tags: moe, speech)")
