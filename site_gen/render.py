@@ -63,8 +63,19 @@ def markdown_renderer() -> MarkdownIt:
         which cannot stand in a paragraph) that KaTeX typesets on a line of its own."""
         return f'<span class="math block">{escapeHtml(tokens[idx].content.strip())}</span>'
 
+    def scrolling_code(rule: str) -> Callable[..., str]:
+        """A code block that scrolls sideways (a line wider than the page) can be reached with the
+        keyboard to scroll it, as the BibTeX entry can."""
+        default = getattr(md.renderer, rule)
+
+        def render(self: object, tokens: Sequence[Token], idx: int, options: object, env: object) -> str:
+            return '<pre tabindex="0"' + str(default(tokens, idx, options, env))[len("<pre"):]
+        return render
+
     md.inline.ruler.at("math_inline", math_inline)
     md.add_render_rule("math_inline_double", display_math_in_text)
+    md.add_render_rule("fence", scrolling_code("fence"))
+    md.add_render_rule("code_block", scrolling_code("code_block"))
     md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
     return md
 

@@ -163,6 +163,10 @@ venue: "{LONG_WORD}Conference{LONG_WORD}"
 url: "{LONG_URL}"
 ---
 See {LONG_URL} for the data; the identifier `{LONG_WORD.lower()}_{LONG_WORD.lower()}` in code; {LONG_WORD}.
+
+```python
+result = train(model, data, epochs=10, learning_rate=3e-4, schedule="cosine", warmup_steps=500)
+```
 """,
     "many-authors": """---
 title: "A paper by forty authors"
@@ -194,8 +198,8 @@ Speech.
 @pytest.fixture(scope="session")
 def messy_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Papers with what overflows a narrow screen: words and URLs longer than a phone is wide, in a
-    title, an author's name, a venue, a tag and an abstract; a paper by forty authors; and one in
-    Cyrillic with a Chinese author; built for /."""
+    title, an author's name, a venue, a tag and an abstract, and a line of code in an abstract; a
+    paper by forty authors; and one in Cyrillic with a Chinese author; built for /."""
     root = tmp_path_factory.mktemp("messy-site")
     (root / "content" / "papers").mkdir(parents=True)
     (root / "site.yaml").write_text(f"title: {LONG_WORD}\n", encoding="utf-8")

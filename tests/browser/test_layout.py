@@ -39,12 +39,14 @@ def test_long_words_and_urls_wrap_on_a_phone(page: Page, messy_url: str, path: s
 PRINTED = """() => {
   const style = el => el ? getComputedStyle(el) : null;
   const pre = document.querySelector('.cite-box pre');
+  const code = document.querySelector('.abstract pre');
   const link = document.querySelector('.links a');
   return {
     color: style(document.body).color, background: style(document.body).backgroundColor,
     shown: ['.site-nav', '.search-box', '.copy-button', '.site-footer']
       .filter(s => style(document.querySelector(s)).display !== 'none'),
     bibtexCut: pre.scrollWidth - pre.clientWidth,
+    codeCut: code.scrollWidth - code.clientWidth,
     linkAfter: getComputedStyle(link, '::after').content, href: link.getAttribute('href'),
   };
 }"""
@@ -54,6 +56,7 @@ PRINTED = """() => {
 def test_a_printed_paper_page_is_black_on_white_with_its_links_and_whole_bibtex(
     page: Page, messy_url: str, scheme: str
 ) -> None:
+    page.set_viewport_size({"width": 640, "height": 900})  # about the width of a printed A4 page
     page.emulate_media(color_scheme=scheme)
     page.goto(messy_url + "papers/long-words/", wait_until="networkidle")
     page.emulate_media(media="print", color_scheme=scheme)
@@ -61,6 +64,7 @@ def test_a_printed_paper_page_is_black_on_white_with_its_links_and_whole_bibtex(
     assert (printed["color"], printed["background"]) == ("rgb(0, 0, 0)", "rgb(255, 255, 255)")
     assert printed["shown"] == [], "the header's links and search, the copy button and the footer are not printed"
     assert printed["bibtexCut"] <= 0, "the BibTeX entry wraps instead of being cut at the margin"
+    assert printed["codeCut"] <= 0, "a code block in the abstract wraps instead of being cut at the margin"
     assert printed["linkAfter"] == f'" {printed["href"]}"', "a link button prints its address"
 
 

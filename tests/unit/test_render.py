@@ -102,3 +102,10 @@ def test_adopted_fragments_are_those_the_renderer_makes_and_share_one_buffer() -
     buffers = {id(adopting._fragments[template, paper.slug][0])
                for paper in site.papers for template in SHARED_FRAGMENTS}
     assert len(buffers) == len(batches)
+
+
+def test_a_code_block_in_an_abstract_can_be_reached_with_the_keyboard_to_scroll_it() -> None:
+    fenced = render_markdown("Run\n\n```python\nx = f(a, b)\n```\n")
+    indented = render_markdown("Run\n\n    x = f(a, b)\n")
+    assert '<pre tabindex="0"><code class="language-python">x = f(a, b)\n</code></pre>' in fenced
+    assert '<pre tabindex="0"><code>x = f(a, b)\n</code></pre>' in indented
