@@ -129,3 +129,21 @@ def test_without_javascript_the_control_is_hidden_and_the_order_is_by_date(
     finally:
         context.close()
 
+
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_on_a_phone_the_control_stays_on_one_line(page: Page, rich_url: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(rich_url)
+    expect(page.locator(".sort-control")).to_be_visible()
+    heights = page.locator(".sort-control legend, .sort-option").evaluate_all(
+        "els => els.map(el => el.getClientRects().length === 1 ? el.getBoundingClientRect().height : -1)"
+    )
+    line = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.sort-option')).lineHeight)")
+    # the label and each option a line of its own height (an option broken over two lines, "Newest /
+    # first", was twice as tall), all side by side
+    assert all(0 < h < 2 * line for h in heights), f"{heights} at a line height of {line}"
+    tops = page.locator(".sort-control legend, .sort-option").evaluate_all(
+        "els => els.map(el => Math.round(el.getBoundingClientRect().top + el.getBoundingClientRect().height / 2))"
+    )
+    assert max(tops) - min(tops) <= 2, f"not side by side: {tops}"
