@@ -1,5 +1,6 @@
 """TeX math in the browser: KaTeX typesets a paper's title and abstract and the titles of listing
-cards; listings without math do not load it; related-paper titles read as plain text."""
+cards; listings without math do not load it; related-paper titles read as plain text; a line never
+starts with the punctuation after a formula."""
 
 from __future__ import annotations
 
@@ -75,3 +76,31 @@ def test_a_formula_wider_than_a_phone_scrolls_on_its_own_line(browser: Any, rich
         expect(page.locator(".abstract .math[tabindex]")).to_have_count(0)
     finally:
         context.close()
+
+
+# For each inline formula of the abstract followed by punctuation ("$n$."), whether that punctuation
+# stands on the line where the formula ends.
+PUNCTUATION_AFTER = """() => [...document.querySelectorAll('.abstract .math.inline:not(.math-wide)')].flatMap(el => {
+  const box = el.closest('p'), walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT), texts = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) texts.push(node);
+  const follows = n => el.compareDocumentPosition(n) & Node.DOCUMENT_POSITION_FOLLOWING;
+  const next = texts.find(n => !el.contains(n) && n.data && follows(n));
+  if (!next || !/^[,.;:)]/.test(next.data)) return [];
+  const mark = document.createRange();
+  mark.setStart(next, 0);
+  mark.setEnd(next, 1);
+  const end = [...el.querySelectorAll('.katex-html .base')].at(-1).getBoundingClientRect();
+  const at = mark.getBoundingClientRect();
+  return [Math.abs((at.top + at.bottom) / 2 - (end.top + end.bottom) / 2) < at.height / 2];
+})"""
+
+
+def test_punctuation_after_a_formula_never_starts_a_line(page: Page, rich_url: str) -> None:
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(rich_url + MATH_PAPER)
+    expect(page.locator(".abstract .katex")).not_to_have_count(0)
+    for width in range(320, 521, 2):  # the line ends somewhere else at each width
+        page.set_viewport_size({"width": width, "height": 800})
+        same_line = page.evaluate(PUNCTUATION_AFTER)
+        assert same_line, "the fixture has a formula followed by punctuation"
+        assert all(same_line), f"at {width} px a line starts with the punctuation after a formula"
