@@ -581,3 +581,12 @@ def test_words_in_any_script_are_found_and_highlighted(page: Page, messy_url: st
         marks = {m.lower() for m in page.locator(f"{RESULTS} mark").all_inner_texts()}
         assert marks == {word}, marks
     assert console.errors == []
+
+
+def test_a_query_in_a_right_to_left_script_reads_right_to_left(page: Page, root_url: str) -> None:
+    page.goto(root_url + "search/")
+    for field in ("#site-search", "#search-page-input"):
+        page.locator(field).fill("זיהוי דיבור 2025")
+        assert page.locator(field).evaluate("el => el.matches(':dir(rtl)')"), f"{field} reads Hebrew right to left"
+        page.locator(field).fill("speech")
+        assert page.locator(field).evaluate("el => el.matches(':dir(ltr)')"), f"{field} reads English left to right"
