@@ -29,6 +29,7 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
 # character is looked at a bounded number of times, so a long run of "[" or "](" stays linear.
 _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _MD_BLOCK = re.compile(r"^[ \t]*(?:#{1,6}|>|[*+-]|\d+\.)[ \t]+", re.M)
+_MD_FENCE = re.compile(r"^[ \t]{0,3}(?:`{3,}[^`\n]*|~{3,}.*)$", re.M)  # a code block's fence, with its language
 # TeX as a reader says it: letters and relations as their symbols, x/y for a fraction, the
 # argument of a font or an accent without the command, environments and spacing dropped; any
 # other command as its name (\log, \max).
@@ -100,6 +101,8 @@ def plain_text(markdown: str) -> str:
         text = _MD_ESCAPE.sub(lambda m: chr(_ESCAPED_BASE + ord(m[1])), tex_text(text))
     if "](" in text:  # a link's text (``[text\](url)`` is not a link: its ``]`` is escaped)
         text = _MD_LINK.sub(r"\1", text)
+    if "```" in text or "~~~" in text:
+        text = _MD_FENCE.sub("", text)
     if "\n" in text or _MD_BLOCK.match(text):
         text = _MD_BLOCK.sub("", text)
     if any(char in text for char in _DROPPED):

@@ -63,7 +63,7 @@ def reference_plain_text(markdown: str) -> str:
     from site_gen import textutil as t
 
     text = t._MD_ESCAPE.sub(lambda m: chr(t._ESCAPED_BASE + ord(m[1])), t.tex_text(markdown))
-    text = t._MD_LINK.sub(r"\1", text)
+    text = t._MD_FENCE.sub("", t._MD_LINK.sub(r"\1", text))
     text = t._marks_dropped(t._MD_BLOCK.sub("", text)).translate(t._UNESCAPE)
     return " ".join(t.strip_control(text).split())
 

@@ -33,6 +33,9 @@ def test_tex_reads_as_a_reader_would_say_it(tex: str, text: str) -> None:
     ("see [the code](https://example.org/a_(b)) here", "see the code here"),
     (r"a [link\](javascript:alert(1)) as text", "a [link](javascript:alert(1)) as text"),
     (r"\[1](x) and [a \] b](https://example.org)", "[1](x) and a ] b"),
+    ("Run\n\n```python\nx = f(a)\n```\n", "Run x = f(a)"),  # a code block without its fences and language
+    ("Run\n\n~~~ {.python}\nx = f(a)\n~~~", "Run x = f(a)"),
+    ("a ```code``` span", "a code span"),
 ])
 def test_escaped_characters_are_text_and_marks_are_dropped(markdown: str, text: str) -> None:
     assert plain_text(markdown) == text
