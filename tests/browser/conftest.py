@@ -21,6 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from bench.browser import _QuietHandler
+
 try:
     from playwright.sync_api import (
         Browser,
@@ -210,8 +212,9 @@ def messy_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "_site"
 
 
-class _StaticHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves `directory` under `prefix`; anything outside the prefix is a 404."""
+class _StaticHandler(_QuietHandler):
+    """Serves `directory` under `prefix`; anything outside the prefix is a 404. A browser that
+    leaves mid-response (a test that ends while a page still loads) is not a traceback."""
 
     prefix = "/"
 
@@ -220,9 +223,6 @@ class _StaticHandler(http.server.SimpleHTTPRequestHandler):
         if not route.startswith(self.prefix) and route + "/" != self.prefix:
             return str(Path(self.directory) / ".no-such-file")
         return super().translate_path("/" + route[len(self.prefix) :])
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 def _serve(directory: Path, prefix: str) -> Iterator[str]:

@@ -49,7 +49,7 @@ def test_every_role_given_to_a_form_field_is_one_aria_in_html_allows(site_root: 
 
 def test_the_header_search_box_is_a_combobox_with_the_search_key(site_root: Path):
     home = (build_site(site_root) / "index.html").read_text(encoding="utf-8")
-    assert '<input id="site-search" class="search-input" name="q" type="text" enterkeyhint="search"' in home
+    assert '<input id="site-search" class="search-input" name="q" type="text" dir="auto" enterkeyhint="search"' in home
     assert 'role="combobox"' in home
 
 
