@@ -192,8 +192,10 @@ class Preview:
 
     def refresh(self, changes: Sequence[Change]) -> None:
         """Read site.yaml again after it changed (until it reads), and follow the theme folders and
-        the content folder (made, removed or replaced since they were last watched)."""
-        self.config_stale |= any(c.kind is Kind.CONFIG for c in changes)
+        the content folder (made, removed or replaced since they were last watched). A folder that
+        came or went is read with site.yaml: a ``content_dir`` or ``theme_dir`` it names that is
+        gone fails the build, as ``site-gen build`` does, instead of replacing the site without it."""
+        self.config_stale |= any(c.kind in (Kind.CONFIG, Kind.FOLDER) for c in changes)
         if self.config_stale:
             self.config = config_mod.load(self.config.root, self.overrides)
             self.config_stale = False

@@ -206,7 +206,7 @@ def test_a_theme_folder_made_or_replaced_while_serving_is_followed(preview: Prev
         (later / "templates" / "partials" / "site_footer.html").write_text(f"<footer>{text}</footer>")
         assert eventually(lambda: text in page(preview, ""), 5), text  # noqa: B023
     shutil.rmtree(later)  # as a checkout of another branch may do
-    assert eventually(lambda: "edited after that" not in page(preview, ""), 5)
+    assert eventually(lambda: "theme_dir&#x27; is not a folder" in page(preview, ""), 5)  # as a build says
     (later / "templates" / "partials").mkdir(parents=True)
     (later / "templates" / "partials" / "site_footer.html").write_text("<footer>made again</footer>")
     assert eventually(lambda: "made again" in page(preview, ""), 5)
@@ -224,6 +224,22 @@ def test_the_content_folder_replaced_while_serving_is_still_watched(preview: Pre
     paper = content / "papers" / "second-paper.md"
     paper.write_text(paper.read_text().replace("Second paper", "Edited in the new folder"))
     assert eventually(lambda: "Edited in the new folder" in page(preview, "papers/second-paper/"), 5)
+
+
+def test_a_content_dir_removed_while_serving_fails_as_a_build_does(preview: Preview, site_root: Path) -> None:
+    """site.yaml names the folder: a build refuses to replace the site with an empty one."""
+    shutil.move(site_root / "content", site_root / "papers-src")
+    config = site_root / "site.yaml"
+    config.write_text(config.read_text().replace("Test catalogue", "Moved catalogue") + "content_dir: papers-src\n")
+    assert eventually(lambda: "Moved catalogue" in page(preview, ""))
+    assert "site-gen-build-error" not in page(preview, "") and "papers/first-paper/" in page(preview, "")
+    shutil.move(site_root / "papers-src", site_root / "elsewhere")
+    assert eventually(lambda: "content_dir&#x27; is not a folder" in page(preview, ""), 5)
+    assert (preview.out / "papers" / "first-paper" / "index.html").is_file()
+    assert "papers/first-paper/" in page(preview, "")
+    shutil.move(site_root / "elsewhere", site_root / "papers-src")
+    assert eventually(lambda: "site-gen-build-error" not in page(preview, ""), 5)
+    assert "papers/first-paper/" in page(preview, "")
 
 
 def test_a_config_edit_rebuilds_with_the_same_base(preview: Preview, site_root: Path) -> None:
