@@ -88,7 +88,9 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 class Theme:
     """The folders a theme is made of, most specific first: theme_dir, the theme, its parents."""
 
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, lenient: bool = False) -> None:
+        """``lenient``: a theme that is missing or a theme.yaml that does not read ends the list of
+        folders instead of failing (the preview watches them, to see the fix)."""
         self.root = config.root
         self.compiled = _CompiledTemplates()
         self.dirs: list[Path] = []
@@ -99,9 +101,16 @@ class Theme:
         while name and len(self.dirs) <= MAX_DEPTH:
             folder = theme_folder(self.root, name)
             if folder is None:
+                if lenient:
+                    break
                 raise BuildFailed([Diagnostic(named_in, line, f"theme '{name}' not found in themes/")])
             self.dirs.append(folder)
-            name, named_in, line = self._parent(folder)
+            try:
+                name, named_in, line = self._parent(folder)
+            except BuildFailed:
+                if lenient:
+                    break
+                raise
 
     def _parent(self, folder: Path) -> tuple[str | None, str, int]:
         """The theme that ``folder`` extends, with the file and line that say so."""

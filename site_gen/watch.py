@@ -14,7 +14,6 @@ import watchfiles
 
 from .config import CONFIG_FILE, SiteConfig
 from .content import PAPERS_DIR
-from .errors import SiteGenError
 from .themes import Theme
 
 TAGS_FILE = "tags.yaml"
@@ -53,10 +52,9 @@ class Sources:
     @classmethod
     def of(cls, config: SiteConfig) -> Sources:
         root = config.root.resolve()
-        try:
-            dirs = tuple(d.resolve() for d in Theme(config).dirs)
-        except SiteGenError:  # a missing theme is reported by the build; still watch what exists
-            dirs = ()
+        # A missing theme or a broken theme.yaml is reported by the build; still watch the folders
+        # found up to it, the broken file's among them, to see it fixed
+        dirs = tuple(d.resolve() for d in Theme(config, lenient=True).dirs)
         extra = [root / config.theme_dir] if config.theme_dir else []
         themes = [*extra, *dirs, root / "themes"]
         unique = tuple(dict.fromkeys(d.resolve() for d in themes))

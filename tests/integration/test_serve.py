@@ -214,6 +214,22 @@ def test_a_theme_folder_made_or_replaced_while_serving_is_followed(preview: Prev
     assert eventually(lambda: "and edited" in page(preview, ""), 5)
 
 
+def test_a_broken_theme_yaml_fixed_while_serving_is_seen(preview: Preview, site_root: Path) -> None:
+    mine = site_root / "themes" / "mine"
+    (mine / "templates" / "partials").mkdir(parents=True)
+    (mine / "templates" / "partials" / "site_footer.html").write_text("<footer>my own theme</footer>")
+    meta = mine / "theme.yaml"
+    meta.write_text("extends: default\n")
+    config = site_root / "site.yaml"
+    config.write_text(config.read_text() + "theme: mine\n")
+    assert eventually(lambda: "my own theme" in page(preview, ""), 5)
+    meta.write_text("extends: [default\n")
+    assert eventually(lambda: "themes/mine/theme.yaml:" in page(preview, ""), 5)
+    meta.write_text("extends: default\n")
+    assert eventually(lambda: "site-gen-build-error" not in page(preview, ""), 5)
+    assert "my own theme" in page(preview, "")
+
+
 def test_the_content_folder_replaced_while_serving_is_still_watched(preview: Preview, site_root: Path) -> None:
     content = site_root / "content"
     shutil.copytree(content, site_root / "content-copy")

@@ -89,6 +89,16 @@ def test_sources_of_a_config(tmp_path: Path) -> None:
     assert roots == [tmp_path.resolve() / "content", tmp_path.resolve() / "themes"]
 
 
+def test_a_theme_whose_theme_yaml_does_not_read_is_still_watched(tmp_path: Path) -> None:
+    """The fix of a broken theme.yaml must be seen: its folder stays a theme folder."""
+    theme = tmp_path.resolve() / "themes" / "mine"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: [default\n")
+    sources = Sources.of(SiteConfig(root=tmp_path, theme="mine"))
+    assert theme in sources.theme_dirs
+    assert classify(theme / "theme.yaml", sources) == Change(Kind.TEMPLATE, theme / "theme.yaml")
+
+
 def test_the_folder_above_a_source_folder_not_made_yet_is_watched(tmp_path: Path) -> None:
     root = tmp_path.resolve()
     (root / "content" / "papers").mkdir(parents=True)
