@@ -37,6 +37,8 @@ def compile_templates(warm: Warm) -> None:
 def show_edit(warm: Warm, out: Path, paths: Sequence[Path]) -> tuple[int, Warm] | None:
     """Write the pages an edit of the paper files ``paths`` changes; (pages written, the state to
     use for the next edit), or None when the edit is the build's to show."""
+    if not (out / output.MARKER).is_file():  # removed since (rm -rf _site): the build makes it whole
+        return None
     config = warm.config
     by_slug = {paper.slug: paper for paper in warm.site.papers}
     folder = (config.content_path / content.PAPERS_DIR).resolve()

@@ -75,6 +75,21 @@ def test_an_edit_shown_then_undone_after_its_build_failed_leaves_no_page_behind(
     assert not (root / ".cache/shown.txt").exists()
 
 
+def test_an_edit_after_the_site_was_removed_is_left_to_a_full_build(tmp_path: Path):
+    """Pages written into a folder made anew would make it a folder that is not a built site,
+    which the build refuses to replace: the preview would stay broken."""
+    root = catalogue(tmp_path / "s")
+    report = build(config.load(root), root / "_site")
+    assert report.warm is not None
+    shutil.rmtree(root / "_site")
+    path = root / "content/papers/paper-03.md"
+    path.write_text(path.read_text().replace("Paper 3 on speech", "A retitled paper"))
+    assert show_edit(report.warm, root / "_site", [path]) is None
+    assert not (root / "_site").exists()
+    build(config.load(root), root / "_site")
+    assert "A retitled paper" in (root / "_site/papers/paper-03/index.html").read_text()
+
+
 def test_a_new_date_moves_the_paper_between_listing_pages(tmp_path: Path):
     root = catalogue(tmp_path / "d")
     (root / "site.yaml").write_text((root / "site.yaml").read_text().replace("page_size: 2\n", "page_size: 10\n"))
