@@ -131,9 +131,20 @@ class BuildCache:
             if self.enabled:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self.dir / SHOWN_FILE)  # written again by this build, if they changed
-        for left in self.dir.glob(".*.pending-*") if self.enabled else ():
-            owner = left.name.rpartition("-")[2]
+        self._remove_left()
+
+    def _remove_left(self) -> None:
+        """Remove what builds that were stopped left: their saved files, never put in place, and
+        the temporary files of a worker stopped while it saved (a failed build stops its search)."""
+        if not self.enabled:
+            return
+        for left in self.dir.glob(".*.pending-*"):
+            owner = left.name.rpartition("-")[2].partition(".")[0]  # also .<name>.pending-<owner>.tmp.npz
             if owner.isdigit() and int(owner) != self.owner and not process_alive(int(owner)):
+                left.unlink(missing_ok=True)
+        for left in self.dir.glob(".*.tmp"):
+            pid = left.name[:-len(".tmp")].rpartition(".")[2]
+            if pid.isdigit() and not process_alive(int(pid)):
                 left.unlink(missing_ok=True)
 
     def shown_pages(self) -> set[str]:
@@ -155,9 +166,11 @@ class BuildCache:
         os.replace(tmp, self.dir / SHOWN_FILE)
 
     def discard(self) -> None:
+        """Drop what this build saved: the cache stays as the last build that succeeded left it."""
         for name in CACHE_FILES:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._pending(name))
+        self._remove_left()
 
     def papers(self) -> dict[str, Record]:
         """display path -> (content digest, parsed paper, file signature)."""

@@ -16,6 +16,7 @@ import pytest
 
 from site_gen import config, output
 from site_gen.build import build
+from site_gen.cache import RELATED_FILE
 from tests.conftest import REPO
 from tests.hostile.support import CASES, site_build, tree
 
@@ -161,3 +162,18 @@ def test_the_command_line_does_not_wait_for_the_old_site_to_be_removed(project: 
     assert main(["build", "--root", str(project)]) == 0
     assert [detach for _, detach in removed] == [True]
     shutil.rmtree(removed[0][0])
+
+
+def test_a_failed_build_removes_the_half_saved_cache_files_of_stopped_processes(project: Path):
+    """A failed build stops its search worker, perhaps while the worker saves to the cache: the
+    temporary file it was writing goes, as do those of builds killed while they saved. The cache
+    is otherwise as the last build that succeeded left it."""
+    cache = project / ".cache"
+    kept = tree(cache)
+    left = [cache / ".search-memo.pickle.999997.tmp",  # no process has these ids
+            cache / f".{RELATED_FILE}.pending-999996.tmp.npz"]
+    for path in left:
+        path.write_bytes(b"half")
+    (project / "content/papers/paper-1.md").write_text('---\ntitle: "Paper 1\n---\nA broken title.\n')
+    assert site_build(project).returncode == 1
+    assert tree(cache) == kept
