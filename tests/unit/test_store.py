@@ -174,6 +174,22 @@ def test_set_tags_replaces_only_the_tags_line(tmp_path: Path):
     assert path.read_text() == '---\ntitle: "T"  # mine\ntags: [speech, moe]\n---\nBody\n'
 
 
+
+def test_a_file_saved_on_windows_keeps_its_byte_order_mark_and_crlf_line_ends(tmp_path: Path):
+    """Setting tags or filling in keys changes only those lines: a file with a BOM and CRLF line
+    ends (as Notepad saves it) keeps them, so a diff shows the edit and nothing else."""
+    upsert(Catalogue(tmp_path), [draft()], no_tags)
+    path = tmp_path / "papers" / "a-paper-on-speech.md"
+    written = "\ufeff" + path.read_text().replace("\n", "\r\n")
+    path.write_bytes(written.encode("utf-8"))
+    set_tags(path, ["speech"])
+    tagged = written.replace("tags: []", "tags: [speech]")
+    assert path.read_bytes() == tagged.encode("utf-8")
+    assert upsert(Catalogue(tmp_path), [draft(arxiv="2401.00001")], no_tags).merged == ["a-paper-on-speech"]
+    merged = tagged.replace("source: daily\r\n", 'source: daily\r\narxiv: "2401.00001"\r\n')
+    assert path.read_bytes() == merged.encode("utf-8")
+
+
 names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60).filter(
     lambda s: s.strip() and not s.strip().startswith("#"))
 
