@@ -4,6 +4,8 @@ the remote: the day's papers are imported, committed, pushed and published, once
 
 from __future__ import annotations
 
+import copy
+import json
 import os
 import shutil
 import subprocess
@@ -18,10 +20,19 @@ from tests.conftest import FIXTURES, REPO, make_site
 
 EXAMPLE = REPO / "docs" / "examples" / "import-daily.yml"
 FAKE_CURL = """#!/bin/sh
-# curl as the workflow calls it: the day's list is the Hugging Face sample; the URL is noted
+# curl as the workflow calls it: the day's list is the Hugging Face sample, or with $PAGES the
+# page p of the URL (p0.json, p1.json, ...; [] past the last); the URL is noted
 echo "$@" >> "$CALLS"
+for arg in "$@"; do
+  case "$arg" in http*) url="$arg" ;; esac
+done
+page=$(echo "$url" | sed -n 's/.*[?&]p=\\([0-9]*\\).*/\\1/p')
 while [ $# -gt 0 ]; do
-  if [ "$1" = "--output" ]; then cp "$SAMPLE" "$2"; fi
+  if [ "$1" = "--output" ]; then
+    if [ -z "$PAGES" ]; then cp "$SAMPLE" "$2"
+    elif [ -f "$PAGES/p${page:-0}.json" ]; then cp "$PAGES/p${page:-0}.json" "$2"
+    else echo "[]" > "$2"; fi
+  fi
   shift
 done
 """
@@ -113,6 +124,30 @@ def test_its_steps_import_commit_push_and_publish_the_new_papers_once(
     run_steps(steps, site, env)  # the same list again: nothing to commit, nothing to publish
     assert len(git(remote, "log", "--format=%s", "main").splitlines()) == 2
     assert calls.read_text().count("gh ") == 0
+
+
+def test_a_day_of_more_papers_than_a_page_holds_is_imported_whole(
+    workflow: dict[Any, Any], tmp_path: Path
+) -> None:
+    """The API gives at most 100 papers a request: a busy day comes in pages, all imported."""
+    site, remote, steps, env = checked_out(workflow, tmp_path)
+    sample = json.loads((FIXTURES / "samples" / "hf_daily.json").read_text(encoding="utf-8"))
+    items = []
+    for n in range(150):
+        item = copy.deepcopy(sample[n % len(sample)])
+        item["paper"]["id"] = f"2607.{90000 + n}"
+        item["paper"]["title"] = item["title"] = f"Paper number {n} of a busy day"
+        items.append(item)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for k in range(2):
+        (pages / f"p{k}.json").write_text(json.dumps(items[k * 100 : (k + 1) * 100]))
+    run_steps(steps, site, {**env, "PAGES": str(pages)})
+    assert len(list((site / "content/papers").glob("*.md"))) == 150
+    urls = [line for line in Path(env["CALLS"]).read_text().splitlines() if "huggingface.co" in line]
+    assert len(urls) == 2 and "p=0" in urls[0] and "p=1" in urls[1] and "limit=100" in urls[0]
+    assert not (site / "papers.json").exists() and not (site / "page.json").exists()
+    assert git(site, "status", "--porcelain") == ""
 
 
 def test_a_push_made_while_it_imports_is_kept_under_its_commit(workflow: dict[Any, Any], tmp_path: Path) -> None:
