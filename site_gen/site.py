@@ -81,14 +81,10 @@ def assemble(config: SiteConfig, papers: Sequence[Paper], taxonomy: Sequence[Tag
     ordered = newest_first(papers)
     known = {t.slug: t for t in taxonomy}
     groups: dict[str, list[Paper]] = {}
-    problems: list[Diagnostic] = []
     for paper in ordered:
         for slug in paper.tags:
-            if slug not in known and slug not in groups:
-                problems.append(Diagnostic(paper.path, paper.tags_line, f"tag '{slug}' is not defined in tags.yaml",
-                                           f"add it to {PurePosixPath(config.content_dir, 'tags.yaml')}",
-                                           severity="error" if config.strict else "warning"))
             groups.setdefault(slug, []).append(paper)
+    problems = [unknown_tag(slug, groups[slug], config) for slug in groups if slug not in known]
     tags = [t for t in taxonomy if t.slug in groups]
     tags += [Tag(slug=s, name=s.replace("-", " ").capitalize()) for s in sorted(groups) if s not in known]
     by_tag = {slug: tuple(items) for slug, items in groups.items()}
@@ -99,6 +95,16 @@ def assemble(config: SiteConfig, papers: Sequence[Paper], taxonomy: Sequence[Tag
             years.setdefault(paper.date[:4], []).append(paper)
     by_year = {year: tuple(items) for year, items in years.items()}
     return Site(config, ordered, tuple(tags), by_tag, authors, by_author, by_year, author_slugs), problems
+
+
+def unknown_tag(slug: str, papers: Sequence[Paper], config: SiteConfig) -> Diagnostic:
+    """The problem of a tag that tags.yaml lacks, at the first paper (newest first) naming it,
+    saying how many others do (a tag renamed in tags.yaml alone is still in all its papers)."""
+    first, others = papers[0], len(papers) - 1
+    also = f" ({others:,} other {'paper names' if others == 1 else 'papers name'} it too)" if others else ""
+    return Diagnostic(first.path, first.tags_line, f"tag '{slug}' is not defined in tags.yaml{also}",
+                      f"add it to {PurePosixPath(config.content_dir, 'tags.yaml')}",
+                      severity="error" if config.strict else "warning")
 
 
 def group_authors(papers: Sequence[Paper], minimum: int

@@ -1,7 +1,10 @@
+from pathlib import Path
+
 import pytest
 
-from site_gen.model import Paper
-from site_gen.site import home_url, paginate
+from site_gen.config import SiteConfig
+from site_gen.model import Paper, Tag
+from site_gen.site import assemble, home_url, paginate
 
 PAPERS = [Paper(slug=f"p{n}", title=f"P{n}", abstract_md="", path=f"p{n}.md") for n in range(100)]
 
@@ -31,3 +34,13 @@ def test_numbered_pages_link_where_the_pages_are():
     links = dict(listing.numbered())
     assert links[1] == "" and links[4] == listing.url == "page/4/" and links[12] == "page/12/"
     assert links[0] is None and listing.prev_url == "page/3/" and listing.next_url == "page/5/"
+
+
+def test_a_tag_missing_from_tags_yaml_is_one_problem_that_counts_the_papers_naming_it():
+    papers = [Paper(slug=f"q{n}", title=f"Q{n}", abstract_md="", path=f"q{n}.md", date=f"2024-01-0{n + 1}",
+                    tags=("renamed",) if n else ("renamed", "solo"), tags_line=3) for n in range(3)]
+    _, problems = assemble(SiteConfig(root=Path(".")), papers, (Tag(slug="kept", name="Kept"),))
+    assert [(p.path, p.message) for p in problems] == [
+        ("q2.md", "tag 'renamed' is not defined in tags.yaml (2 other papers name it too)"),
+        ("q0.md", "tag 'solo' is not defined in tags.yaml"),
+    ]
