@@ -80,9 +80,11 @@ class Preview:
         self._spawn(self.rebuild_until_stopped, "rebuild")
 
     def begin(self) -> None:
-        """Build once (a failure still serves, with the errors shown), then watch."""
-        self.rebuild(())
+        """Watch, then build once (a failure still serves, with the errors shown). A file saved
+        while that build runs, which may take a while on a large catalogue, is in the inbox for
+        the next build: watching only after it, the preview missed the edit until another one."""
         self.watcher.start()
+        self.rebuild(())
 
     def serve_in_background(self) -> None:
         self._spawn(lambda: self.server.serve_forever(poll_interval=0.05), "http")

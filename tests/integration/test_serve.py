@@ -566,6 +566,36 @@ def _answers(port: int) -> bool:
         return False
 
 
+def test_an_edit_saved_during_the_first_build_is_built_after_it(
+    site_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first build of a large catalogue takes a while, and a paper saved once it has read the
+    papers is not in the site it makes: the build after it brings the edit."""
+    import site_gen.serve as serve_mod
+
+    paper = site_root / "content" / "papers" / "first-paper.md"
+    real, builds = serve_mod.run_build, []
+
+    def build_then_edit(config: config_mod.SiteConfig, out: Path) -> object:
+        report = real(config, out)
+        if not builds:
+            time.sleep(0.5)  # the rest of a long build
+            paper.write_text(paper.read_text().replace("First paper on speech", "Saved meanwhile"))
+        builds.append(out)
+        return report
+
+    monkeypatch.setattr(serve_mod, "run_build", build_then_edit)
+    preview = Preview(config_mod.load(site_root), site_root / "_site", "127.0.0.1", 0)
+    preview.start()
+    preview.serve_in_background()
+    try:
+        port = port_of(preview)
+        assert eventually(lambda: b"Saved meanwhile" in fetch(port, "/papers/first-paper/")[2])
+        assert eventually(lambda: len(builds) == 2)  # the build after it, which brings search and feeds
+    finally:
+        preview.close()
+
+
 def test_a_first_failed_build_still_serves_the_errors(site_root: Path) -> None:
     bad = site_root / "content" / "papers" / "bad-paper.md"
     bad.write_text("---\ntitle: [unclosed\n---\nBody.\n")
