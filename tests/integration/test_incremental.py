@@ -12,7 +12,7 @@ import pytest
 
 from site_gen import config
 from site_gen.build import build
-from tests.conftest import make_site, paper_text
+from tests.conftest import MINIMAL_TAGS, make_site, paper_text
 from tests.sitecheck import snapshot
 
 
@@ -258,6 +258,113 @@ def test_related_papers_are_made_again_only_when_a_title_or_abstract_changes(
     edit(root)
     build(config.load(root), root / "_site")
     assert made == [30, 30]
+    fresh = tmp_path / "full"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("_site*", ".cache"))
+    build(config.load(fresh), fresh / "_site", use_cache=False)
+    assert snapshot(root / "_site") == snapshot(fresh / "_site")
+
+
+RARE_TAG = MINIMAL_TAGS + """\
+  - slug: rare
+    name: Rare topic
+    description: A subject few papers have.
+    keywords: [rare]
+"""
+
+
+def roomy_catalogue(root: Path, n: int = 40) -> Path:
+    """Listings of one page, a tag few papers have and authors with pages of their own: an edit of
+    a paper or of a tag's name changes a few pages, and the next build stays incremental."""
+    topics = ["acoustic beamforming arrays", "sparse expert routing", "phoneme alignment lattices",
+              "token dropping capacity", "speaker diarization clusters", "gating load balance",
+              "vocoder waveform synthesis", "expert parallel sharding", "keyword spotting wake",
+              "router collapse entropy"]
+    papers = {}
+    for i in range(n):
+        tags = "[speech, rare]" if i in (3, 4) else "[speech]" if i % 2 else "[moe]"
+        authors = f"[Author {i % 10}, Grace Hopper]" if i == 8 else f"[Author {i % 10}]"
+        papers[f"paper-{i:02d}.md"] = paper_text(
+            f"Paper {i} on {'speech' if i % 2 else 'experts'}",
+            f"Abstract {i} on {topics[i % 10]}, {topics[i % 10]} again.",
+            date=f"2025-01-{i % 28 + 1:02d}", tags=tags, authors=authors)
+    return make_site(root, papers, tags=RARE_TAG,
+                     config="title: Test catalogue\nsite_url: https://example.org/cat/\npage_size: 100\nrelated: 3\n")
+
+
+def rename_rare_tag(root: Path) -> None:
+    """Shown on the pages and cards of its two papers, on the tags page and in the search index."""
+    tags = root / "content/tags.yaml"
+    tags.write_text(tags.read_text().replace("name: Rare topic", "name: Uncommon subject"))
+
+
+def retitle(root: Path) -> None:
+    """The title shows in the related papers of other papers' pages; its words, and so the lists, stay the same."""
+    path = root / "content/papers/paper-07.md"
+    path.write_text(path.read_text().replace('title: "Paper 7 on speech"', 'title: "Paper 7 on SPEECH"'))
+
+
+def retag(root: Path) -> None:
+    """The tags page counts the papers of each tag."""
+    path = root / "content/papers/paper-06.md"
+    path.write_text(path.read_text().replace("tags: [moe]", "tags: [moe, rare]"))
+
+
+def second_paper_by_an_author(root: Path) -> None:
+    """Grace Hopper gets a page: her first paper's page, unchanged itself, now links to it."""
+    path = root / "content/papers/paper-09.md"
+    path.write_text(path.read_text().replace("authors: [Author 9]", "authors: [Author 9, Grace Hopper]"))
+
+
+def delete_one(root: Path) -> None:
+    (root / "content/papers/paper-05.md").unlink()
+
+
+@pytest.mark.parametrize("change", [rename_rare_tag, retitle, retag, second_paper_by_an_author, delete_one, edit])
+def test_an_incremental_build_of_a_small_change_equals_a_full_one(tmp_path: Path, change: Callable[[Path], None]):
+    root = roomy_catalogue(tmp_path / "inc")
+    build(config.load(root), root / "_site")
+    change(root)
+    report = build(config.load(root), root / "_site")
+    fresh = tmp_path / "full"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("_site*", ".cache"))
+    build(config.load(fresh), fresh / "_site", use_cache=False)
+    assert report.incremental and 0 < report.rendered < report.pages // 2
+    assert snapshot(root / "_site") == snapshot(fresh / "_site")
+    assert folders(root / "_site") == folders(fresh / "_site")
+
+
+def folders(site: Path) -> set[str]:
+    return {str(p.relative_to(site)) for p in site.rglob("*") if p.is_dir()}
+
+
+def test_files_other_than_pages_removed_from_the_output_are_written_again(tmp_path: Path):
+    root = catalogue(tmp_path / "s")
+    build(config.load(root), root / "_site")
+    before = snapshot(root / "_site")
+    for rel in ("feed.xml", "papers.bib", "assets/favicon.svg", "search/lunr-index.json"):
+        (root / "_site" / rel).unlink()
+    report = build(config.load(root), root / "_site")
+    assert report.incremental and report.rendered == 0
+    assert snapshot(root / "_site") == before
+
+
+def test_a_build_into_another_folder_does_not_make_the_first_one_stale(tmp_path: Path):
+    """The cache describes the last folder built: a build back into the first folder, which the
+    edit never reached, writes the edit there too."""
+    root = catalogue(tmp_path / "s")
+    build(config.load(root), root / "_site")
+    edit(root)
+    build(config.load(root), root / "_preview")
+    build(config.load(root), root / "_site")
+    assert snapshot(root / "_site") == snapshot(root / "_preview")
+    assert "An edited abstract" in (root / "_site/papers/paper-03/index.html").read_text()
+
+
+def test_fewer_related_papers_in_site_yaml_show_fewer_on_each_page(tmp_path: Path):
+    root = catalogue(tmp_path / "s")
+    build(config.load(root), root / "_site")
+    (root / "site.yaml").write_text((root / "site.yaml").read_text() + "related: 2\n")
+    build(config.load(root), root / "_site")
     fresh = tmp_path / "full"
     shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("_site*", ".cache"))
     build(config.load(fresh), fresh / "_site", use_cache=False)
