@@ -37,6 +37,17 @@ def test_refuses_an_output_folder_that_is_or_holds_a_source(project: Path, out: 
 
 
 
+@pytest.mark.parametrize("out", [".", ".."])
+def test_a_folder_holding_the_project_is_refused_even_with_the_mark_of_a_built_site(project: Path, out: str):
+    """A repository published from its root has a .nojekyll of its own: that makes it no site to replace."""
+    (project / out / ".nojekyll").touch()
+    before = tree(project.parent, skip=("project/.cache",))
+    result = site_build(project, "--out", str(project / out))
+    assert result.returncode == 1
+    assert "refusing to write the site into" in result.stderr and "it would replace" in result.stderr
+    assert tree(project.parent, skip=("project/.cache",)) == before
+
+
 @pytest.mark.parametrize("out", ["content/site", "themes/mine/static/site", "overrides/site"])
 def test_refuses_an_output_folder_inside_a_source(project: Path, out: str):
     result = site_build(project, "--out", str(project / out))

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from site_gen import output
+from site_gen.errors import BuildFailed
 from site_gen.model import OutputFile
 
 
@@ -266,3 +267,31 @@ def test_the_folder_of_a_build_stopped_by_ctrl_c_is_removed_by_a_process_of_its_
         with pytest.raises(stop), staging:
             raise stop
         assert removed.pop() == (staging.folder, detached)
+
+
+def test_the_writer_refuses_paths_that_escape_its_folder_or_come_twice(tmp_path: Path) -> None:
+    site = tmp_path / "_site"
+    site.mkdir()
+    writer = output.Writer(site)
+    for bad in ("../outside.html", "papers/../../outside.html", "/etc/x.html", "a\\b.html", "."):
+        with pytest.raises(BuildFailed, match="escapes the output folder"):
+            writer.write(OutputFile(PurePosixPath(bad), b"x"))
+    writer.write(OutputFile(PurePosixPath("papers/a/index.html"), b"first"))
+    with pytest.raises(BuildFailed, match="two pages would be written to the same file"):
+        writer.write(OutputFile(PurePosixPath("papers/a/index.html"), b"second"))
+    assert site_files(site) == {"papers/a/index.html": b"first"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_removing_the_pages_of_a_tag_leaves_no_empty_folder(tmp_path: Path) -> None:
+    """A tag whose papers are gone: its pages go, and the folders they leave empty, the deepest first."""
+    site = tmp_path / "_site"
+    site.mkdir()
+    with output.Writer(site) as writer:
+        for rel in ("tags/gone/index.html", "tags/gone/page/2/index.html", "tags/gone/page/3/index.html",
+                    "tags/kept/index.html"):
+            writer.write(OutputFile(PurePosixPath(rel), b"x"))
+    writer.remove(["tags/gone/index.html", "tags/gone/page/2/index.html", "tags/gone/page/3/index.html",
+                   "../outside.html"])
+    assert site_files(site) == {"tags/kept/index.html": b"x"}
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_dir()) == ["tags", "tags/kept"]
