@@ -54,10 +54,21 @@ P = "content/papers/a-paper.md"
                    "(YAML reads yes, no, on, off, true and false as booleans: put the value in quotes)"),
     ("venue: 1.5", f"{P}:3: 'venue' must be a string, not a number (put the value in quotes)"),
     ("month: 3.50", f"{P}:3: 'month' must be a whole number, not 3.50"),
+    ("month: 13", f"{P}:3: 'month' must be between 1 and 12, not 13"),
+    ("year: 999", f"{P}:3: 'year' must be between 1000 and 9999, not 999"),
+    ('date: "0999-12-31"', f"{P}:3: 'date' is not a plausible year: 0999-12-31"),
+    ("tags: [speech, moe, speech]", f"{P}:3: tag 'speech' is listed 2 times (list each tag once)"),
+    ("tags: [moe, moe, moe]", f"{P}:3: tag 'moe' is listed 3 times (list each tag once)"),
 ])
 def test_front_matter_errors_point_at_the_key(front, expected):
     assert messages(f'---\ntitle: "T"\n{front}\n---\nBody\n') == [expected]
 
+
+def test_the_ends_of_a_range_are_allowed():
+    paper, problems = parse('---\ntitle: "T"\nyear: 1000\nmonth: 12\n---\n')
+    assert problems == [] and paper.date == "1000-12"
+    paper, problems = parse('---\ntitle: "T"\nyear: 9999\nmonth: 1\n---\n')
+    assert problems == [] and paper.date == "9999-01"
 
 def test_missing_and_empty_title():
     assert messages("---\ndate: 2025-01-01\n---\n") == [f"{P}:2: missing required key 'title'"]
@@ -107,6 +118,15 @@ def test_symlink_outside_content_is_not_followed(tmp_path: Path):
     assert result.papers == []
     assert "symlink leads outside the content folder" in str(result.diagnostics[0])
 
+
+def test_editors_backups_and_lock_files_are_passed_over_in_silence(tmp_path: Path):
+    papers = tmp_path / "content" / "papers"
+    papers.mkdir(parents=True)
+    (papers / "a-paper.md").write_text('---\ntitle: A\n---\n')
+    for name in ("a-paper.md~", ".#a-paper.md", "#a-paper.md#", ".a-paper.md.swp"):
+        (papers / name).write_text('---\ntitle: An older A\n---\n')
+    result = load_papers(tmp_path / "content", tmp_path)
+    assert [p.title for p in result.papers] == ["A"] and result.diagnostics == []
 
 def _paper_file(root: Path, title: str) -> Path:
     path = root / "content" / "papers" / "a-paper.md"
