@@ -63,6 +63,24 @@ def test_force_overwrites_keys(tmp_path: Path):
     assert "New abstract." in (tmp_path / "papers" / "a-paper-on-speech.md").read_text()
 
 
+def test_force_keeps_the_abstract_when_the_import_has_none(tmp_path: Path):
+    upsert(Catalogue(tmp_path), [draft()], no_tags)
+    report = upsert(Catalogue(tmp_path), [draft(abstract="", venue="Nature")], no_tags, force=True)
+    assert report.merged == ["a-paper-on-speech"]
+    text = (tmp_path / "papers" / "a-paper-on-speech.md").read_text()
+    assert "venue: Nature" in text and text.endswith("---\nAn abstract.\n")
+
+
+def test_a_file_written_while_the_import_runs_is_never_replaced(tmp_path: Path):
+    catalogue = Catalogue(tmp_path)  # the folder as it was when the import began
+    path = tmp_path / "papers" / "a-paper-on-speech.md"
+    path.parent.mkdir()
+    path.write_text("---\ntitle: Written by hand meanwhile\n---\n")
+    report = upsert(catalogue, [draft()], no_tags)
+    assert report.created == [] and report.kept == ["a-paper-on-speech"]
+    assert path.read_text() == "---\ntitle: Written by hand meanwhile\n---\n"
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+
 def test_et_al_comes_only_with_the_authors_it_qualifies(tmp_path: Path):
     cut = draft(authors=("Ada Lovelace",), extra=(("et_al", True),))
     upsert(Catalogue(tmp_path), [draft(authors=("Ada Lovelace", "Alan Turing"))], no_tags)
@@ -198,6 +216,7 @@ names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, ma
 @given(title=names, abstract=st.text(max_size=200), authors=st.lists(names, max_size=4),
        venue=st.one_of(st.none(), names))
 @example(title="T", abstract="", authors=["\ufffe"], venue="\ufffe")  # cleaned to nothing
+@example(title="T", abstract="", authors=["Zhao, Shengkui", "No", "Null"], venue="Yes")  # a comma; YAML's words
 def test_front_matter_round_trip(title, abstract, authors, venue):
     assume(clean_text(title).strip())  # else the import skips the paper (below)
     d = PaperDraft(title=title, abstract=abstract, date="2024-02-29", authors=tuple(authors), venue=venue,
