@@ -156,6 +156,7 @@ def test_keys_that_differ_only_in_case_are_repeats():
         ("Martin Luther King Jr.", "King, Jr., Martin Luther", ("Martin Luther", "", "King", "Jr.")),
         ("Tom B. Brown", "Brown, Tom B.", ("Tom B.", "", "Brown", "")),
         ("Plato", "Plato", ("", "", "Plato", "")),
+        ("Ada Jr", "Jr, Ada", ("Ada", "", "Jr", "")),  # two words: Jr is the last name, as BibTeX reads it
     ],
 )
 def test_names_are_split_into_von_last_jr_and_first_as_bibtex_splits_them(author, written, parts):
@@ -174,6 +175,12 @@ def test_special_characters_are_escaped():
     assert "100\\% of {R\\&D\\_x} \\#1 {\\textbraceleft}odd{\\textbraceright}" in entry
     assert "{\\textasciitilde}{\\textasciicircum} {\\textbackslash}cmd \\$5" in entry
 
+
+def test_dollar_amounts_are_not_math():
+    """A closing ``$`` before a digit is a price: ``$5-$10`` as math would print "5-" in italics and lose a sign."""
+    entry = bibtex_entry(paper(title="Prices of $5-$10 per hour", venue="Costs of $x$ and $2"))
+    assert "  title = {{Prices} of \\$5-\\$10 per hour},\n" in entry
+    assert "  journal = {Costs of $x$ and \\$2},\n" in entry
 
 def test_urls_keep_their_characters_but_cannot_break_the_entry():
     entry = bibtex_entry(paper(url="https://example.org/a_b%20c#x{y}\\z", doi="10.1000/a_b%c#d"))
