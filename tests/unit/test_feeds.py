@@ -63,6 +63,9 @@ def test_feeds_are_kept_until_what_they_show_changes(monkeypatch: pytest.MonkeyP
     site = catalogue(edited, (TAGS[0], Tag("vision", "Computer vision")), title="Another title")
     assert made_again(monkeypatch, site, memo, sources(site, "p1")) == every
 
+    site = catalogue(edited, (TAGS[0], Tag("vision", "Computer vision")), title="Another title", author="A. Keeper")
+    assert made_again(monkeypatch, site, memo, sources(site, "p1")) == every
+
 
 def test_only_the_newest_papers_of_a_feed_count(monkeypatch: pytest.MonkeyPatch) -> None:
     site = catalogue(papers(), feed_size=2)  # the feeds show p5, p4 / p5, p3 / p4, p2
@@ -77,3 +80,12 @@ def test_without_sources_every_feed_is_made() -> None:
     memo: feeds.FeedMemo = {}
     list(feeds.files(site, [], memo))
     assert memo == {}
+
+
+def test_a_sitemap_of_a_site_whose_address_holds_an_ampersand_is_well_formed_xml() -> None:
+    import xml.etree.ElementTree as ET
+
+    site, _ = assemble(SiteConfig(root=Path("."), site_url="https://example.org/r&d/"), papers(), TAGS)
+    (sitemap,) = feeds.sitemaps(site, ["", "papers/p1/"])
+    locations = [el.text for el in ET.fromstring(sitemap.data).iter(f"{{{feeds.SITEMAP}}}loc")]
+    assert locations == ["https://example.org/r&d/", "https://example.org/r&d/papers/p1/"]
