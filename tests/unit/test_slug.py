@@ -1,7 +1,9 @@
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from site_gen.slug import MAX_LENGTH, fallback_slug, is_slug, slugify, unique_slug
+from site_gen.slug import MAX_LENGTH, author_slug, fallback_slug, is_slug, slugify, unique_slug
 
 
 def test_readable_ascii_slugs():
@@ -14,6 +16,8 @@ def test_readable_ascii_slugs():
 def test_long_titles_are_cut_at_a_word_boundary():
     slug = slugify("word " * 40)
     assert len(slug) <= MAX_LENGTH and slug.endswith("word")
+    assert slugify("a" * 40 + " " + "b" * 39 + " cc") == "a" * 40 + "-" + "b" * 39  # the words end at the limit
+    assert slugify("x" * 200) == "x" * MAX_LENGTH  # one word longer than the limit
 
 
 def test_fallbacks_when_title_has_no_ascii_letters():
@@ -21,6 +25,14 @@ def test_fallbacks_when_title_has_no_ascii_letters():
     assert fallback_slug("深度学习", doi="10.1000/XYZ") == "doi-10-1000-xyz"
     assert fallback_slug("深度学习").startswith("paper-")
     assert fallback_slug("深度学习") == fallback_slug("深度学习")
+    assert fallback_slug("1984", arxiv="2401.01234") == "arxiv-2401-01234"  # digits alone say nothing
+
+
+def test_an_author_without_latin_letters_has_one_page_however_the_name_is_encoded():
+    composed = "김민수"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert author_slug(decomposed) == author_slug(composed) and author_slug(composed).startswith("author-")
 
 
 def test_unique_slug_adds_a_suffix():
