@@ -249,6 +249,21 @@ def test_shard_of_uses_javascript_string_order() -> None:
     assert shard_of(ordered, "\uffff") == 3
 
 
+def test_terms_past_the_basic_plane_are_in_javascript_order_in_the_split_layout() -> None:
+    """lunr.js inserts the terms into its token set in order and refuses one out of order: U+1D538
+    (a surrogate pair) comes before U+FF41 there, and after it by code point."""
+    from site_gen.model import Paper
+
+    titles = ["\U0001d538lgebra notes", "\uff41bc wide", "zebra", "\U0001f600 smile"]
+    papers = [Paper(slug=f"p{n}", title=title, abstract_md="plain words", path=f"p{n}.md")
+              for n, title in enumerate(titles)]
+    manifest, named = split(search_files(papers, {}, shard_above=0))
+    whole = json.loads({f.path: f.data for f in search_files(papers, {}, shard_above=10)}[search.INDEX_PATH])
+    terms = [term for term, _ in whole["invertedIndex"]]
+    assert terms.index("\U0001d538lgebra") < terms.index("\uff41bc")
+    assert named[manifest["terms"]].split("\n") == terms
+    assert decode(manifest, named) == whole
+
 def test_empty_and_tiny_catalogues() -> None:
     manifest, named = split(search_files([], TAGS, shard_above=-1))
     assert manifest["documents"] == 0 and manifest["shards"] == [""]
