@@ -65,6 +65,8 @@ def test_an_incremental_build_interrupted_while_writing_keeps_the_old_site(proje
     with pytest.raises(KeyboardInterrupt):
         build(config.load(project), project / "_site", jobs=1)
     assert tree(project / "_site") == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith("_site")) == ["_site"]  # no scratch folder
+    assert list((project / ".cache").glob(".*.pending-*")) == []  # the cache stays that of the last build
 
 
 def test_a_killed_build_keeps_the_old_site(project: Path):
