@@ -324,7 +324,3 @@ def find_duplicates(papers: Iterable[Paper],
                                            "merge the two files or remove one",
                                            severity="error" if kind == "URL" else "warning"))
     return problems
-
-
-def papers_by_slug(papers: Sequence[Paper]) -> dict[str, Paper]:
-    return {p.slug: p for p in papers}
