@@ -79,6 +79,19 @@ def test_fields_of_unknown_shape_are_left_out_with_a_warning():
     assert any("javascript:alert(1)" in w.message and w.line == 2 for w in warnings)
 
 
+@pytest.mark.parametrize("link", ['https://github.com/a/b"onmouseover="x', "https://github.com/a\\b",
+                                  "https://github.com/a/<b>", "https://github.com/a/b c", "https:///a/b"])
+def test_a_link_the_paper_schema_would_refuse_is_left_out_so_the_build_accepts_the_file(link):
+    from site_gen.content import parse_paper
+    from site_gen.store import draft_values, render_paper
+
+    item = {"paper": {"id": "2401.00001", "title": "T", "summary": "S.", "githubRepo": link}}
+    drafts, warnings = parse(json.dumps([item]), "papers.json")
+    assert drafts[0].code is None
+    assert [w.message for w in warnings] == [f"'githubRepo' {link!r:.60} is not an http(s) URL; left out"]
+    text = render_paper(draft_values(drafts[0], []), drafts[0].abstract)
+    assert parse_paper(text.encode(), "t.md", "t")[1] == []
+
 def test_keys_it_does_not_know_are_named_in_one_warning_at_the_first_paper_holding_one():
     items = [
         {"paper": {"id": "2401.00001", "title": "A", "summary": "x", "upvotes": 3, "_id": "6a69"}, "_id": "6a70",
