@@ -189,13 +189,19 @@ ARXIV_ID = re.compile(
 )
 
 
+def arxiv_id(value: str) -> str | None:
+    """The bare arXiv id (no version, no URL, no ``arXiv:``), or None if ``value`` is not one."""
+    match = ARXIV_ID.fullmatch(value.strip())
+    return match.group(1) if match else None
+
+
 def arxiv(value: Any) -> str:
     """An arXiv id without version: one written with its version, a prefix or as an address is
     refused with the bare id to write (its links and the importers' matching use the bare id)."""
     result = identifier(value)
-    match = ARXIV_ID.fullmatch(result)
-    if match and match.group(1) != result:
-        raise Invalid(f"is not an arXiv id without version: {result!r}", f'write "{match.group(1)}"')
+    bare = arxiv_id(result)
+    if bare and bare != result:
+        raise Invalid(f"is not an arXiv id without version: {result!r}", f'write "{bare}"')
     return result
 
 

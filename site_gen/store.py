@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -14,8 +15,8 @@ from typing import Any
 
 from .content import PAPER_FIELDS, PAPERS_DIR
 from .errors import Diagnostic, ImportFailed
-from .importers._text import arxiv_id
 from .model import PaperDraft
+from .schema import arxiv_id
 from .slug import fallback_slug, unique_slug
 from .textutil import strip_control
 from .yamlio import FENCE, YAML_TEXT, YamlError, decode, split_front_matter
@@ -284,6 +285,7 @@ def _merge(catalogue: Catalogue, slug: str, draft: PaperDraft, force: bool, repo
     existing = catalogue.by_slug[slug]
     assert existing is not None
     new = {k: v for k, v in draft_values(draft, draft.tags).items() if v != []}
+    original, as_written = _read(existing.path)
     if force:
         values = {**existing.data, **new}
         if "authors" in new and "et_al" not in new:  # et_al qualifies the author list it came with
@@ -297,7 +299,6 @@ def _merge(catalogue: Catalogue, slug: str, draft: PaperDraft, force: bool, repo
             missing.pop("et_al", None)
         body = existing.body if existing.body.strip() else clean_text(draft.abstract)
         changed = bool(missing) or body.strip() != existing.body.strip()
-        original = _read(existing.path)
         text = _append_keys(original, missing, body, existing.body)
         values = {**existing.data, **missing}
         if changed and not _reads_as(existing.path, original, text, missing, body):
@@ -309,7 +310,7 @@ def _merge(catalogue: Catalogue, slug: str, draft: PaperDraft, force: bool, repo
     if not changed:
         (report.kept if unchanged is None else unchanged).append(slug)
         return
-    atomic_write(existing.path, _as_written(existing.path, text), overwrite=True)
+    atomic_write(existing.path, as_written(text), overwrite=True)
     catalogue.add(slug, Existing(existing.path, values, body))
     report.merged.append(slug)
 
@@ -318,18 +319,14 @@ def _normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _read(path: Path) -> str:
-    """A paper file's text, without a byte order mark and with LF line ends."""
-    return _normalise(path.read_text(encoding="utf-8-sig"))
-
-
-def _as_written(path: Path, text: str) -> str:
-    """``text`` (LF line ends) as the file at ``path`` is written: with its byte order mark and
-    CRLF line ends if it has them, so that a file saved on Windows changes only where it was edited."""
-    with open(path, "rb") as fh:
-        start = fh.read(1 << 16)
-    bom = "\ufeff" if start.startswith(b"\xef\xbb\xbf") else ""
-    return bom + (text.replace("\n", "\r\n") if b"\r\n" in start else text)
+def _read(path: Path) -> tuple[str, Callable[[str], str]]:
+    """A paper file's text, without a byte order mark and with LF line ends; and what gives a new
+    text (LF line ends) as the file is written: with its byte order mark and CRLF line ends if it
+    has them, so that a file saved on Windows changes only where it was edited."""
+    raw = path.read_bytes()
+    bom = "\ufeff" if raw.startswith(codecs.BOM_UTF8) else ""
+    crlf = b"\r\n" in raw
+    return _normalise(raw.decode("utf-8-sig")), lambda text: bom + (text.replace("\n", "\r\n") if crlf else text)
 
 
 def _fence_at(text: str) -> int:
@@ -367,7 +364,7 @@ _TAGS_LINE = re.compile(r"^tags[ \t]*:.*(?:\n(?:[ \t]*\n)*(?:[ \t]+\S.*|-(?:[ \t
 
 def set_tags(path: Path, tags: Sequence[str]) -> None:
     """Give a paper file tags: replace its ``tags:`` key or add one; every other byte stays."""
-    old = _read(path)
+    old, as_written = _read(path)
     at = _fence_at(old)
     head, rest = old[:at], old[at:]
     line = front_matter_lines({"tags": list(tags)})[0]
@@ -375,4 +372,4 @@ def set_tags(path: Path, tags: Sequence[str]) -> None:
     if not _reads_as(path, old, head + rest, {"tags": list(tags)}):
         raise ImportFailed([Diagnostic(str(path), 1, "cannot set the tags without rewriting the front matter; "
                                                      "the file is left unchanged", "edit its tags by hand")])
-    atomic_write(path, _as_written(path, head + rest), overwrite=True)
+    atomic_write(path, as_written(head + rest), overwrite=True)

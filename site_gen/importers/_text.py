@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from markdown_it.common.utils import isWhiteSpace
 
 from ..errors import Diagnostic
-from ..schema import ARXIV_ID, NOT_IN_DOI, NOT_IN_ID
+from ..schema import NOT_IN_DOI, NOT_IN_ID
 
 YEAR = r"[1-9]\d{3}"  # the years a paper's date may hold: 1000 to 9999
 _ISO_DATE = re.compile(rf"({YEAR})-(\d{{2}})-(\d{{2}})(?:$|[T ])")
@@ -221,12 +221,6 @@ def arxiv_abstract(summary: str) -> str:
     as arXiv does: its paragraphs re-flowed (``paragraphs``), its math as the renderer reads math
     (``tex_math``) and the rest escaped (``markdown_text``)."""
     return markdown_text(tex_math(paragraphs(summary, indented_breaks=True)))
-
-
-def arxiv_id(value: str) -> str | None:
-    """The bare arXiv id (no version, no URL, no ``arXiv:``), or None if ``value`` is not one."""
-    match = ARXIV_ID.fullmatch(value.strip())
-    return match.group(1) if match else None
 
 
 def arxiv_urls(ident: str) -> tuple[str, str]:

@@ -55,12 +55,12 @@ from xml.parsers import expat
 
 from ..errors import Diagnostic, ImportFailed
 from ..model import PaperDraft
+from ..schema import arxiv_id
 from . import ImportResult
 from ._latex import latex_to_text, tex_accents
 from ._text import (
     Unread,
     arxiv_abstract,
-    arxiv_id,
     arxiv_urls,
     collapse,
     doi_id,

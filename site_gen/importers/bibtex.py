@@ -41,6 +41,7 @@ from bibtexparser.entrypoint import parse_string
 
 from ..errors import Diagnostic, ImportFailed
 from ..model import PaperDraft
+from ..schema import arxiv_id
 from . import ImportResult
 from ._latex import (
     MONTHS,
@@ -55,7 +56,6 @@ from ._latex import (
 from ._text import (
     YEAR,
     Unread,
-    arxiv_id,
     collapse,
     doi_id,
     http_url,

@@ -23,13 +23,13 @@ from typing import Any
 
 from ..errors import Diagnostic, ImportFailed
 from ..model import PaperDraft
+from ..schema import arxiv_id
 from ..yamlio import WrittenFloat
 from . import ImportResult
 from ._text import (
     LineIndex,
     Unread,
     arxiv_abstract,
-    arxiv_id,
     arxiv_urls,
     collapse,
     http_url,

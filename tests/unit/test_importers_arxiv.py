@@ -1,8 +1,8 @@
 import pytest
 
 from site_gen.errors import ImportFailed
-from site_gen.importers._text import arxiv_id
 from site_gen.importers.arxiv import parse
+from site_gen.schema import arxiv_id
 from tests.conftest import FIXTURES
 
 SAMPLE = FIXTURES / "samples" / "arxiv_atom_classic_2entries.xml"
