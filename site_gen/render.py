@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
 import re
@@ -114,11 +113,6 @@ def _escape_html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def bibtex_data_url(entry: str) -> str:
-    """The entry as a ``data:`` URL, for a download link that needs no file of its own."""
-    return "data:application/x-bibtex;charset=utf-8;base64," + base64.b64encode(entry.encode("utf-8")).decode("ascii")
-
-
 def human_date(value: str | None) -> str:
     """'2025-03-11' -> '11 Mar 2025'; '2025-03' -> 'Mar 2025'; '2025' -> '2025'."""
     if not value:
@@ -174,8 +168,14 @@ class PaperView:
         return getattr(self.paper, name)
 
 
-CARD, RELATED_ITEM = "partials/paper_card.html", "partials/related_item.html"
-SHARED_FRAGMENTS = (CARD, RELATED_ITEM)  # partials about one paper that many pages show
+CARD, ROW, RELATED_ITEM = "partials/paper_card.html", "partials/paper_row.html", "partials/related_item.html"
+SHARED_FRAGMENTS = (CARD, ROW, RELATED_ITEM)  # partials about one paper that many pages show
+# Listings of an author's and a year's papers show each in a row (title, date, authors), as an
+# index does; the home page and the tags' listings show cards (with the abstract's first lines
+# and the tags). Every paper is on the page of each of its authors: in cards, those pages would be
+# a fifth of the site, and a site of 50,000 papers larger than the 1 GB GitHub documents as the
+# most a Pages site may be.
+ROW_KINDS = frozenset({"author", "year"})
 Prepared = tuple[str, str, str, tuple[bytes, ...]]  # slug, snippet, tag links, shared fragments
 
 
@@ -357,7 +357,7 @@ class Renderer:
         others = [self.view(p) for p in related]
         items = self.fragments(RELATED_ITEM, others)
         html = self.page("paper.html", view.link, paper=page, authors=authors, related=others, related_items=items,
-                         bibtex=bibtex, bibtex_href=bibtex_data_url(bibtex), meta=meta,
+                         bibtex=bibtex, meta=meta,
                          math=has_math(paper.title) or 'class="math' in page.abstract_html)
         return [html]
 
@@ -365,7 +365,7 @@ class Renderer:
         template = "listing.html" if listing.kind == "home" else f"{listing.kind}.html"
         site_ld = Markup(scholar.json_ld_site(self.config)) if listing.kind == "home" and listing.page == 1 else ""
         papers = [self.view(p) for p in listing.papers]
-        cards = self.fragments(CARD, papers, b"\n")
+        cards = self.fragments(ROW if listing.kind in ROW_KINDS else CARD, papers, b"\n")
         math = any(has_math(p.title) for p in listing.papers)
         return self.page(template, listing.url, listing=listing, papers=papers, cards=cards, math=math,
                          site_json_ld=site_ld)

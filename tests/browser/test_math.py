@@ -34,10 +34,11 @@ def test_listing_cards_typeset_math_titles_only_where_there_are_some(
     page: Page, rich_url: str, console: Any
 ) -> None:
     requested = katex_requests(page)
-    page.goto(rich_url + "authors/wei-chen/", wait_until="networkidle")
-    card = page.locator(f'.paper-card-title a[href$="{MATH_PAPER}"]')
-    expect(card.locator(".katex")).to_have_count(1)
-    expect(card).not_to_contain_text("$")
+    for url, title in (("tags/benchmarks/", ".paper-card-title a"), ("authors/wei-chen/", "a.paper-row-title")):
+        page.goto(rich_url + url, wait_until="networkidle")
+        card = page.locator(f'{title}[href$="{MATH_PAPER}"]')
+        expect(card.locator(".katex")).to_have_count(1)
+        expect(card).not_to_contain_text("$")
     assert any(url.endswith("katex.min.js") for url in requested)
     requested.clear()
     page.goto(rich_url + "tags/speech/", wait_until="networkidle")

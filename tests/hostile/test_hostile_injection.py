@@ -31,8 +31,6 @@ RISKY_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "apple
               "video", "audio", "source", "portal", "noscript"}
 DATA_SCRIPTS = {"application/json", "application/ld+json"}  # inline scripts a browser does not run
 BAD_SCHEME = re.compile(r"^(?:javascript|data|vbscript):", re.I)
-# The theme's BibTeX download link: a fixed type and the entry in base64, nothing that ends the URL.
-BIBTEX_DOWNLOAD = re.compile(r"data:application/x-bibtex;charset=utf-8;base64,[A-Za-z0-9+/=]*")
 HARMLESS_VALUES = {
     "arxiv": '"2401.00001"', "doi": '"10.1000/xyz"', "venue": "A venue", "url": "https://example.org/paper",
     "pdf": "https://example.org/paper.pdf", "code": "https://example.org/code", "project": "https://example.org/p",
@@ -172,9 +170,7 @@ def live_payloads(site: Path, theme_own: set[tuple[object, ...]]) -> list[str]:
             if risky and signature(tag, attrs) not in theme_own:
                 live.append(f"{where}: <{tag} {attrs}>")
             for name, value in attrs:
-                own_download = tag == "a" and name == "href" and BIBTEX_DOWNLOAD.fullmatch(value)
-                if (name in URL_ATTRS or name.startswith("on")) and BAD_SCHEME.search(normalised_url(value)) \
-                        and not own_download:
+                if (name in URL_ATTRS or name.startswith("on")) and BAD_SCHEME.search(normalised_url(value)):
                     live.append(f"{where}: <{tag} {name}={value!r}>")
                 if name == "content" and re.search(r"url\s*=\s*['\"]?\s*(?:javascript|data|vbscript):", value, re.I):
                     live.append(f"{where}: <{tag} {name}={value!r}>")

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import re
-
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from site_gen.content import load_papers
-from site_gen.render import bibtex_data_url, markdown_renderer, render_markdown
+from site_gen.render import markdown_renderer, render_markdown
 from tests.conftest import REPO
 
 MD = markdown_renderer()
@@ -47,15 +44,6 @@ def test_the_seed_abstracts_render_as_markdown_it_renders_them() -> None:
     assert len(papers) >= 57
     for paper in papers:
         assert render_markdown(paper.abstract_md) == MD.render(paper.abstract_md), paper.path
-
-
-def test_bibtex_data_url_keeps_the_entry() -> None:
-    entry = '@article{k,\n  title = {{Caf\u00e9} "50%" & <b>},\n}\n'
-    url = bibtex_data_url(entry)
-    assert url.startswith("data:application/x-bibtex;charset=utf-8;base64,")
-    body = url.split(",", 1)[1]
-    assert re.fullmatch("[A-Za-z0-9+/=]+", body)
-    assert base64.b64decode(body).decode("utf-8") == entry
 
 
 def reference_plain_text(markdown: str) -> str:

@@ -135,7 +135,8 @@ def test_json_ld_scholarly_article():
         {"@type": "Person", "name": "Yukun Ma"},
     ]
     assert article["datePublished"] == "2025-03-11"
-    assert article["abstract"] == "Our previously proposed MossFormer works on WSJ0-2mix. Second."
+    assert article["description"] == "Our previously proposed MossFormer works on WSJ0-2mix. Second."
+    assert "abstract" not in article  # the page's body has it: the head gives the description
     assert article["url"] == "https://example.github.io/cat/papers/mossformer2/"
     assert article["identifier"] == [
         {"@type": "PropertyValue", "propertyID": "arXiv", "value": "2312.11825"},
@@ -290,17 +291,14 @@ def test_open_graph_and_twitter_card():
     assert values(meta, "article:author") == ["Shengkui Zhao", "Yukun Ma"]
     assert values(meta, "article:tag") == ["Speech", "Speech separation"]
     card = twitter_card(MOSSFORMER, CONFIG)
-    assert card == [
-        ("twitter:card", "summary"),
-        ("twitter:title", "MossFormer2: Combining Transformer and O(n^2) Networks"),
-        ("twitter:description", "Our previously proposed MossFormer works on WSJ0-2mix. Second."),
-    ]
+    assert card == [("twitter:card", "summary")]  # X reads the title and description from og:
 
 
 def test_long_abstracts_are_cut_for_previews():
     paper = Paper(slug="p", title="P", abstract_md="word " * 200, path="p.md")
     (description,) = values(open_graph(paper, CONFIG), "og:description")
     assert len(description) <= 201 and description.endswith("…")
+    assert json.loads(json_ld_paper(paper, CONFIG))["description"] == description
 
 
 def test_tags_without_names_read_as_words():
@@ -316,6 +314,6 @@ def test_paper_head_gathers_every_part():
     assert head.twitter == twitter_card(MOSSFORMER, CONFIG)
     assert head.json_ld == json_ld_paper(MOSSFORMER, CONFIG, TAGS)
     given = paper_head(MOSSFORMER, CONFIG, TAGS, abstract_text="Already plain.")
-    assert json.loads(given.json_ld)["abstract"] == "Already plain."
+    assert json.loads(given.json_ld)["description"] == "Already plain."
     assert values(given.open_graph, "og:description") == ["Already plain."]
     assert paper_head(MOSSFORMER, NO_SITE_URL).canonical is None

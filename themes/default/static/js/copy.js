@@ -1,6 +1,9 @@
 // Copy buttons: <button data-copy="ID"> copies the text of the element with that id, and says
 // so in a status message that screen readers announce. When the clipboard refuses, the text is
 // selected so that the reader can copy it with the keyboard.
+// Download links: <span data-download="ID" hidden><a download="NAME">...</a></span> is shown with
+// its link to a file of the text of the element with that id (a page that held the file as a
+// data: URL would hold the text twice).
 (function () {
   "use strict";
   function select(source) {
@@ -58,5 +61,13 @@
         show("Copy failed", "Copying failed: the text is selected, copy it with the keyboard.");
       });
     });
+  });
+
+  document.querySelectorAll("[data-download]").forEach(function (holder) {
+    var source = document.getElementById(holder.dataset.download);
+    var link = holder.querySelector("a[download]");
+    if (!source || !link || !window.Blob || !window.URL || !URL.createObjectURL) return;
+    link.href = URL.createObjectURL(new Blob([source.textContent], { type: "application/x-bibtex;charset=utf-8" }));
+    holder.hidden = false;
   });
 })();

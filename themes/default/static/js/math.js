@@ -45,7 +45,7 @@
     });
   }
   if (window.renderMathInElement) {
-    document.querySelectorAll(".paper-header h1, .paper-card-title a").forEach(function (el) {
+    document.querySelectorAll(".paper-header h1, .paper-card-title a, .paper-row-title").forEach(function (el) {
       if (el.textContent.indexOf("$") < 0 && el.textContent.indexOf("\\(") < 0) return;
       renderMathInElement(el, Object.assign({
         delimiters: [

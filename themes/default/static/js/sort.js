@@ -16,11 +16,12 @@
   if (cards.length < 2) return;
   var collator = new Intl.Collator(document.documentElement.lang || undefined, { sensitivity: "base", numeric: true });
   var place = new Map(cards.map(function (card, i) { return [card, i]; }));
-  function title(card) {
-    return card.dataset.title || card.textContent.trim();
+  function title(card) {  // a card's first link is its title's
+    return card.dataset.title || (card.querySelector("a") || card).textContent.trim();
   }
+  var titles = new Map(cards.map(function (card) { return [card, title(card)]; }));
   var byTitle = cards.slice().sort(function (a, b) {
-    return collator.compare(title(a), title(b)) || place.get(a) - place.get(b);
+    return collator.compare(titles.get(a), titles.get(b)) || place.get(a) - place.get(b);
   });
 
   function stored() {
