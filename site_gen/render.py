@@ -179,9 +179,15 @@ ROW_KINDS = frozenset({"author", "year"})
 Prepared = tuple[str, str, str, tuple[bytes, ...]]  # slug, snippet, tag links, shared fragments
 
 
+def first_authors(paper: Paper | PaperView, count: int = 4) -> str:
+    """The paper's first ``count`` authors, and "et al." when it has more (or names only some)."""
+    names = ", ".join(paper.authors[:count])
+    return names + " et al." if paper.et_al or len(paper.authors) > count else names
+
+
 def add_filters(env: jinja2.Environment) -> None:
     """The filters and tests the templates use, besides Jinja's own."""
-    env.filters.update(human_date=human_date, plain=plain_text)
+    env.filters.update(human_date=human_date, plain=plain_text, first_authors=first_authors)
     env.tests["math"] = has_math
 
 

@@ -97,3 +97,17 @@ def test_a_code_block_in_an_abstract_can_be_reached_with_the_keyboard_to_scroll_
     indented = render_markdown("Run\n\n    x = f(a, b)\n")
     assert '<pre tabindex="0"><code class="language-python">x = f(a, b)\n</code></pre>' in fenced
     assert '<pre tabindex="0"><code>x = f(a, b)\n</code></pre>' in indented
+
+
+def test_first_authors_names_four_then_et_al() -> None:
+    from site_gen.model import Paper
+    from site_gen.render import first_authors
+
+    def paper(authors: tuple[str, ...], et_al: bool = False) -> Paper:
+        return Paper(slug="p", title="P", abstract_md="", path="p.md", authors=authors,
+                     extra=(("et_al", True),) if et_al else ())
+
+    assert first_authors(paper(("A", "B", "C", "D"))) == "A, B, C, D"
+    assert first_authors(paper(("A", "B", "C", "D", "E"))) == "A, B, C, D et al."
+    assert first_authors(paper(("A",), et_al=True)) == "A et al."
+    assert first_authors(paper(("A", "B", "C")), 2) == "A, B et al."

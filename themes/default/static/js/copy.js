@@ -2,7 +2,7 @@
 // so in a status message that screen readers announce. When the clipboard refuses, the text is
 // selected so that the reader can copy it with the keyboard.
 // Download links: <span data-download="ID" hidden><a download="NAME">...</a></span> is shown with
-// its link to a file of the text of the element with that id (a page that held the file as a
+// its link to a BibTeX file of the text of the element with that id (a page that held the file as a
 // data: URL would hold the text twice).
 (function () {
   "use strict";
