@@ -21,7 +21,7 @@ from .errors import BuildFailed, Diagnostic
 from .model import Listing, OutputFile, Paper, Tag
 from .pages import PageSpec
 from .site import Site
-from .textutil import has_math, plain_text, snippet
+from .textutil import author_line, has_math, plain_text, snippet
 from .themes import Theme
 
 if TYPE_CHECKING:
@@ -181,8 +181,7 @@ Prepared = tuple[str, str, str, tuple[bytes, ...]]  # slug, snippet, tag links, 
 
 def first_authors(paper: Paper | PaperView, count: int = 4) -> str:
     """The paper's first ``count`` authors, and "et al." when it has more (or names only some)."""
-    names = ", ".join(paper.authors[:count])
-    return names + " et al." if paper.et_al or len(paper.authors) > count else names
+    return author_line(paper.authors, paper.et_al, count)
 
 
 def add_filters(env: jinja2.Environment) -> None:

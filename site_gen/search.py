@@ -4,8 +4,8 @@ or above ``SHARD_ABOVE`` papers the same index split by term (``search_shards``)
 The index holds four fields, boosted as a reader ranks them: title, tags (display names and
 slugs), authors (also spelled without accents) and abstract; it indexes the readable text
 (Markdown marks and TeX delimiters removed). ``documents.json`` maps each ref to what a result
-shows and nothing else: title, URL (relative to the base path), date, tag slugs and a snippet
-of the abstract.
+shows and nothing else: title, URL (relative to the base path), date, tag slugs, a snippet
+of the abstract and the first authors ("A, B, C, D et al.").
 
 Papers are indexed in order of abstract length (in terms, shortest first; equal lengths in the
 site's order, newest first), and each gets a short ref: its position in that order in base 36.
@@ -32,7 +32,7 @@ from .model import OutputFile, Paper
 from .search_shards import MANIFEST_PATH, Document, base36, sharded_files
 from .site import paper_url
 from .slug import ascii_text
-from .textutil import has_math, plain_text, snippet
+from .textutil import author_line, has_math, plain_text, snippet
 
 INDEX_PATH = PurePosixPath("search/lunr-index.json")
 DOCUMENTS_PATH = PurePosixPath("search/documents.json")
@@ -58,14 +58,15 @@ class SearchMemo:
     documents: dict[bytes, Document] = field(default_factory=dict)
 
     def __getstate__(self) -> object:  # rows of values pickle faster than dictionaries
-        rows = [(k, d["title"], d["url"], d["date"], tuple(d["tags"]), d["snippet"]) for k, d in self.documents.items()]
+        rows = [(k, d["title"], d["url"], d["date"], tuple(d["tags"]), d["snippet"], d["authors"])
+                for k, d in self.documents.items()]
         return self.analyses, rows
 
     def __setstate__(self, state: tuple[Analyses, list[tuple[Any, ...]]]) -> None:
         self.analyses, rows = state
         self.documents = {
-            key: {"title": title, "url": url, "date": date, "tags": list(tags), "snippet": text}
-            for key, title, url, date, tags, text in rows
+            key: {"title": title, "url": url, "date": date, "tags": list(tags), "snippet": text, "authors": authors}
+            for key, title, url, date, tags, text, authors in rows
         }
 
 
@@ -165,6 +166,7 @@ def _records(
                 "date": paper.date,
                 "tags": list(paper.tags),
                 "snippet": snippet(abstract, SNIPPET_CHARS),
+                "authors": author_line(paper.authors, paper.et_al),
             }
         )
         yield {

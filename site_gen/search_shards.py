@@ -18,7 +18,7 @@ for other content and an edit rewrites only the folders whose files changed):
 - ``<h>/terms.json``: every term in order, one string, joined by newlines: what a fuzzy query
   (``word~1``) or a wildcard with no leading letters (``*former``) expands against;
 - ``<g>/d<k>.json``: documents ``k * chunk`` to ``k * chunk + chunk - 1``, each
-  ``[title, url, date, tags, snippet]`` (what ``documents.json`` holds); document file k is in
+  ``[title, url, date, tags, snippet, authors]`` (what ``documents.json`` holds); document file k is in
   the folder ``chunkFolders[k // chunkGroup]``. The term shards change with nearly any edit of
   an abstract (a document's scores depend on the average abstract length); the documents of
   other folders do not.
@@ -62,6 +62,7 @@ class Document(TypedDict):
     date: str | None
     tags: list[str]
     snippet: str
+    authors: str
 
 
 def sharded_files(corpus: Corpus, documents: Sequence[Document]) -> Iterator[OutputFile]:
@@ -186,7 +187,7 @@ def _term_records(corpus: Corpus) -> Iterator[tuple[str, str]]:
 
 
 def _document_row(doc: Document) -> list[object]:
-    return [doc["title"], doc["url"], doc["date"], doc["tags"], doc["snippet"]]
+    return [doc["title"], doc["url"], doc["date"], doc["tags"], doc["snippet"], doc["authors"]]
 
 
 def _tag_table(documents: Sequence[Document]) -> dict[str, object]:

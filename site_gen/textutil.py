@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from markupsafe import escape
@@ -125,6 +125,13 @@ def _marks_dropped(text: str) -> str:
         for _ in range(2):  # **bold with *emphasis* inside**
             text = _EMPHASIS.sub(r"\2", text)
     return text.translate(_DROP)
+
+
+def author_line(authors: Sequence[str], et_al: bool = False, count: int = 4) -> str:
+    """The first ``count`` authors, and "et al." when there are more (or, ``et_al``, when the
+    names are only the first of more): a card's, a row's and a search result's author line."""
+    names = ", ".join(authors[:count])
+    return names + " et al." if et_al or len(authors) > count else names
 
 
 def counted(count: int, noun: str) -> str:

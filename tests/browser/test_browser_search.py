@@ -577,9 +577,9 @@ def test_words_in_any_script_are_found_and_highlighted(page: Page, messy_url: st
     expect(page.locator(RESULTS)).to_have_count(1)
     expect(page.locator(RESULTS).first.locator("h2 a")).to_have_attribute("href", "/papers/razdelenie-rechi/")
     word = query.split(":")[-1].lower()
-    if word not in ("张伟", "иван"):  # authors are not on the card; the title and snippet are
-        marks = {m.lower() for m in page.locator(f"{RESULTS} mark").all_inner_texts()}
-        assert marks == {word}, marks
+    marks = {m.lower() for m in page.locator(f"{RESULTS} mark").all_inner_texts()}
+    assert marks == {word}, marks  # in the title, the snippet or the authors
+    expect(page.locator(f"{RESULTS} .meta .authors")).to_have_text("Иван Петров, 张伟")
     assert console.errors == []
 
 

@@ -100,7 +100,7 @@ for (const [i, q] of spec.queries.entries()) {
     await split.engine.documents(shown);
     for (const result of shown) {
       const expected = documents[result.ref];
-      const actual = { title: result.doc.title, url: result.doc.url, date: result.doc.date, tags: result.doc.tags, snippet: result.doc.snippet };
+      const actual = { title: result.doc.title, url: result.doc.url, date: result.doc.date, tags: result.doc.tags, snippet: result.doc.snippet, authors: result.doc.authors };
       if (JSON.stringify(actual) !== JSON.stringify(expected)) {
         report.failures.push(`query ${JSON.stringify(q)}: document ${result.ref} differs`);
         break;

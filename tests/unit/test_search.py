@@ -69,12 +69,22 @@ def test_documents_hold_what_a_result_shows() -> None:
     _, documents = built([paper("first"), p])
     assert list(documents) == ["0", "1"]
     doc = documents["1"]
-    assert set(doc) == {"title", "url", "date", "tags", "snippet"}
+    assert set(doc) == {"title", "url", "date", "tags", "snippet", "authors"}
     assert doc["title"] == "Mamba"
     assert doc["url"] == "papers/mamba/"
     assert doc["date"] == "2025-03-11"
     assert doc["tags"] == ["mamba", "llm"]
+    assert doc["authors"] == "Ana Zhao"
     assert documents["0"]["date"] is None
+    assert documents["0"]["authors"] == ""
+
+
+def test_a_result_names_the_first_four_authors() -> None:
+    names = ("Ana Zhao", "Bo Li", "Zoë Müller", "Dan Wu", "Eve Ng")
+    _, documents = built([paper("five", authors=names), paper("some", authors=names[:2], extra=(("et_al", True),))])
+    by_url = {doc["url"]: doc for doc in documents.values()}
+    assert by_url["papers/five/"]["authors"] == "Ana Zhao, Bo Li, Zoë Müller, Dan Wu et al."
+    assert by_url["papers/some/"]["authors"] == "Ana Zhao, Bo Li et al."
 
 
 def test_snippet_is_plain_text_cut_at_a_word() -> None:

@@ -154,13 +154,14 @@ def test_documents_tags_and_terms(layouts: tuple[list[OutputFile], list[OutputFi
     rows = [row for k in range(manifest["chunks"]) for row in named[f"d{k}.json"]]
     assert len(rows) == manifest["documents"] == len(documents)
     for n, row in enumerate(rows):
-        title, url, date, tags, snippet = row
+        title, url, date, tags, snippet, authors = row
         assert documents[search.ref(n)] == {
             "title": title,
             "url": url,
             "date": date,
             "tags": tags,
             "snippet": snippet,
+            "authors": authors,
         }
         assert n // chunk < manifest["chunks"]
     table = named[manifest["tags"]]

@@ -8,7 +8,7 @@
  *   engine.termOf(word)   -> the index term of a word (lowercased, trimmed, stemmed) or ""
  *   engine.size           -> number of documents
  *
- * `doc` is the paper's entry of search/documents.json ({title, url, date, tags, snippet});
+ * `doc` is the paper's entry of search/documents.json ({title, url, date, tags, snippet, authors});
  * `terms` are the index terms the paper matched, for highlighting.
  *
  * Two layouts, the same results. A small catalogue has the whole index in
@@ -148,7 +148,7 @@
 
   /* A result's document before its file arrives; `complete` (not enumerable) says when it has. */
   function placeholder() {
-    const doc = { title: '', url: '', date: null, tags: [], snippet: '' };
+    const doc = { title: '', url: '', date: null, tags: [], snippet: '', authors: '' };
     Object.defineProperty(doc, 'complete', { value: false, writable: true, enumerable: false });
     return doc;
   }
@@ -543,7 +543,7 @@
           if (generation !== this.generation) throw new StaleBuild();
           rows.forEach((row, i) => {
             const doc = this.docFor(k * chunk + i);
-            Object.assign(doc, { title: row[0], url: row[1], date: row[2], tags: row[3], snippet: row[4] });
+            Object.assign(doc, { title: row[0], url: row[1], date: row[2], tags: row[3], snippet: row[4], authors: row[5] || '' });
             doc.complete = true;
           });
         });
@@ -674,7 +674,7 @@
   }
 
   function plainDoc(doc) {
-    return { title: doc.title, url: doc.url, date: doc.date, tags: doc.tags, snippet: doc.snippet };
+    return { title: doc.title, url: doc.url, date: doc.date, tags: doc.tags, snippet: doc.snippet, authors: doc.authors || '' };
   }
 
   /* The worker's side: one engine, answering the page's messages ({id, op, ...}) with

@@ -478,6 +478,8 @@
       const terms = new Set(result.terms);
       const meta = el('p', { className: 'meta' }, [
         doc.date ? el('time', { datetime: doc.date, text: humanDate(doc.date) }) : null,
+        doc.date && doc.authors ? ' ' : null,
+        doc.authors ? el('span', { className: 'authors', dir: 'auto' }, [highlight(doc.authors, terms, eng)]) : null,
       ]);
       const tags = (doc.tags || []).length ? el('ul', { className: 'tag-list', 'aria-label': 'Tags' },
         doc.tags.map((slug) => el('li', {}, [
@@ -487,7 +489,7 @@
         el('h2', { className: 'paper-card-title', dir: 'auto' }, [
           el('a', { href: base + doc.url }, [highlight(doc.title, terms, eng)]),
         ]),
-        doc.date ? meta : null,
+        doc.date || doc.authors ? meta : null,
         doc.snippet ? el('p', { className: 'snippet', dir: 'auto' }, [highlight(doc.snippet, terms, eng)]) : null,
         tags,
       ]);
