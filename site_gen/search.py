@@ -1,11 +1,14 @@
 """The search files: ``search/lunr-index.json`` (for lunr.js 2.3.9) and ``search/documents.json``,
 or above ``SHARD_ABOVE`` papers the same index split by term (``search_shards``).
 
-The index holds four fields, boosted as a reader ranks them: title, tags (display names and
-slugs), authors (also spelled without accents) and abstract; it indexes the readable text
-(Markdown marks and TeX delimiters removed). ``documents.json`` maps each ref to what a result
-shows and nothing else: title, URL (relative to the base path), date, tag slugs, a snippet
-of the abstract and the first authors ("A, B, C, D et al.").
+The index holds four fields of text, boosted as a reader ranks them: title, tags (display
+names and slugs), authors (also spelled without accents) and abstract; it indexes the readable
+text (Markdown marks and TeX delimiters removed). A fifth, ``ids``, holds the arXiv id and the
+DOI, each as one term, so that a pasted identifier or link finds its paper.
+
+``documents.json`` maps each ref to what a result shows and nothing else: title, URL (relative
+to the base path), date, tag slugs, a snippet of the abstract and the first authors ("A, B, C,
+D et al.").
 
 Papers are indexed in order of abstract length (in terms, shortest first; equal lengths in the
 site's order, newest first), and each gets a short ref: its position in that order in base 36.
@@ -41,11 +44,14 @@ FIELDS: tuple[tuple[str, float], ...] = (
     ("tags", 5),
     ("authors", 3),
     ("abstract", 1),
+    ("ids", 10),
 )
 SNIPPET_CHARS = 240
 SHARD_ABOVE = 2000  # papers; a larger catalogue gets the split layout
 SHARD_ABOVE_ENV = "SITE_GEN_SEARCH_SHARD_ABOVE"  # overrides SHARD_ABOVE (a number of papers)
 _LETTER = re.compile(r"[^\W\d_]")
+_ARXIV_VERSION = re.compile(r"v\d+$")
+_ID_SEPARATORS = re.compile(r"[\s\-]+")  # lunr's tokenizer splits words there
 
 
 @dataclass
@@ -175,6 +181,7 @@ def _records(
             "tags": tag_text(paper.tags, tag_names),
             "authors": author_text(paper.authors),
             "abstract": abstract,
+            "ids": identifier_text(paper),
         }
 
 
@@ -208,8 +215,25 @@ def _paper_key(paper: Paper, tag_names: Mapping[str, str], sources: Mapping[str,
     if source is not None:
         parts: tuple[object, ...] = (paper.slug, source, names)
     else:
-        parts = (paper.slug, paper.title, paper.abstract_md, paper.date, paper.tags, names, paper.authors)
+        parts = (paper.slug, paper.title, paper.abstract_md, paper.date, paper.tags, names, paper.authors,
+                 paper.et_al, paper.arxiv, paper.doi)
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def identifier_text(paper: Paper) -> str:
+    """The paper's arXiv id (without a version) and DOI, each as one index term: lowercased,
+    hyphens (where lunr's tokenizer would split) removed. The search box turns a pasted id,
+    ``arXiv:`` or ``doi:`` form or link into the same term."""
+    ids = []
+    if paper.arxiv:
+        ids.append(identifier_term(_ARXIV_VERSION.sub("", paper.arxiv.strip())))
+    if paper.doi:
+        ids.append(identifier_term(paper.doi))
+    return " ".join(ids)
+
+
+def identifier_term(identifier: str) -> str:
+    return _ID_SEPARATORS.sub("", identifier.lower())
 
 
 def readable(markdown: str) -> str:

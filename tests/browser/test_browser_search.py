@@ -11,6 +11,8 @@ from urllib.parse import quote_plus
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import LINKED_PAPER
+
 pytestmark = pytest.mark.browser
 
 SUB_PATH = "/paper-catalogue/"  # the sub_url fixture serves the sub-path build here
@@ -590,3 +592,16 @@ def test_a_query_in_a_right_to_left_script_reads_right_to_left(page: Page, root_
         assert page.locator(field).evaluate("el => el.matches(':dir(rtl)')"), f"{field} reads Hebrew right to left"
         page.locator(field).fill("speech")
         assert page.locator(field).evaluate("el => el.matches(':dir(ltr)')"), f"{field} reads English left to right"
+
+
+@pytest.mark.parametrize(
+    "pasted", ["https://arxiv.org/pdf/2312.11825v2", "arXiv:2312.11825", "doi:10.1000/example.2312.11825"]
+)
+def test_a_pasted_arxiv_link_or_doi_finds_the_paper(page: Page, rich_url: str, console: Any, pasted: str) -> None:
+    page.goto(rich_url)
+    page.locator("#site-search").fill(pasted)
+    expect(page.locator(OPTIONS).first).to_have_attribute("href", "/" + LINKED_PAPER)
+    page.locator("#site-search").press("Enter")
+    expect(page.locator(RESULTS)).to_have_count(1)
+    expect(page.locator(RESULTS).first.locator("h2 a")).to_have_attribute("href", "/" + LINKED_PAPER)
+    assert console.errors == []

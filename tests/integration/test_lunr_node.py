@@ -312,6 +312,42 @@ def test_a_page_keeps_searching_after_the_site_is_rebuilt(node: str, tmp_path: P
     assert report["missing"]  # a shard of the first build was asked for, then the new manifest
 
 
+def test_a_pasted_identifier_or_link_finds_its_paper(node: str, tmp_path: Path) -> None:
+    """arXiv ids (new and old style, with a version or not), DOIs and links to their pages, each
+    found as the one term the ``ids`` field holds; a number that begins many ids (``2403``) is not
+    taken for a prefix of them."""
+    papers = synthetic_papers(300, seed=5)
+    papers = [dataclasses.replace(p, arxiv=f"24{1 + i % 12:02d}.{10000 + i:05d}") for i, p in enumerate(papers)]
+    papers[7] = dataclasses.replace(papers[7], arxiv="hep-th/9901001")
+    papers[8] = dataclasses.replace(papers[8], arxiv=None, doi="10.1007/978-3-030-58452-8_13")
+    papers[9] = dataclasses.replace(papers[9], doi="10.1002/(SICI)1097-4636(199603)31:3<289::AID-JBM1>3.0.CO;2-H")
+    wanted = {
+        "2403.10002": 2,
+        "2403.10002v3": 2,
+        "arXiv:2403.10002": 2,
+        "arxiv: 2403.10002v1": 2,
+        "https://arxiv.org/abs/2403.10002": 2,
+        "https://arxiv.org/pdf/2403.10002v2.pdf": 2,
+        "https://huggingface.co/papers/2403.10002": 2,
+        "https://www.alphaxiv.org/overview/2403.10002": 2,
+        "https://arxiv.org/abs/hep-th/9901001v2": 7,
+        "hep-th/9901001": 7,
+        "10.1007/978-3-030-58452-8_13": 8,
+        "https://doi.org/10.1007/978-3-030-58452-8_13": 8,
+        "DOI: 10.1007/978-3-030-58452-8_13": 8,
+        "https://doi.org/10.1002/(SICI)1097-4636(199603)31:3%3C289::AID-JBM1%3E3.0.CO;2-H": 9,
+    }
+    report = compare_layouts(node, tmp_path, papers, [*wanted, "2403", "speech 2403.10002"], shard_bytes=4000)
+    documents = json.loads((tmp_path / "whole/search/documents.json").read_text(encoding="utf-8"))
+    entries = {entry["q"]: entry for entry in report["queries"]}
+    for query, position in wanted.items():
+        entry = entries[query]
+        assert entry["hits"] == 1, entry
+        assert documents[entry["first"]]["url"] == f"papers/{papers[position].slug}/", entry
+    assert entries["2403"]["hits"] == 0  # no paper says 2403; 25 ids begin with it
+    assert documents[entries["speech 2403.10002"]["first"]]["url"] == f"papers/{papers[2].slug}/"
+
+
 def test_words_of_every_script_are_found(node: str, tmp_path: Path) -> None:
     """lunr.trimmer would strip every letter outside A-Z from a word's edges: a word in Cyrillic,
     Greek or Chinese became the empty term, and "café" was "caf"."""

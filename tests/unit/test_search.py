@@ -13,6 +13,7 @@ from site_gen.search import (
     INDEX_PATH,
     author_text,
     documents_json,
+    identifier_text,
     ref,
     search_files,
     search_records,
@@ -120,9 +121,10 @@ def test_index_fields_boosts_and_text() -> None:
         "tags": "Speech separation Large language models llm",
         "authors": "Shengkui Zhao, Yukun Ma",
         "abstract": "Monaural mixtures.",
+        "ids": "",
     }
     index, _ = built([p])
-    assert index["fields"] == ["title", "tags", "authors", "abstract"]
+    assert index["fields"] == ["title", "tags", "authors", "abstract", "ids"]
     assert index["pipeline"] == ["stemmer"]
     assert index["version"] == "2.3.9"
     assert {"speech", "separ", "zhao", "monaur", "llm"} <= {t for t, _ in index["invertedIndex"]}
@@ -134,6 +136,16 @@ def test_authors_are_also_indexed_without_accents() -> None:
     )
     index, _ = built([paper(authors=("Zoë Müller", "Stéfan van der Walt"))])
     assert {"zoë", "müller", "stéfan", "zoe", "muller", "stefan"} <= {t for t, _ in index["invertedIndex"]}
+
+
+def test_arxiv_id_and_doi_are_each_one_term() -> None:
+    p = paper(arxiv="2403.01844v2", doi="10.1007/978-3-030-58452-8_13")
+    assert identifier_text(p) == "2403.01844 10.1007/9783030584528_13"
+    assert identifier_text(paper(arxiv="hep-th/9901001")) == "hepth/9901001"
+    index, _ = built([p, paper("other", doi="10.1145/3442188.3445922")])
+    terms = {t for t, _ in index["invertedIndex"]}
+    assert {"2403.01844", "10.1007/9783030584528_13", "10.1145/3442188.3445922"} <= terms
+    assert not {"3", "030", "978"} & terms  # a DOI's parts would match unrelated words
 
 
 def test_tag_text_adds_slugs_that_say_more_than_the_name() -> None:
@@ -167,7 +179,7 @@ def test_deterministic_and_compact() -> None:
 def test_seed_catalogue() -> None:
     index, documents = built(seed_papers())
     assert len(documents) == 57
-    assert len(index["fieldVectors"]) == 57 * 4  # type: ignore[arg-type]
+    assert len(index["fieldVectors"]) == 57 * 5  # type: ignore[arg-type]
     assert all(len(str(d["snippet"])) <= 241 for d in documents.values())
 
 

@@ -80,10 +80,10 @@ def test_manifest_format(layouts: tuple[list[OutputFile], list[OutputFile]]) -> 
     whole = json.loads({f.path: f.data for f in layouts[1]}[search.INDEX_PATH])
     assert manifest["layout"] == "lunr-shards" and manifest["format"] == 2
     assert manifest["version"] == "2.3.9"
-    assert manifest["fields"] == whole["fields"] == ["title", "tags", "authors", "abstract"]
-    assert manifest["boosts"] == {"title": 10, "tags": 5, "authors": 3, "abstract": 1}
+    assert manifest["fields"] == whole["fields"] == ["title", "tags", "authors", "abstract", "ids"]
+    assert manifest["boosts"] == {"title": 10, "tags": 5, "authors": 3, "abstract": 1, "ids": 10}
     assert manifest["pipeline"] == whole["pipeline"] == ["stemmer"]
-    assert manifest["documents"] == len(whole["fieldVectors"]) // 4
+    assert manifest["documents"] == len(whole["fieldVectors"]) // len(whole["fields"])
     assert set(manifest["averageFieldLength"]) == set(manifest["fields"])
     assert len(manifest["base"]) == 13 and manifest["base"].endswith("/")
     firsts = manifest["shards"]

@@ -6,6 +6,7 @@
  *                            SiteSearchEngine.QueryError when lunr.js cannot parse the query
  *   engine.documents(results) -> Promise, resolved once every result's `doc` is complete
  *   engine.termOf(word)   -> the index term of a word (lowercased, trimmed, stemmed) or ""
+ *   SiteSearchEngine.identifier(text) -> the term a pasted arXiv id, DOI or link is searched as, or null
  *   engine.size           -> number of documents
  *
  * `doc` is the paper's entry of search/documents.json ({title, url, date, tags, snippet, authors});
@@ -27,8 +28,9 @@
  * from (search/manifest.json or search/lunr-index.json); without either, the engine reads
  * lunr-index.json and falls back to the manifest when there is none.
  *
- * Queries: plain words are searched as written and as prefixes (`quant` finds `quantization`);
- * a query with lunr syntax (`title:x`, `x*`, `+x -y`, `x^2`, `x~1`) goes to lunr.js as it is,
+ * Queries: a pasted arXiv id, DOI or link to a paper's page is searched as the paper's term in
+ * the `ids` field; plain words are searched as written and as prefixes in the text fields
+ * (`quant` finds `quantization`); a query with lunr syntax (`title:x`, `x*`, `+x -y`, `x^2`, `x~1`) goes to lunr.js as it is,
  * except that "word: " after a word that is not a field is read as punctuation (pasted titles)
  * and that a term of wildcards only (`*`, which lunr.js takes for every term), an empty term (a
  * lone `\`) and an edit distance above MAX_EDIT_DISTANCE (2) are QueryErrors.
@@ -52,6 +54,13 @@
   // A-Z, so that a word in Cyrillic or Chinese could never be found). The index is trimmed so.
   const LEADING = /^[^\p{L}\p{M}\p{N}_]+/u;
   const TRAILING = /[^\p{L}\p{M}\p{N}_]+$/u;
+  // A pasted arXiv id or DOI, bare, as `arXiv:…` or `doi:…`, or as a link to its page (arXiv,
+  // its mirrors, Hugging Face's paper pages, doi.org): searched as the one term the index's
+  // `ids` field holds for it (the id without its version, or the DOI; lowercased, hyphens
+  // removed, as search.py writes them).
+  const ARXIV_ID = /^(?:arxiv:\s*|(?:https?:\/\/)?(?:(?:www\.|export\.)?arxiv\.org|(?:www\.)?alphaxiv\.org)\/(?:abs|pdf|html|overview)\/|(?:https?:\/\/)?(?:www\.)?huggingface\.co\/papers\/)?(\d{4}\.\d{4,5}|[a-z][a-z.-]*\/\d{7})(?:v\d+)?(?:\.pdf)?\/?(?:[?#]\S*)?$/i;
+  const DOI = /^(?:doi:\s*|(?:https?:\/\/)?(?:dx\.)?doi\.org\/)?(10\.\d{4,9}\/\S+)$/i;
+  const IDS_FIELD = 'ids';
   const PREFIX_MIN = 2;
   const PREFIX_BOOST = 0.2;
   const STEM_MIN = 4;
@@ -128,6 +137,22 @@
     return query.toLowerCase().split(SEPARATOR).map(trim).filter(Boolean);
   }
 
+  /* The index term of a pasted identifier or link (see ARXIV_ID), escaped for lunr's query
+   * syntax, or null when the text is not one. */
+  function identifier(text) {
+    let match = ARXIV_ID.exec(text);
+    let id = match ? match[1] : null;
+    if (!id && (match = DOI.exec(text))) {
+      id = match[1];
+      try {
+        id = decodeURIComponent(id);
+      } catch (error) {
+        // a DOI with a bare %: searched as written
+      }
+    }
+    return id && id.toLowerCase().replace(/[\s-]+/g, '').replace(/[:^~*+\\]/g, '\\$&');
+  }
+
   function queryError(error) {
     return new QueryError(error && error.message ? String(error.message) : 'query not understood');
   }
@@ -160,6 +185,9 @@
       this.index = index;
       this.size = size;
       this.fields = new Set(index.fields);
+      // Prefixes are looked for in the text fields only: `2012` is a year, not every arXiv id
+      // of December 2020.
+      this.textFields = index.fields.filter((field) => field !== IDS_FIELD);
       this.stopWords = lunr.stopWordFilter;
       this.cache = new Map();
     }
@@ -186,10 +214,11 @@
           q.term(word, { usePipeline: true });
           if (!this.prefixWord(word)) continue;
           if (this.startsTerm(word)) {
-            q.term(word, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: PREFIX_BOOST });
+            q.term(word, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: PREFIX_BOOST,
+              fields: this.textFields });
           } else {
             const stem = this.longestTermIn(word);
-            if (stem) q.term(stem, { usePipeline: false, boost: PREFIX_BOOST });
+            if (stem) q.term(stem, { usePipeline: false, boost: PREFIX_BOOST, fields: this.textFields });
           }
         }
       });
@@ -225,10 +254,13 @@
       return Object.prototype.hasOwnProperty.call(this.index.invertedIndex, term);
     }
 
-    /* A colon followed by a space, after a word that is not a field or after a space, is
+    /* The query as searched: a pasted identifier or link as its index term (see ARXIV_ID);
+     * else a colon followed by a space, after a word that is not a field or after a space, is
      * punctuation, as in pasted titles ("MossFormer2: Combining ...", "NUPES : Non-Uniform ...");
      * `title: mamba`, `speech:` and `foo:bar` stay syntax. */
     prose(text) {
+      const id = identifier(text);
+      if (id) return id;
       return text.replace(/(\S+):(?=\s)/g, (all, word) => (this.fields.has(word.toLowerCase()) ? all : word))
         .replace(/(^|\s):(?=\s)/g, '$1');
     }
@@ -936,5 +968,5 @@
   }
 
   if (inWorker) serve();
-  else window.SiteSearchEngine = Object.freeze({ load, QueryError, isPlain, trim, words, MAX_EDIT_DISTANCE });
+  else window.SiteSearchEngine = Object.freeze({ load, QueryError, isPlain, trim, words, identifier, MAX_EDIT_DISTANCE });
 })();
