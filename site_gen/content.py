@@ -307,20 +307,17 @@ def display_path(path: Path, root: Path | None) -> str:
 
 def find_duplicates(papers: Iterable[Paper],
                     key_line: Callable[[Paper, str], int] = lambda paper, key: 1) -> list[Diagnostic]:
-    """Two files that would write to the same URL, or that hold the same arXiv id or DOI; a
-    duplicate id is reported at the line ``key_line`` gives for its key in the second file."""
+    """Files that hold the same arXiv id or DOI (a warning: the catalogue lists the paper twice),
+    reported at the line ``key_line`` gives for the key in the second file. Two files cannot
+    write to the same URL: a slug is the name of a file in one folder, and lowercase."""
     problems: list[Diagnostic] = []
     seen: dict[tuple[str, str], Paper] = {}
     for paper in papers:
-        for kind, name, value in (("URL", "", paper.slug.lower()), ("arXiv id", "arxiv", paper.arxiv),
-                                  ("DOI", "doi", paper.doi)):
+        for kind, name, value in (("arXiv id", "arxiv", paper.arxiv), ("DOI", "doi", paper.doi)):
             if not value:
                 continue
-            key = (kind, value.lower())
-            first = seen.setdefault(key, paper)
+            first = seen.setdefault((name, value.lower()), paper)
             if first is not paper:
-                line = key_line(paper, name) if name else 1
-                problems.append(Diagnostic(paper.path, line, f"same {kind} '{value}' as {first.path}",
-                                           "merge the two files or remove one",
-                                           severity="error" if kind == "URL" else "warning"))
+                problems.append(Diagnostic(paper.path, key_line(paper, name), f"same {kind} '{value}' as {first.path}",
+                                           "merge the two files or remove one", severity="warning"))
     return problems
