@@ -101,6 +101,29 @@ def test_unchanged_rebuild_renders_nothing(tmp_path: Path):
     assert snapshot(root / "_site") == before
 
 
+def test_a_new_setting_makes_the_search_files_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: None):
+    """Every page's key changes with a setting: the build is a full one from the start. Begun as
+    an incremental one, it made the search files for it, then again for the full build."""
+    from site_gen import build as build_module
+
+    root = catalogue(tmp_path / "s")
+    build(config.load(root), root / "_site")
+    made = tmp_path / "made.txt"  # written by whichever process makes them
+    search_index = build_module.search_index
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        with made.open("a") as fh:
+            fh.write("made\n")
+        return search_index(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "search_index", counted)
+    retitle_config(root)
+    report = build(config.load(root), root / "_site", jobs=2)
+    assert not report.incremental and report.rendered == report.pages
+    assert made.read_text() == "made\n"
+    assert "Renamed" in (root / "_site/index.html").read_text()
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_pages_removed_from_the_output_are_written_again(tmp_path: Path, jobs: int,
                                                          monkeypatch: pytest.MonkeyPatch):

@@ -28,12 +28,13 @@
  * from (search/manifest.json or search/lunr-index.json); without either, the engine reads
  * lunr-index.json and falls back to the manifest when there is none.
  *
- * Queries: a pasted arXiv id, DOI or link to a paper's page is searched as the paper's term in
- * the `ids` field; plain words are searched as written and as prefixes in the text fields
- * (`quant` finds `quantization`); a query with lunr syntax (`title:x`, `x*`, `+x -y`, `x^2`, `x~1`) goes to lunr.js as it is,
- * except that "word: " after a word that is not a field is read as punctuation (pasted titles)
- * and that a term of wildcards only (`*`, which lunr.js takes for every term), an empty term (a
- * lone `\`) and an edit distance above MAX_EDIT_DISTANCE (2) are QueryErrors.
+ * Queries: a pasted arXiv id, DOI or link to a paper's page is searched as the one term the
+ * paper's `ids` field holds for it; plain words are searched as written and as prefixes in the
+ * text fields (`quant` finds `quantization`); a query with lunr syntax (`title:x`, `x*`,
+ * `+x -y`, `x^2`, `x~1`) goes to lunr.js as it is, except that "word: " after a word that is
+ * not a field is read as punctuation (pasted titles) and that a term of wildcards only (`*`,
+ * which lunr.js takes for every term), an empty term (a lone `\`) and an edit distance above
+ * MAX_EDIT_DISTANCE (2) are QueryErrors.
  *
  * In a page, the engine runs in a Web Worker started from this same file (`options.worker:
  * false`, or a browser that cannot start it, keeps it in the page): a broad query of a large
