@@ -89,6 +89,7 @@ class BuildCache:
         self.dir = root / CACHE_DIR
         self.enabled = enabled
         self.paper_records: dict[str, Record] = {}  # saved once the build has succeeded
+        self.known_keys: dict[str, str] = {}  # slug -> file digest, of the papers of the last build
         self._paper_parts: list[dict[str, Record] | None] = [None] * PAPER_BUCKETS  # as read
         self.bibtex_entries_next: dict[tuple[str, str], str] = {}  # likewise
         self.owner = os.getpid()  # the building process: its workers' saves are its own

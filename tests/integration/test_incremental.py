@@ -101,9 +101,20 @@ def test_unchanged_rebuild_renders_nothing(tmp_path: Path):
     assert snapshot(root / "_site") == before
 
 
-def test_a_new_setting_makes_the_search_files_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: None):
-    """Every page's key changes with a setting: the build is a full one from the start. Begun as
-    an incremental one, it made the search files for it, then again for the full build."""
+def edit_many(root: Path) -> None:
+    """Twelve papers of thirty: their own pages are more than INCREMENTAL_LIMIT of the site's."""
+    for n in range(12):
+        path = root / f"content/papers/paper-{n:02d}.md"
+        path.write_text(path.read_text().replace(f"Abstract {n} ", f"Edited abstract {n} "))
+
+
+@pytest.mark.parametrize("change", [retitle_config, edit_many])
+def test_a_build_that_renders_most_pages_makes_the_search_files_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: None, change: Callable[[Path], None]
+):
+    """Every page's key changes with a setting, and most pages with an edit of many papers: the
+    build is a full one from the start. Begun as an incremental one, it made the search files for
+    it, then again for the full build it turned into."""
     from site_gen import build as build_module
 
     root = catalogue(tmp_path / "s")
@@ -117,11 +128,14 @@ def test_a_new_setting_makes_the_search_files_once(tmp_path: Path, monkeypatch: 
         return search_index(*args, **kwargs)
 
     monkeypatch.setattr(build_module, "search_index", counted)
-    retitle_config(root)
+    change(root)
     report = build(config.load(root), root / "_site", jobs=2)
     assert not report.incremental and report.rendered == report.pages
     assert made.read_text() == "made\n"
-    assert "Renamed" in (root / "_site/index.html").read_text()
+    full = catalogue(tmp_path / "full")
+    change(full)
+    build(config.load(full), full / "_site")
+    assert snapshot(root / "_site") == snapshot(full / "_site")
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
