@@ -605,3 +605,12 @@ def test_a_pasted_arxiv_link_or_doi_finds_the_paper(page: Page, rich_url: str, c
     expect(page.locator(RESULTS)).to_have_count(1)
     expect(page.locator(RESULTS).first.locator("h2 a")).to_have_attribute("href", "/" + LINKED_PAPER)
     assert console.errors == []
+
+
+def test_the_quick_results_name_the_authors(page: Page, messy_url: str, console: Any) -> None:
+    page.goto(messy_url)
+    page.locator("#site-search").fill("Иван")
+    option = page.locator(OPTIONS).first
+    expect(option.locator(".search-option-meta")).to_have_text("8 Mar 2025 · Иван Петров, 张伟")
+    expect(option.locator(".search-option-meta mark")).to_have_text("Иван")
+    assert console.errors == []

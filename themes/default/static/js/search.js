@@ -248,7 +248,11 @@
           href: base + result.doc.url, tabindex: '-1',
         }, [
           el('span', { className: 'search-option-title', dir: 'auto' }, [highlight(result.doc.title, terms, eng)]),
-          result.doc.date ? el('span', { className: 'search-option-meta', text: humanDate(result.doc.date) }) : null,
+          result.doc.date || result.doc.authors ? el('span', { className: 'search-option-meta' }, [
+            result.doc.date ? humanDate(result.doc.date) : null,
+            result.doc.date && result.doc.authors ? ' · ' : null,
+            result.doc.authors ? el('span', { dir: 'auto' }, [highlight(result.doc.authors, terms, eng)]) : null,
+          ]) : null,
         ]);
         options.push(option);
         fragment.append(option);
