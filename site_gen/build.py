@@ -98,10 +98,20 @@ def _load(config: SiteConfig, cache: BuildCache | None) -> tuple[Site, list[Diag
     return site, [d for d in problems if d.severity == "warning"], keys
 
 
-def changed_share(before: Mapping[str, str], after: Mapping[str, str]) -> float:
-    """The share of papers added, edited or removed between two builds, by slug and file digest."""
-    changed = sum(before.get(slug) != key for slug, key in after.items()) + len(before.keys() - after.keys())
-    return changed / max(1, len(after), len(before))
+def most_pages_change(previous: Manifest, salt: str, site: Site, before: Mapping[str, str],
+                      after: Mapping[str, str]) -> bool:
+    """Whether a build renders more than ``INCREMENTAL_LIMIT`` of the pages again, as far as
+    the inputs tell before any page's key is known: every page when the salt changed (a theme,
+    a setting, site-gen's version: every key holds it); else at least the pages of the papers
+    added, edited (``before`` and ``after``: slug -> file digest) or removed, and of those with
+    a tag that was renamed or removed."""
+    if previous.salt != salt:
+        return True
+    names = site.tag_names
+    renamed = {slug for slug, name in previous.tag_names.items() if names.get(slug) != name}
+    changed = sum(before.get(p.slug) != after.get(p.slug) or not renamed.isdisjoint(p.tags) for p in site.papers)
+    changed += len(before.keys() - after.keys())
+    return changed > INCREMENTAL_LIMIT * max(1, len(after), len(before))
 
 
 def load_taxonomy(config: SiteConfig) -> tuple[tuple[Tag, ...], list[Diagnostic]]:
@@ -145,12 +155,10 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None, d
         previous = None
     salt = digest(code_fingerprint(), config.with_overrides(root=Path(".")), theme.fingerprint(),
                   bool(site.authors), bool(site.by_year), search.index_path(len(site.papers)))  # in every page
-    if previous and (previous.salt != salt or changed_share(cache.known_keys, keys) > INCREMENTAL_LIMIT):
-        # Every page's key holds the salt: a new theme, setting or version renders every page, as
-        # does an edit of many papers their pages at least, so the build takes a full build's
-        # path from the start. Begun as an incremental one, it would make the search files once
-        # for that, then again for the full build it turns into, while a worker still held the
-        # first: 1.2 GB at 50,000 papers, against 0.9 GB cold.
+    if previous and most_pages_change(previous, salt, site, cache.known_keys, keys):
+        # The build takes a full build's path from the start. Begun as an incremental one, it
+        # would make the search files once for that, then again for the full build it turns into,
+        # while a worker still held the first: 1.2 GB at 50,000 papers, against 0.9 GB cold.
         previous = None
     search_key = digest(salt, sorted(keys.items()), site.tag_names)
     stale = previous is not None and (previous.search_key != search_key
@@ -186,7 +194,7 @@ def _build(config: SiteConfig, out: Path, cache: BuildCache, jobs: int | None, d
     timer.lap("write")
     cache.save_bibtex_entries()
     cache.save_manifest(Manifest(str(out.resolve()), salt, {p: s.key for s in specs for p in s.paths},
-                                 files, search_paths, search_key, digests))
+                                 files, search_paths, search_key, digests, site.tag_names))
     timer.lap("cache")
     report.pages = len(specs)
     report.warm = Warm(config, site, shown, renderer.cite_keys,

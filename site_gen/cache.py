@@ -56,6 +56,7 @@ class Manifest:
     search: list[str] = field(default_factory=list)  # the search files
     search_key: str = ""  # digest of what the search files are made of
     digests: dict[str, str] = field(default_factory=dict)  # the digest of each file that is not a page
+    tag_names: dict[str, str] = field(default_factory=dict)  # tag slug -> name
 
 
 RELATED_FILE = "related.npz"

@@ -108,13 +108,14 @@ def edit_many(root: Path) -> None:
         path.write_text(path.read_text().replace(f"Abstract {n} ", f"Edited abstract {n} "))
 
 
-@pytest.mark.parametrize("change", [retitle_config, edit_many])
+@pytest.mark.parametrize("change", [retitle_config, edit_many, rename_tag])
 def test_a_build_that_renders_most_pages_makes_the_search_files_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: None, change: Callable[[Path], None]
 ):
-    """Every page's key changes with a setting, and most pages with an edit of many papers: the
-    build is a full one from the start. Begun as an incremental one, it made the search files for
-    it, then again for the full build it turned into."""
+    """Every page's key changes with a setting, and most pages with an edit of many papers or the
+    rename of a tag half of them have: the build is a full one from the start. Begun as an
+    incremental one, it made the search files for it, then again for the full build it turned
+    into."""
     from site_gen import build as build_module
 
     root = catalogue(tmp_path / "s")
