@@ -280,6 +280,7 @@ def serve(config: SiteConfig, out: Path, host: str = "127.0.0.1", port: int = 80
         return 1
     with terminate_as_interrupt():
         try:
+            print(f"Building the site for {preview.url} …", flush=True)  # a large catalogue takes a while
             preview.begin()
             watched = [f"{shown(p, config.root)}/" for p in preview.watcher.roots]
             print(f"Watching {', '.join([*watched, CONFIG_FILE])}")

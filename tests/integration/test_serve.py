@@ -498,6 +498,7 @@ def test_ctrl_c_stops_cleanly(site_root: Path, sig: signal.Signals, ignored: boo
     assert proc.returncode == 0, err
     assert "Traceback" not in err and err == ""
     assert f"Serving http://127.0.0.1:{port}/" in out and out.rstrip().endswith("Stopped.")
+    assert out.startswith(f"Building the site for http://127.0.0.1:{port}/ …\nBuilt ")  # not silent meanwhile
 
 
 SLOW_PAPER = """{% extends "theme/paper.html" %}
