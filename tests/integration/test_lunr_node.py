@@ -326,6 +326,7 @@ def test_a_pasted_identifier_or_link_finds_its_paper(node: str, tmp_path: Path) 
         "2403.10002v3": 2,
         "arXiv:2403.10002": 2,
         "arxiv: 2403.10002v1": 2,
+        "arXiv:2403.10002v2 [cs.CL]": 2,
         "https://arxiv.org/abs/2403.10002": 2,
         "https://arxiv.org/pdf/2403.10002v2.pdf": 2,
         "https://huggingface.co/papers/2403.10002": 2,

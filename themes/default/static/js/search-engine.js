@@ -55,11 +55,12 @@
   // A-Z, so that a word in Cyrillic or Chinese could never be found). The index is trimmed so.
   const LEADING = /^[^\p{L}\p{M}\p{N}_]+/u;
   const TRAILING = /[^\p{L}\p{M}\p{N}_]+$/u;
-  // A pasted arXiv id or DOI, bare, as `arXiv:…` or `doi:…`, or as a link to its page (arXiv,
-  // its mirrors, Hugging Face's paper pages, doi.org): searched as the one term the index's
+  // A pasted arXiv id or DOI, bare, as `arXiv:…` (with the category arXiv prints after it:
+  // `arXiv:2403.01844 [cs.CL]`) or `doi:…`, or as a link to its page (arXiv, its mirrors,
+  // Hugging Face's paper pages, doi.org): searched as the one term the index's
   // `ids` field holds for it (the id without its version, or the DOI; lowercased, hyphens
   // removed, as search.py writes them).
-  const ARXIV_ID = /^(?:arxiv:\s*|(?:https?:\/\/)?(?:(?:www\.|export\.)?arxiv\.org|(?:www\.)?alphaxiv\.org)\/(?:abs|pdf|html|overview)\/|(?:https?:\/\/)?(?:www\.)?huggingface\.co\/papers\/)?(\d{4}\.\d{4,5}|[a-z][a-z.-]*\/\d{7})(?:v\d+)?(?:\.pdf)?\/?(?:[?#]\S*)?$/i;
+  const ARXIV_ID = /^(?:arxiv:\s*|(?:https?:\/\/)?(?:(?:www\.|export\.)?arxiv\.org|(?:www\.)?alphaxiv\.org)\/(?:abs|pdf|html|overview)\/|(?:https?:\/\/)?(?:www\.)?huggingface\.co\/papers\/)?(\d{4}\.\d{4,5}|[a-z][a-z.-]*\/\d{7})(?:v\d+)?(?:\.pdf)?\/?(?:[?#]\S*)?(?:\s*\[[\w.-]+\])?$/i;
   const DOI = /^(?:doi:\s*|(?:https?:\/\/)?(?:dx\.)?doi\.org\/)?(10\.\d{4,9}\/\S+)$/i;
   const IDS_FIELD = 'ids';
   const PREFIX_MIN = 2;
