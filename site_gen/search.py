@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from .lunr_index import Analyses, Corpus, count, dumps, html_safe, index_of
+from .lunr_text import tokens
 from .model import OutputFile, Paper
 from .search_shards import MANIFEST_PATH, Document, base36, sharded_files
 from .site import paper_url
@@ -51,7 +52,6 @@ SHARD_ABOVE = 2000  # papers; a larger catalogue gets the split layout
 SHARD_ABOVE_ENV = "SITE_GEN_SEARCH_SHARD_ABOVE"  # overrides SHARD_ABOVE (a number of papers)
 _LETTER = re.compile(r"[^\W\d_]")
 _ARXIV_VERSION = re.compile(r"v\d+$")
-_ID_SEPARATORS = re.compile(r"[\s\-]+")  # lunr's tokenizer splits words there
 
 
 @dataclass
@@ -221,19 +221,13 @@ def _paper_key(paper: Paper, tag_names: Mapping[str, str], sources: Mapping[str,
 
 
 def identifier_text(paper: Paper) -> str:
-    """The paper's arXiv id (without a version) and DOI, each as one index term: lowercased,
-    hyphens (where lunr's tokenizer would split) removed. The search box turns a pasted id,
-    ``arXiv:`` or ``doi:`` form or link into the same term."""
-    ids = []
-    if paper.arxiv:
-        ids.append(identifier_term(_ARXIV_VERSION.sub("", paper.arxiv.strip())))
+    """The paper's arXiv id (without a version) and DOI, each as one index term: lowercased, with
+    what lunr's tokenizer splits words at (spaces, hyphens) removed. The search box turns a
+    pasted id, ``arXiv:`` or ``doi:`` form or link into the same term."""
+    ids = [_ARXIV_VERSION.sub("", paper.arxiv.strip())] if paper.arxiv else []
     if paper.doi:
-        ids.append(identifier_term(paper.doi))
-    return " ".join(ids)
-
-
-def identifier_term(identifier: str) -> str:
-    return _ID_SEPARATORS.sub("", identifier.lower())
+        ids.append(paper.doi)
+    return " ".join("".join(tokens(identifier)) for identifier in ids)
 
 
 def readable(markdown: str) -> str:
