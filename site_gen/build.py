@@ -82,9 +82,10 @@ def load_site(config: SiteConfig, cache: BuildCache | None = None) -> tuple[Site
 
 
 def _load(config: SiteConfig, cache: BuildCache | None) -> tuple[Site, list[Diagnostic], dict[str, str]]:
-    known = cache.papers() if cache else None
+    known = None
     if cache:
-        cache.known_keys = digests_by_slug(known or {})
+        known = cache.papers()
+        cache.known_keys = digests_by_slug(known)
     loaded = content.load_papers(config.content_path, config.root, known)
     tags, tag_problems = load_taxonomy(config)
     site, site_problems = assemble(config, loaded.papers, tags)
