@@ -14,10 +14,16 @@ from markupsafe import Markup, escape
 from .cache import digest
 from .config import BUNDLED_THEMES, CONFIG_FILE, SiteConfig, theme_folder
 from .errors import BuildFailed, Diagnostic
+from .schema import Field, check, text
 from .textutil import escape_str
 from .yamlio import YamlError, decode, load_yaml
 
 MAX_DEPTH = 5
+THEME_FIELDS = {  # the keys of a theme's theme.yaml
+    "name": Field(text, "the theme's name, for people; the folder's name is the one site.yaml uses"),
+    "extends": Field(text, "the theme this one builds on: a template or static file not in this theme comes from it"),
+    "description": Field(text, "what the theme is, for people"),
+}
 
 
 def escape_output(value: object) -> str:
@@ -122,8 +128,12 @@ class Theme:
             doc = load_yaml(decode(meta.read_bytes(), display), display)
         except YamlError as exc:
             raise BuildFailed([exc.diagnostic]) from None
-        parent = doc.data.get("extends") if isinstance(doc.data, dict) else None
-        return parent if isinstance(parent, str) else None, display, doc.key_lines.get("extends", 0)
+        if doc.data is None:  # an empty file, or only comments
+            return None, display, 0
+        values, problems = check(doc.data, THEME_FIELDS, display, doc.key_lines)
+        if problems:
+            raise BuildFailed(problems)
+        return values.get("extends") or None, display, doc.key_lines.get("extends", 0)
 
     @property
     def template_dirs(self) -> list[Path]:

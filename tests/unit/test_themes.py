@@ -125,6 +125,11 @@ def test_a_parent_theme_that_is_not_there_is_named_at_the_extends_line(tmp_path:
     ("# mine\nextends: defualt\n", "themes/mine/theme.yaml:2: theme 'defualt' not found in themes/"),
     ("# mine\nextends: [default\n", "themes/mine/theme.yaml:3: YAML syntax error: did not find expected ',' or "
                                      "']' (while parsing a flow sequence at line 2)"),
+    ("# mine\nname: Mine\nextend: default\n",
+     "themes/mine/theme.yaml:3: unknown key 'extend' (did you mean 'extends'?)"),
+    ("extends: 3\n", "themes/mine/theme.yaml:1: 'extends' must be a string, not a number (put the value in quotes)"),
+    ("extends: ''\n", "themes/mine/theme.yaml:1: 'extends' must not be empty"),
+    ("- default\n", "themes/mine/theme.yaml:1: expected a mapping of keys, not a list"),
 ])
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_check_reports_the_theme_as_build_does(tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str,
@@ -155,3 +160,10 @@ def test_check_compiles_every_template_and_names_each_syntax_error(
         "mine/templates/tag.html:2: template error: Expected an expression, got 'end of statement block'",
         "site-gen check: 2 problems",
     ]
+
+
+@pytest.mark.parametrize("theme_yaml", ["", "# a theme of its own\n", "name: Mine\ndescription: Wide pages\n"])
+def test_a_theme_yaml_without_extends_ends_the_list_of_folders(tmp_path: Path, theme_yaml: str) -> None:
+    (tmp_path / "themes" / "mine").mkdir(parents=True)
+    (tmp_path / "themes" / "mine" / "theme.yaml").write_text(theme_yaml, encoding="utf-8")
+    assert Theme(SiteConfig(root=tmp_path, theme="mine")).dirs == [tmp_path / "themes" / "mine"]
