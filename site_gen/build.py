@@ -259,11 +259,11 @@ def prepare(site: Site, theme: Theme, jobs: int | None, cache: BuildCache, out: 
         search_at = len(tasks)
         tasks.append(partial(_write_search, site, staging.folder, cache))
     elif stale and previous:
-        # The pages of an incremental build wait for what Late says is missing and for the
-        # citation keys, the search files only for the commit: the worker makes them in that
-        # order while this process makes the related papers.
-        late_at, keys_at, search_at = len(tasks), len(tasks) + 1, len(tasks) + 2
-        tasks += [late, partial(catalogue_keys, site.papers), partial(_search, site, cache, out, previous.digests)]
+        # The search files take longest: the worker starts on them at once, while this process
+        # makes the related papers, then (unless the worker is done first) the citation keys and
+        # Late, which the pages wait for.
+        search_at, late_at, keys_at = len(tasks), len(tasks) + 1, len(tasks) + 2
+        tasks += [partial(_search, site, cache, out, previous.digests), late, partial(catalogue_keys, site.papers)]
     related_at = len(tasks)
     tasks.append(partial(related_papers, site, cache))
     if keys_at is None:
