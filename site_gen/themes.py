@@ -133,7 +133,7 @@ class Theme:
         values, problems = check(doc.data, THEME_FIELDS, display, doc.key_lines)
         if problems:
             raise BuildFailed(problems)
-        return values.get("extends") or None, display, doc.key_lines.get("extends", 0)
+        return values.get("extends"), display, doc.key_lines.get("extends", 0)
 
     @property
     def template_dirs(self) -> list[Path]:
