@@ -128,9 +128,8 @@ class Theme:
             doc = load_yaml(decode(meta.read_bytes(), display), display)
         except YamlError as exc:
             raise BuildFailed([exc.diagnostic]) from None
-        if doc.data is None:  # an empty file, or only comments
-            return None, display, 0
-        values, problems = check(doc.data, THEME_FIELDS, display, doc.key_lines)
+        data = {} if doc.data is None else doc.data  # an empty file, or only comments, as site.yaml
+        values, problems = check(data, THEME_FIELDS, display, doc.key_lines)
         if problems:
             raise BuildFailed(problems)
         return values.get("extends"), display, doc.key_lines.get("extends", 0)
